@@ -1,0 +1,25 @@
+/**
+ * The `hearth` command line. Each sub-command lives in its own module and
+ * registers itself on the program; this file only wires them together and
+ * maps errors to exit codes (2 for invalid configuration, 1 otherwise).
+ */
+import { Command } from "commander";
+import { ConfigError } from "../config/load.ts";
+import { registerConfigCommand } from "./config-command.ts";
+
+const program = new Command("hearth")
+  .description("Local voice and vision agent for Home Assistant MQTT devices")
+  .showHelpAfterError();
+
+registerConfigCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(err.message + "\n");
+    process.exit(2);
+  }
+  process.stderr.write(`hearth: ${(err as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,92 @@
+/**
+ * The configuration schema: one YAML file, validated strictly (unknown keys
+ * are errors). Every default lives here. Each concern owns one section; later
+ * stages (voice, vision, models, service) add their section next to these.
+ */
+import { z } from "zod";
+
+const mqttSchema = z.strictObject({
+  /** Host name or IP of the broker. */
+  host: z.string().default("127.0.0.1"),
+  port: z.number().int().min(1).max(65535).default(1883),
+  /** `mqtts` for TLS. */
+  protocol: z.enum(["mqtt", "mqtts"]).default("mqtt"),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  /** Read the password from this file (e.g. `$CREDENTIALS_DIRECTORY/mqtt_password`). */
+  password_file: z.string().optional(),
+  client_id: z.string().optional(),
+  /** PEM file paths for TLS. */
+  ca: z.string().optional(),
+  cert: z.string().optional(),
+  key: z.string().optional(),
+  reject_unauthorized: z.boolean().default(true),
+  keepalive_s: z.number().int().min(1).default(30),
+  /** First reconnect delay; doubled up to `reconnect_max_ms`. */
+  reconnect_min_ms: z.number().int().min(10).default(500),
+  reconnect_max_ms: z.number().int().min(10).default(30_000),
+  /** Try MQTT 5 first, fall back to 3.1.1 when the broker refuses it. */
+  protocol_version: z.union([z.literal(5), z.literal(4)]).default(5),
+});
+
+const homeAssistantSchema = z.strictObject({
+  discovery_prefix: z.string().min(1).default("homeassistant"),
+  /** Topic on which HA publishes `online` after it starts (its birth message). */
+  status_topic: z.string().default("homeassistant/status"),
+  /** Announce hearth itself as an HA device. */
+  announce: z.boolean().default(true),
+  /** Largest discovery payload accepted, in bytes. */
+  max_payload_bytes: z.number().int().min(256).default(65_536),
+});
+
+const areaSchema = z.strictObject({
+  name: z.string().min(1),
+  id: z.string().optional(),
+  floor: z.string().optional(),
+  aliases: z.array(z.string()).default([]),
+});
+
+const entityOverrideSchema = z.strictObject({
+  name: z.string().optional(),
+  aliases: z.array(z.string()).default([]),
+  area: z.string().optional(),
+  floor: z.string().optional(),
+});
+
+const agentSchema = z.strictObject({
+  /** Used in topics (`hearth/<id>/...`) and as the HA device identifier. */
+  id: z.string().regex(/^[a-z0-9_-]+$/, "lower-case letters, digits, _ and - only").default("hearth"),
+  name: z.string().default("hearth"),
+  /** Area assumed for typed commands that name none (e.g. the room the agent stands in). */
+  default_area: z.string().optional(),
+  /** How long a lock/alarm/garage confirmation waits for "yes". */
+  confirmation_timeout_ms: z.number().int().min(100).default(10_000),
+  /** How long a clarifying question waits for the answer. */
+  clarification_timeout_ms: z.number().int().min(100).default(10_000),
+  /** Typed commands on `hearth/<id>/text`: enabled, and optionally only from these areas. */
+  text_input: z.strictObject({
+    enabled: z.boolean().default(true),
+    allowed_areas: z.array(z.string()).optional(),
+  }).default({ enabled: true }),
+});
+
+const intentsSchema = z.strictObject({
+  /** YAML files with user-defined intents (sentence templates, slot lists, actions). */
+  files: z.array(z.string()).default([]),
+});
+
+export const configSchema = z.strictObject({
+  agent: agentSchema.default(agentSchema.parse({})),
+  mqtt: mqttSchema.default(mqttSchema.parse({})),
+  homeassistant: homeAssistantSchema.default(homeAssistantSchema.parse({})),
+  /** Areas of the home; discovered devices join them by suggested_area or by `entities.<id>.area`. */
+  areas: z.array(areaSchema).default([]),
+  floors: z.array(z.strictObject({ name: z.string(), id: z.string().optional(), aliases: z.array(z.string()).default([]) })).default([]),
+  /** Per-entity overrides keyed by entity id (`light.kitchen`). */
+  entities: z.record(z.string(), entityOverrideSchema).default({}),
+  /** A static registry in the HA intents fixtures format, for homes without discovery. */
+  fixtures: z.string().optional(),
+  intents: intentsSchema.default(intentsSchema.parse({})),
+});
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,129 @@
+/**
+ * User-defined intents: a YAML file in the shape of Home Assistant's
+ * `custom_sentences` (intents → data → sentences, lists, expansion_rules),
+ * plus what hearth should do when one is recognised: an MQTT publish whose
+ * payload is a template over the slots, or an event on hearth's event topic.
+ *
+ * ```yaml
+ * language: en
+ * intents:
+ *   orderDrink:
+ *     data:
+ *       - sentences: ["[i'd like] [a] [{size}] {coffeeDrink}"]
+ *         slots: { domain: coffee }          # fixed slots added to every match
+ *     action:
+ *       mqtt: { topic: kitchen/coffee/order, payload: "{{ slots | dump }}", qos: 1, retain: false }
+ *     response: "One {{ slots.coffeeDrink }} coming up"
+ * lists:
+ *   size: { values: [small, { in: "twelve ounce", out: "12oz" }] }
+ *   cups: { range: { from: 1, to: 4 } }
+ * expansion_rules:
+ *   please: "[please|could you]"
+ * ```
+ */
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { z } from "zod";
+import { formatIssues } from "../config/load.ts";
+import { parseTemplate, type TemplateNode } from "./template.ts";
+
+const listValueSchema = z.union([z.string(), z.strictObject({ in: z.string(), out: z.union([z.string(), z.number(), z.boolean()]) })]);
+
+const slotListSchema = z.union([
+  z.strictObject({ values: z.array(listValueSchema).min(1) }),
+  z.strictObject({ range: z.strictObject({ from: z.number().int(), to: z.number().int(), step: z.number().int().positive().default(1) }) }),
+  /** A wildcard slot takes any words (only usable by the text recognizer and open-vocabulary ASR). */
+  z.strictObject({ wildcard: z.literal(true) }),
+]);
+
+const actionSchema = z.union([
+  z.strictObject({
+    mqtt: z.strictObject({
+      topic: z.string().min(1),
+      /** Nunjucks template; `slots` holds the recognised slot values. Default: the slots as JSON. */
+      payload: z.string().default("{{ slots | dump }}"),
+      qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+      retain: z.boolean().default(false),
+    }),
+  }),
+  z.strictObject({ event: z.strictObject({ event_type: z.string().min(1), data: z.record(z.string(), z.unknown()).default({}) }) }),
+]);
+
+export const customIntentsSchema = z.strictObject({
+  language: z.string().default("en"),
+  intents: z.record(
+    z.string(),
+    z.strictObject({
+      data: z.array(z.strictObject({ sentences: z.array(z.string().min(1)).min(1), slots: z.record(z.string(), z.unknown()).default({}) })).min(1),
+      action: actionSchema.optional(),
+      response: z.string().optional(),
+    }),
+  ),
+  lists: z.record(z.string(), slotListSchema).default({}),
+  expansion_rules: z.record(z.string(), z.string()).default({}),
+});
+
+export type CustomIntentsFile = z.infer<typeof customIntentsSchema>;
+export type SlotList = CustomIntentsFile["lists"][string];
+
+export interface CustomIntent {
+  name: string;
+  /** Parsed sentences, each with the fixed slots of its data block. */
+  sentences: { template: string; tree: TemplateNode; fixedSlots: Record<string, unknown> }[];
+  action?: CustomIntentsFile["intents"][string]["action"];
+  response?: string;
+}
+
+export interface CustomIntents {
+  file: string;
+  intents: CustomIntent[];
+  lists: Record<string, SlotList>;
+  rules: Record<string, TemplateNode>;
+}
+
+/**
+ * Load and parse a custom intents file; every sentence template is parsed up
+ * front and every `{list}` and `<rule>` reference checked.
+ * @throws Error naming the file and the field (or template) that is wrong.
+ */
+export function loadCustomIntents(file: string): CustomIntents {
+  let doc: unknown;
+  try {
+    doc = parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message.split("\n")[0]}`);
+  }
+  const result = customIntentsSchema.safeParse(doc);
+  if (!result.success) throw new Error(`${file}: invalid intents file\n  ${formatIssues(result.error.issues).join("\n  ")}`);
+  return compileCustomIntents(result.data, file);
+}
+
+/** Parse the templates of an already-validated intents document. */
+export function compileCustomIntents(data: CustomIntentsFile, file = "<intents>"): CustomIntents {
+  const parseAt = (where: string, text: string) => {
+    try {
+      return parseTemplate(text);
+    } catch (err) {
+      throw new Error(`${file}: ${where}: ${(err as Error).message}`);
+    }
+  };
+  const rules: Record<string, TemplateNode> = {};
+  for (const [name, text] of Object.entries(data.expansion_rules)) rules[name] = parseAt(`expansion_rules.${name}`, text);
+  const intents: CustomIntent[] = Object.entries(data.intents).map(([name, intent]) => ({
+    name,
+    action: intent.action,
+    response: intent.response,
+    sentences: intent.data.flatMap((block, b) =>
+      block.sentences.map((template, s) => ({ template, tree: parseAt(`intents.${name}.data.${b}.sentences.${s}`, template), fixedSlots: block.slots })),
+    ),
+  }));
+  const check = (node: TemplateNode, where: string): void => {
+    if (node.type === "list" && !(node.list in data.lists)) throw new Error(`${file}: ${where}: unknown list {${node.list}}`);
+    if (node.type === "rule" && !(node.name in rules)) throw new Error(`${file}: ${where}: unknown expansion rule <${node.name}>`);
+    if (node.type === "sequence") node.items.forEach((n) => check(n, where));
+    if (node.type === "alternative") node.options.forEach((n) => check(n, where));
+  };
+  for (const [name, tree] of Object.entries(rules)) check(tree, `expansion_rules.${name}`);
+  for (const intent of intents) for (const s of intent.sentences) check(s.tree, `intents.${intent.name}: "${s.template}"`);
+  return { file, intents, lists: data.lists, rules };
+}

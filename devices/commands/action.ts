@@ -1,0 +1,48 @@
+/**
+ * What the agent wants a device to do, independent of its MQTT dialect. The
+ * executor turns an Action into messages with the encoder of the entity's
+ * component (light, cover, climate, ...), reproducing Home Assistant's payloads.
+ */
+export type Action =
+  | { type: "turn_on" }
+  | { type: "turn_off" }
+  | { type: "toggle" }
+  /** Lights: brightness in percent 0..100, colour as RGB 0..255, colour temperature in kelvin. */
+  | { type: "light_set"; brightness_pct?: number; rgb?: [number, number, number]; color_temp_kelvin?: number }
+  | { type: "open" }
+  | { type: "close" }
+  | { type: "stop" }
+  /** Covers and valves: 0 closed .. 100 open. */
+  | { type: "set_position"; position: number }
+  | { type: "lock" }
+  | { type: "unlock" }
+  /** Climate: target temperature in the entity's unit, or a low/high range; optional HVAC mode. */
+  | { type: "set_temperature"; temperature?: number; target_temp_low?: number; target_temp_high?: number; hvac_mode?: string }
+  | { type: "set_hvac_mode"; hvac_mode: string }
+  /** Fans: speed in percent 0..100. */
+  | { type: "set_percentage"; percentage: number }
+  | { type: "set_preset_mode"; preset_mode: string }
+  | { type: "press" }
+  | { type: "activate" }
+  | { type: "set_value"; value: number }
+  | { type: "select_option"; option: string }
+  | { type: "alarm_arm"; mode: "home" | "away" | "night" | "vacation" | "custom_bypass"; code?: string }
+  | { type: "alarm_disarm"; code?: string };
+
+export type ActionType = Action["type"];
+
+/** The entity's component cannot do this action, or its discovery config lacks what the action needs. */
+export class UnsupportedActionError extends Error {
+  constructor(readonly entityId: string, readonly action: ActionType, reason: string) {
+    super(`${entityId}: cannot ${action}: ${reason}`);
+    this.name = "UnsupportedActionError";
+  }
+}
+
+/** Actions that must be confirmed by the user before they are sent (unlock, disarm, open a garage door). */
+export function isSensitive(domain: string, deviceClass: string | undefined, action: Action): boolean {
+  if (domain === "lock" && (action.type === "unlock" || action.type === "open")) return true;
+  if (domain === "alarm_control_panel" && action.type === "alarm_disarm") return true;
+  if (domain === "cover" && (deviceClass === "garage" || deviceClass === "gate") && (action.type === "open" || action.type === "turn_on" || action.type === "set_position" || action.type === "toggle")) return true;
+  return false;
+}

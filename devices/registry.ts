@@ -1,0 +1,96 @@
+/**
+ * The entity registry: every entity hearth can read or command, keyed by
+ * entity id, with the areas and floors of the home. Discovery, fixtures files
+ * and state tracking write it; the resolver, the grammar generator and the
+ * executor read it. Emits `change` (entity id) on any add, update or removal
+ * so that dependent artefacts (ASR grammar, HA announcements) can be rebuilt.
+ */
+import { EventEmitter } from "node:events";
+import type { Entity } from "./entity.ts";
+
+export interface Area {
+  id: string;
+  name: string;
+  floor?: string;
+  aliases: string[];
+}
+
+export interface Floor {
+  id: string;
+  name: string;
+  aliases: string[];
+}
+
+export class EntityRegistry extends EventEmitter<{ change: [entityId: string] }> {
+  private readonly entities = new Map<string, Entity>();
+  private readonly areas = new Map<string, Area>();
+  private readonly floors = new Map<string, Floor>();
+
+  upsert(entity: Entity): void {
+    this.entities.set(entity.id, entity);
+    this.emit("change", entity.id);
+  }
+
+  remove(entityId: string): boolean {
+    const removed = this.entities.delete(entityId);
+    if (removed) this.emit("change", entityId);
+    return removed;
+  }
+
+  get(entityId: string): Entity | undefined {
+    return this.entities.get(entityId);
+  }
+
+  all(): Entity[] {
+    return [...this.entities.values()];
+  }
+
+  /** Apply a state change from a state topic or a simulated device. */
+  setState(entityId: string, state: string | undefined, attributes?: Record<string, unknown>): void {
+    const entity = this.entities.get(entityId);
+    if (!entity) return;
+    if (state !== undefined) entity.state = state;
+    if (attributes) Object.assign(entity.attributes, attributes);
+    this.emit("change", entityId);
+  }
+
+  setAvailable(entityId: string, available: boolean): void {
+    const entity = this.entities.get(entityId);
+    if (!entity || entity.available === available) return;
+    entity.available = available;
+    this.emit("change", entityId);
+  }
+
+  addArea(area: Area): void {
+    this.areas.set(area.id, area);
+  }
+
+  addFloor(floor: Floor): void {
+    this.floors.set(floor.id, floor);
+  }
+
+  allAreas(): Area[] {
+    return [...this.areas.values()];
+  }
+
+  allFloors(): Floor[] {
+    return [...this.floors.values()];
+  }
+
+  /** Area by id or (case-insensitive) name or alias. */
+  findArea(idOrName: string): Area | undefined {
+    const key = idOrName.toLowerCase();
+    for (const area of this.areas.values()) {
+      if (area.id === idOrName || area.name.toLowerCase() === key || area.aliases.some((a) => a.toLowerCase() === key)) return area;
+    }
+    return undefined;
+  }
+
+  findFloor(idOrName: string): Floor | undefined {
+    const key = idOrName.toLowerCase();
+    for (const floor of this.floors.values()) {
+      if (floor.id === idOrName || floor.name.toLowerCase() === key || floor.aliases.some((a) => a.toLowerCase() === key)) return floor;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Home Assistant templates (`value_template`, `*_command_template`) are Jinja.
+ * hearth renders the subset people actually write with nunjucks, a well-kept
+ * Jinja-compatible engine, plus the HA filters and functions they use
+ * (`int`, `float`, `round`, `iif`, `from_json`, `to_json`, `is_defined`).
+ */
+import nunjucks from "nunjucks";
+
+const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+
+const toNumber = (value: unknown, fallback: number, parse: (s: string) => number): number => {
+  const n = typeof value === "number" ? value : parse(String(value));
+  return Number.isFinite(n) ? n : fallback;
+};
+env.addFilter("int", (value: unknown, fallback = 0) => Math.trunc(toNumber(value, fallback, (s) => parseFloat(s))));
+env.addFilter("float", (value: unknown, fallback = 0) => toNumber(value, fallback, parseFloat));
+env.addFilter("round", (value: unknown, precision = 0) => {
+  const f = 10 ** precision;
+  return Math.round(toNumber(value, 0, parseFloat) * f) / f;
+});
+env.addFilter("iif", (cond: unknown, ifTrue: unknown = true, ifFalse: unknown = false) => (cond ? ifTrue : ifFalse));
+env.addFilter("from_json", (value: unknown) => JSON.parse(String(value)));
+env.addFilter("to_json", (value: unknown) => JSON.stringify(value));
+env.addFilter("is_defined", (value: unknown) => value !== undefined);
+env.addGlobal("iif", (cond: unknown, ifTrue: unknown = true, ifFalse: unknown = false) => (cond ? ifTrue : ifFalse));
+
+export type CompiledTemplate = (variables: Record<string, unknown>) => string;
+
+/** A template nunjucks cannot compile (syntax it does not support). */
+export class TemplateError extends Error {
+  constructor(readonly source: string, reason: string) {
+    super(`cannot use template ${JSON.stringify(source)}: ${reason}`);
+    this.name = "TemplateError";
+  }
+}
+
+/**
+ * Compile a Jinja template once; rendering errors are thrown at render time.
+ * @throws TemplateError when the template does not compile.
+ */
+export function compileTemplate(source: string): CompiledTemplate {
+  let template: nunjucks.Template;
+  try {
+    template = new nunjucks.Template(source, env, undefined, true);
+  } catch (err) {
+    throw new TemplateError(source, (err as Error).message.split("\n").pop()!.trim());
+  }
+  return (variables) => template.render(variables).trim();
+}
+
+/**
+ * Render a `value_template` against an incoming payload: `value` is the raw
+ * string, `value_json` the parsed JSON when it parses.
+ */
+export function renderValueTemplate(template: CompiledTemplate, payload: string): string {
+  let valueJson: unknown;
+  try {
+    valueJson = JSON.parse(payload);
+  } catch {
+    valueJson = undefined;
+  }
+  return template({ value: payload, value_json: valueJson });
+}
