@@ -1,0 +1,50 @@
+/**
+ * What the controller exchanges with the actors it invokes. The controller
+ * decides; understanding (intent recognition + resolution), acting (MQTT) and
+ * responding (events, speech) are supplied from outside as promise actors.
+ */
+import type { Entity, OutgoingMessage } from "../../devices/entity.ts";
+import type { Action } from "../../devices/commands/action.ts";
+
+/** Where a command came from: the typed CLI, the MQTT text topic, a microphone, a scene rule. */
+export interface CommandOrigin {
+  kind: "cli" | "mqtt" | "voice" | "rule";
+  /** Microphone or camera name, or the rule's name. */
+  source?: string;
+  /** Area of the input (the microphone's room, `--area`), used when the text names none. */
+  area?: string;
+}
+
+export interface CommandRequest {
+  text: string;
+  origin: CommandOrigin;
+}
+
+export interface Target {
+  entity: Entity;
+  action: Action;
+}
+
+/** The outcome of recognising and resolving one utterance. */
+export type Understanding =
+  | { kind: "act"; intent: string; slots: Record<string, unknown>; targets: Target[]; response: string; confirmation?: string }
+  | { kind: "custom"; intent: string; slots: Record<string, unknown>; messages: OutgoingMessage[]; event?: { event_type: string; data: Record<string, unknown> }; response: string }
+  | { kind: "answer"; intent: string; slots: Record<string, unknown>; response: string }
+  | { kind: "clarify"; intent: string; slots: Record<string, unknown>; question: string; candidates: Entity[] }
+  | { kind: "nevermind"; intent: "HassNevermind"; response: string }
+  | { kind: "not_understood"; response: string }
+  | { kind: "error"; intent?: string; slots?: Record<string, unknown>; response: string; error: string };
+
+/** The record of one finished command session, published as one JSON line. */
+export interface SessionEvent {
+  type: "command" | "confirmation_requested" | "clarification_requested" | "timeout";
+  text: string;
+  origin: CommandOrigin;
+  intent: string | null;
+  slots: Record<string, unknown>;
+  targets: string[];
+  messages: OutgoingMessage[];
+  response: string;
+  error?: string;
+  t: string;
+}
