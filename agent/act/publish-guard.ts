@@ -1,0 +1,41 @@
+/**
+ * The only topics hearth may publish to: its own topics under
+ * `hearth/<agent_id>/`, the discovery topics of its own announcements, the
+ * command topics of entities in the registry, and topics named in the config
+ * (custom intent and rule actions). No text or voice input can widen this set,
+ * because the topic of every message comes from one of these sources.
+ */
+import type { EntityRegistry } from "../../devices/registry.ts";
+
+export class PublishGuard {
+  private readonly configured = new Set<string>();
+
+  constructor(
+    private readonly registry: EntityRegistry,
+    private readonly agentId: string,
+    private readonly discoveryPrefix: string,
+  ) {}
+
+  /** Allow a topic written in the configuration (a custom intent's or a rule's MQTT action). */
+  allowConfigured(topic: string): void {
+    this.configured.add(topic);
+  }
+
+  /** Why `topic` may be published to, or undefined when it may not. */
+  reason(topic: string): string | undefined {
+    if (topic.startsWith(`hearth/${this.agentId}/`)) return "own topic";
+    if (topic.startsWith(`${this.discoveryPrefix}/`) && topic.includes(`/${this.agentId}`) && topic.endsWith("/config")) return "own discovery";
+    if (this.configured.has(topic)) return "configured action";
+    for (const entity of this.registry.all()) {
+      if (entity.readOnly || !entity.config) continue;
+      for (const [key, value] of Object.entries(entity.config)) {
+        if (key.endsWith("command_topic") && value === topic) return `command topic of ${entity.id}`;
+      }
+    }
+    return undefined;
+  }
+
+  allows(topic: string): boolean {
+    return this.reason(topic) !== undefined;
+  }
+}
