@@ -5,10 +5,9 @@
  * clarification question, or a timeout). A request that arrives while the
  * session waits for a confirmation or an answer is that follow-up turn.
  */
-import { createActor, type Actor, type Clock } from "xstate";
+import { createActor, fromPromise, type Actor, type SimulatedClock } from "xstate";
 import { commandSessionMachine, type CommandSessionActors, type CommandSessionInput } from "./command-session.ts";
 import type { CommandRequest, SessionEvent } from "./types.ts";
-import { fromPromise } from "xstate";
 
 export class SessionRunner {
   private readonly actor: Actor<typeof commandSessionMachine>;
@@ -16,7 +15,7 @@ export class SessionRunner {
   private waiter?: (event: SessionEvent) => void;
   private readonly listeners = new Set<(event: SessionEvent) => void>();
 
-  constructor(actors: CommandSessionActors, input: CommandSessionInput, clock?: Clock) {
+  constructor(actors: CommandSessionActors, input: CommandSessionInput, clock?: SimulatedClock) {
     const machine = commandSessionMachine.provide({
       actors: {
         understand: fromPromise(({ input }) => actors.understand(input.request, input.pending)),
