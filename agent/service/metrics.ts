@@ -1,0 +1,67 @@
+/**
+ * Prometheus metrics (prom-client) for one agent: frames and audio processed,
+ * wake detections, commands, end-to-end latency, inference time per model,
+ * reconnects and errors. Each agent owns its registry so tests and the demo
+ * can run several agents in one process.
+ */
+import { createServer, type Server } from "node:http";
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { logger } from "../log.ts";
+
+const log = logger("service/metrics");
+
+export class AgentMetrics {
+  readonly registry = new Registry();
+  readonly audioSeconds = new Counter({ name: "hearth_audio_seconds_total", help: "Seconds of audio processed", labelNames: ["source"], registers: [this.registry] });
+  readonly frames = new Counter({ name: "hearth_frames_total", help: "Camera frames processed", labelNames: ["camera"], registers: [this.registry] });
+  readonly wakeDetections = new Counter({ name: "hearth_wake_detections_total", help: "Wake-word detections", labelNames: ["source", "model"], registers: [this.registry] });
+  readonly commands = new Counter({ name: "hearth_commands_total", help: "Command sessions by outcome", labelNames: ["origin", "intent", "outcome"], registers: [this.registry] });
+  readonly published = new Counter({ name: "hearth_mqtt_published_total", help: "MQTT messages published", labelNames: ["kind"], registers: [this.registry] });
+  readonly reconnects = new Counter({ name: "hearth_reconnects_total", help: "Reconnects of the broker session and of sources", labelNames: ["what"], registers: [this.registry] });
+  readonly errors = new Counter({ name: "hearth_errors_total", help: "Errors by component", labelNames: ["component"], registers: [this.registry] });
+  readonly latency = new Histogram({
+    name: "hearth_command_latency_seconds",
+    help: "Input (end of speech or text received) to MQTT publish, seconds",
+    labelNames: ["origin"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5],
+    registers: [this.registry],
+  });
+  readonly inference = new Histogram({
+    name: "hearth_inference_seconds",
+    help: "Model inference time, seconds",
+    labelNames: ["model", "provider"],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: "hearth_" });
+  }
+
+  /**
+   * Serve `/metrics` on `host:port` (port 0 picks a free one).
+   * @throws Error naming the address when it cannot listen.
+   */
+  async serve(host: string, port: number): Promise<{ server: Server; port: number }> {
+    const server = createServer(async (req, res) => {
+      if (req.url !== "/metrics") {
+        res.writeHead(404).end("not found\n");
+        return;
+      }
+      try {
+        const body = await this.registry.metrics();
+        res.writeHead(200, { "content-type": this.registry.contentType }).end(body);
+      } catch (err) {
+        res.writeHead(500).end(String(err));
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", (err) => reject(new Error(`metrics endpoint ${host}:${port}: ${err.message}`)));
+      server.listen(port, host, resolve);
+    });
+    const address = server.address();
+    const actual = typeof address === "object" && address ? address.port : port;
+    log.info({ host, port: actual }, "serving Prometheus metrics on /metrics");
+    return { server, port: actual };
+  }
+}

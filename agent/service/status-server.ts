@@ -1,0 +1,57 @@
+/**
+ * The running agent answers `hearth status` over a Unix socket (HTTP, GET /status,
+ * JSON). A socket rather than MQTT so status works while the broker is down; a
+ * file mode of 0600 keeps it to the service's own user.
+ */
+import { chmodSync, existsSync, rmSync } from "node:fs";
+import { createServer, request, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** Where the status socket of agent `agentId` lives: $RUNTIME_DIRECTORY (systemd), $XDG_RUNTIME_DIR, else the temp dir. */
+export function statusSocketPath(agentId: string, env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env.RUNTIME_DIRECTORY || env.XDG_RUNTIME_DIR || tmpdir();
+  return join(dir, `hearth-${agentId}.sock`);
+}
+
+/** Serve `snapshot()` (already redacted by the caller) as JSON on GET /status. */
+export async function serveStatus(path: string, snapshot: () => unknown): Promise<Server> {
+  if (existsSync(path)) rmSync(path);
+  const server = createServer((req, res) => {
+    if (req.method !== "GET" || req.url !== "/status") {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(snapshot()));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (err) => reject(new Error(`status socket ${path}: ${err.message}`)));
+    server.listen(path, resolve);
+  });
+  chmodSync(path, 0o600);
+  return server;
+}
+
+/**
+ * Ask a running agent for its status.
+ * @throws Error naming the socket when no agent answers there.
+ */
+export function fetchStatus(path: string, timeoutMs = 3000): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: path, path: "/status", method: "GET", timeout: timeoutMs }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => {
+        try {
+          resolve(JSON.parse(body));
+        } catch (err) {
+          reject(new Error(`status socket ${path}: bad answer: ${(err as Error).message}`));
+        }
+      });
+    });
+    req.on("timeout", () => req.destroy(new Error("timed out")));
+    req.on("error", (err) => reject(new Error(`no hearth agent answers on ${path} (${(err as NodeJS.ErrnoException).code ?? err.message}); is it running?`)));
+    req.end();
+  });
+}

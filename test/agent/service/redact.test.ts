@@ -1,0 +1,20 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { REDACTED, redact } from "../../../agent/service/redact.ts";
+
+test("secret fields and secret values are removed everywhere", () => {
+  const input = {
+    mqtt: { host: "broker", password: "hunter22", username: "hearth" },
+    porcupine: { access_key: "AbCdEf123==" },
+    lastError: "connect failed for hearth:hunter22@broker",
+    list: [{ token: 5 }, "AbCdEf123== leaked"],
+  };
+  const out = redact(input, ["hunter22", "AbCdEf123=="]);
+  assert.equal(out.mqtt.password, REDACTED);
+  assert.equal(out.mqtt.username, "hearth");
+  assert.equal(out.porcupine.access_key, REDACTED);
+  assert.equal(out.lastError, `connect failed for hearth:${REDACTED}@broker`);
+  assert.deepEqual(out.list, [{ token: REDACTED }, `${REDACTED} leaked`]);
+  assert.doesNotMatch(JSON.stringify(out), /hunter22|AbCdEf123/);
+  assert.equal(input.mqtt.password, "hunter22", "the input is not modified");
+});
