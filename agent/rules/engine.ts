@@ -80,6 +80,9 @@ export interface RuleStatus {
 }
 
 interface OccupancyState {
+  /** The area as the last event named it. */
+  area: string;
+  label: string;
   occupied: boolean;
   count: number;
   /** When `occupied` last changed, or the first report. */
@@ -222,6 +225,18 @@ export class RuleEngine {
     }));
   }
 
+  /**
+   * Objects of `label` seen per area, as last reported (area as the events
+   * name it → count; 0 for an area reported empty): the occupancy snapshot
+   * for voice fusion (`agent/vision/fusion.ts`).
+   */
+  counts(label = "person"): Map<string, number> {
+    const counts = new Map<string, number>();
+    const wanted = label.toLowerCase();
+    for (const state of this.occupancy.values()) if (state.label === wanted) counts.set(state.area, state.occupied ? state.count : 0);
+    return counts;
+  }
+
   private advanceClock(t_ms: number): number {
     if (t_ms < this.now) {
       log.warn({ t_ms, now: this.now }, "time went backwards; using the latest time seen");
@@ -244,7 +259,7 @@ export class RuleEngine {
     const key = this.occupancyKey(event.area, event.label);
     const previous = this.occupancy.get(key);
     const changed = previous === undefined || previous.occupied !== event.occupied;
-    this.occupancy.set(key, { occupied: event.occupied, count: event.count, since: changed ? t : previous.since });
+    this.occupancy.set(key, { area: event.area, label: event.label.toLowerCase(), occupied: event.occupied, count: event.count, since: changed ? t : previous.since });
     const previousCount = previous?.count ?? 0;
     const firings: RuleFiring[] = [];
     for (const rule of this.rules) {

@@ -202,6 +202,10 @@ rules:
   assert.deepEqual(engine.handle(occupancy("Living Room", true, 3, 3000)), [], "still at least 3");
   assert.deepEqual(engine.handle(occupancy("Living Room", true, 2, 4000)), []);
   assert.deepEqual(fired(engine.handle(occupancy("Living Room", true, 3, 5000))), [["party", 5000]]);
+  engine.handle(occupancy("Kitchen", false, 0, 6000));
+  engine.handle(occupancy("Kitchen", true, 1, 6000, "cat"));
+  assert.deepEqual(engine.counts(), new Map([["Living Room", 3], ["Kitchen", 0]]), "persons per area, for voice fusion");
+  assert.deepEqual(engine.counts("cat"), new Map([["Kitchen", 1]]));
 });
 
 test("dwell: one track staying long enough in a zone or area fires once per visit", () => {
