@@ -102,8 +102,8 @@ interface TrackState {
 interface RuleState {
   config: RuleConfig;
   lastFired?: number;
-  suspendedFrom?: number;
-  suspendedUntil?: number;
+  /** The latest manual-command suspension, [from, until) in ms. */
+  suspension?: { from: number; until: number };
   /** Duration-trigger episodes already handled (fired or dropped), by episode key; pruned when they end. */
   readonly handled: Set<string>;
 }
@@ -191,11 +191,12 @@ export class RuleEngine {
       if (rule.config.manual_suspend_ms <= 0) continue;
       if (!this.targetsOf(rule.config).some((id) => touched.has(id))) continue;
       const until = t_ms + rule.config.manual_suspend_ms;
-      const active = rule.suspendedUntil !== undefined && rule.suspendedFrom! <= t_ms && t_ms < rule.suspendedUntil;
-      rule.suspendedFrom = active ? rule.suspendedFrom : t_ms;
-      rule.suspendedUntil = Math.max(until, active ? rule.suspendedUntil! : until);
+      // A command during a suspension extends it; otherwise a new one starts now.
+      rule.suspension = rule.suspension && this.isSuspended(rule, t_ms)
+        ? { from: rule.suspension.from, until: Math.max(rule.suspension.until, until) }
+        : { from: t_ms, until };
       suspended.push(rule.config.id);
-      log.info({ rule: rule.config.id, until_ms: rule.suspendedUntil }, "rule suspended by a manual command");
+      log.info({ rule: rule.config.id, until_ms: rule.suspension.until }, "rule suspended by a manual command");
     }
     return suspended;
   }
@@ -208,12 +209,20 @@ export class RuleEngine {
   targetsOf(rule: RuleConfig): string[] {
     const ids = new Set<string>();
     for (const action of rule.actions) {
-      const found = action.kind === "intent"
-        ? (this.resolveTargets?.(action.intent, action.slots) ?? [])
-        : entitiesCommandedOn(this.registry, action.message.topic);
-      for (const id of found) ids.add(id);
+      for (const id of action.kind === "intent" ? this.intentTargets(action.intent, action.slots) : entitiesCommandedOn(this.registry, action.message.topic)) ids.add(id);
     }
     return [...ids];
+  }
+
+  /** The integrator's resolver, kept from crashing the engine: a failure touches nothing and is logged. */
+  private intentTargets(intent: string, slots: Record<string, unknown>): string[] {
+    if (!this.resolveTargets) return [];
+    try {
+      return this.resolveTargets(intent, slots);
+    } catch (err) {
+      log.warn({ intent, slots, err: (err as Error).message }, "resolveTargets failed; the action counts as touching no entity");
+      return [];
+    }
   }
 
   /** Last firing and suspension of each enabled rule, as of `t_ms`. */
@@ -221,7 +230,7 @@ export class RuleEngine {
     return this.rules.map((r) => ({
       id: r.config.id,
       ...(r.lastFired !== undefined ? { last_fired_ms: r.lastFired } : {}),
-      ...(this.isSuspended(r, t_ms) ? { suspended_until_ms: r.suspendedUntil } : {}),
+      ...(this.isSuspended(r, t_ms) ? { suspended_until_ms: r.suspension!.until } : {}),
     }));
   }
 
@@ -362,14 +371,14 @@ export class RuleEngine {
   }
 
   private isSuspended(rule: RuleState, t: number): boolean {
-    return rule.suspendedUntil !== undefined && rule.suspendedFrom! <= t && t < rule.suspendedUntil;
+    return rule.suspension !== undefined && rule.suspension.from <= t && t < rule.suspension.until;
   }
 
   /** Check suspension, cooldown and conditions at `t`; on success record the firing. */
   private tryFire(rule: RuleState, t: number, reason: string, out: RuleFiring[]): void {
     const id = rule.config.id;
     if (this.isSuspended(rule, t)) {
-      log.debug({ rule: id, reason, until_ms: rule.suspendedUntil }, "rule suspended by a manual command; not fired");
+      log.debug({ rule: id, reason, until_ms: rule.suspension!.until }, "rule suspended by a manual command; not fired");
       return;
     }
     if (rule.lastFired !== undefined && t < rule.lastFired + rule.config.cooldown_ms) {

@@ -432,3 +432,24 @@ test("examples/rules.yaml: the issue's two rules on a simulated evening", (t) =>
     reason: "Kitchen empty (person) for 10 min",
   }]);
 });
+
+test("a second manual command extends the suspension; a failing resolver suspends nothing and does not throw", () => {
+  const rules = `
+rules:
+  - id: hall_on
+    trigger: { occupied: Hall }
+    actions: [{ intent: HassTurnOn, slots: { area: Hall } }]
+    manual_suspend: 10 minutes
+`;
+  const engine = engineFrom(rules, new EntityRegistry(), () => ["light.hall"]);
+  engine.noteManualCommand(["light.hall"], 0);
+  engine.noteManualCommand(["light.hall"], 5 * MINUTE);
+  assert.deepEqual(engine.status(5 * MINUTE), [{ id: "hall_on", suspended_until_ms: 15 * MINUTE }]);
+  assert.deepEqual(engine.handle(occupancy("Hall", true, 1, 14 * MINUTE)), []);
+  engine.handle(occupancy("Hall", false, 0, 14 * MINUTE + 1));
+  assert.deepEqual(fired(engine.handle(occupancy("Hall", true, 1, 15 * MINUTE))), [["hall_on", 15 * MINUTE]]);
+
+  const broken = engineFrom(rules, new EntityRegistry(), () => { throw new Error("resolver down"); });
+  assert.deepEqual(broken.noteManualCommand(["light.hall"], 0), []);
+  assert.deepEqual(fired(broken.handle(occupancy("Hall", true, 1, 1000))), [["hall_on", 1000]]);
+});
