@@ -23,6 +23,7 @@
  *   between zones of the same area is not a new entry.
  * - count: the area's count of the label rose from below `at_least` to at least it.
  * - dwell: one track stayed in the area (or zone) for `at_least`; once per visit.
+ *   An occupancy report that the area is empty of the label ends its tracks' visits.
  * - A trigger that is blocked (conditions false, cooldown, suspension) is
  *   dropped, not retried: a duration episode is used up.
  * - `noteManualCommand` suspends every rule whose actions touch one of the
@@ -269,6 +270,7 @@ export class RuleEngine {
     const previous = this.occupancy.get(key);
     const changed = previous === undefined || previous.occupied !== event.occupied;
     this.occupancy.set(key, { area: event.area, label: event.label.toLowerCase(), occupied: event.occupied, count: event.count, since: changed ? t : previous.since });
+    if (!event.occupied) this.dropTracks(key);
     const previousCount = previous?.count ?? 0;
     const firings: RuleFiring[] = [];
     for (const rule of this.rules) {
@@ -286,6 +288,22 @@ export class RuleEngine {
       if (reason) this.tryFire(rule, t, reason, firings);
     }
     return firings;
+  }
+
+  /**
+   * An area reported empty of a label holds no tracks of it: forget them, so
+   * tracks whose leave event never came (a camera restarted, its tracker
+   * reset) cannot dwell forever.
+   */
+  private dropTracks(occupancyKey: string): void {
+    for (const [trackKey, track] of this.tracks) {
+      for (const [zone, entry] of track.zones) {
+        if (this.occupancyKey(entry.area, track.label) !== occupancyKey) continue;
+        track.zones.delete(zone);
+        track.areas.delete(entry.area);
+      }
+      if (track.zones.size === 0) this.tracks.delete(trackKey);
+    }
   }
 
   private applyTrack(event: TrackEvent, t: number): RuleFiring[] {

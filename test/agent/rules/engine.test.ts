@@ -453,3 +453,19 @@ rules:
   assert.deepEqual(broken.noteManualCommand(["light.hall"], 0), []);
   assert.deepEqual(fired(broken.handle(occupancy("Hall", true, 1, 1000))), [["hall_on", 1000]]);
 });
+
+test("dwell: an area reported empty ends the visits of tracks whose leave never came", () => {
+  const engine = engineFrom(`
+rules:
+  - id: sofa
+    trigger: { dwell: Living Room, zone: sofa, at_least: 5 minutes }
+    actions: [{ intent: HassLightSet, slots: { area: Living Room, brightness: 25 } }]
+`);
+  engine.handle(track("track_enter", 1, "sofa", 0));
+  engine.handle(track("track_enter", 2, "sofa", 0, { label: "dog" }));
+  assert.equal(engine.nextDeadline(), 5 * MINUTE);
+  // The camera restarted: its tracker forgot track 1 without a leave event; occupancy says the room is empty.
+  engine.handle(occupancy("Living Room", false, 0, 1 * MINUTE));
+  assert.equal(engine.nextDeadline(), undefined);
+  assert.deepEqual(engine.tick(10 * MINUTE), []);
+});
