@@ -4,6 +4,8 @@
  * stages (voice, vision, models, service) add their section next to these.
  */
 import { z } from "zod";
+import { locationSchema } from "./location.ts";
+import { rulesSchema } from "./rules.ts";
 
 const mqttSchema = z.strictObject({
   /** Host name or IP of the broker. */
@@ -87,6 +89,10 @@ export const configSchema = z.strictObject({
   /** A static registry in the HA intents fixtures format, for homes without discovery. */
   fixtures: z.string().optional(),
   intents: intentsSchema.default(intentsSchema.parse({})),
+  /** Where the home is (sun times, local clock); required by rules with a `sun` condition. */
+  location: locationSchema.optional(),
+  /** Scene rules: camera triggers, conditions, actions (see agent/config/rules.ts). */
+  rules: rulesSchema.default([]),
 });
 
 export type Config = z.infer<typeof configSchema>;
