@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { encodeAction } from "../../../devices/commands/encode.ts";
-import { makeEntity } from "./discovery-fixtures.ts";
+import { makeEntity } from "../../helpers/discovery-fixtures.ts";
 
 test("arm and disarm with default payloads and no code", () => {
   const panel = makeEntity("alarm_control_panel", "house", { command_topic: "alarm/set", code_arm_required: false, code_disarm_required: false });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { encodeAction } from "../../../devices/commands/encode.ts";
-import { makeEntity } from "./discovery-fixtures.ts";
+import { makeEntity } from "../../helpers/discovery-fixtures.ts";
 
 test("button publishes payload_press (default PRESS) through command_template", () => {
   // As ESPHome announces a restart button.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { encodeAction } from "../../../devices/commands/encode.ts";
-import { entityFromDiscovery, makeEntity, SHARED_ABSENT } from "./discovery-fixtures.ts";
+import { entityFromDiscovery, makeEntity, SHARED_ABSENT } from "../../helpers/discovery-fixtures.ts";
 
 const TRV = "14_z2m-2.12.1_tuya-trv_climate.json";
 const base = "zigbee2mqtt/TS0601_thermostat/set";

@@ -3,7 +3,7 @@ import { readdirSync } from "node:fs";
 import { test } from "node:test";
 import { UnsupportedActionError } from "../../../devices/commands/action.ts";
 import { commandSupport, encodeAction } from "../../../devices/commands/encode.ts";
-import { DISCOVERY_DIR, entityFromDiscovery, makeEntity, SHARED_ABSENT } from "./discovery-fixtures.ts";
+import { DISCOVERY_DIR, entityFromDiscovery, makeEntity, SHARED_ABSENT } from "../../helpers/discovery-fixtures.ts";
 
 test("commandSupport over every real discovery payload: commandable components ok, state-only ones read-only", (t) => {
   if (SHARED_ABSENT) return t.skip(SHARED_ABSENT);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { encodeAction } from "../../../devices/commands/encode.ts";
-import { entityFromDiscovery, makeEntity, SHARED_ABSENT } from "./discovery-fixtures.ts";
+import { entityFromDiscovery, makeEntity, SHARED_ABSENT } from "../../helpers/discovery-fixtures.ts";
 
 test("Zigbee2MQTT ceiling fan: speed range 1..4 through its Jinja dict template, preset smart", (t) => {
   if (SHARED_ABSENT) return t.skip(SHARED_ABSENT);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { encodeAction } from "../../../devices/commands/encode.ts";
-import { makeEntity } from "./discovery-fixtures.ts";
+import { makeEntity } from "../../helpers/discovery-fixtures.ts";
 
 // A Tasmota RGBCCT bulb as its legacy (SetOption19) discovery announces it, keys expanded:
 // Dimmer 0..100 on its own topic, on_command_type brightness, CT in mireds, Color2 takes "r,g,b".

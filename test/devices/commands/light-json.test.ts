@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UnsupportedActionError } from "../../../devices/commands/action.ts";
 import { encodeAction } from "../../../devices/commands/encode.ts";
-import { entityFromDiscovery, makeEntity, SHARED_ABSENT } from "./discovery-fixtures.ts";
+import { entityFromDiscovery, makeEntity, SHARED_ABSENT } from "../../helpers/discovery-fixtures.ts";
 
 const BULB = "11_z2m-2.12.1_ikea-bulb_light-json-schema.json";
 const GROUP = "18_z2m-2.12.1_group_light.json";

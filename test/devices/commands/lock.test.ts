@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { encodeAction } from "../../../devices/commands/encode.ts";
-import { makeEntity } from "./discovery-fixtures.ts";
+import { makeEntity } from "../../helpers/discovery-fixtures.ts";
 
 // As Zigbee2MQTT announces a lock (e.g. Yale / Danalock): LOCK/UNLOCK on the device's set topic.
 const z2mLock = {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { encodeAction } from "../../../devices/commands/encode.ts";
-import { makeEntity } from "./discovery-fixtures.ts";
+import { makeEntity } from "../../helpers/discovery-fixtures.ts";
 
 test("number: whole values as integers, range checked, command_template", () => {
   // As ESPHome announces a number (min/max/step, plain value on the command topic).

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { encodeAction } from "../../../devices/commands/encode.ts";
-import { makeEntity } from "./discovery-fixtures.ts";
+import { makeEntity } from "../../helpers/discovery-fixtures.ts";
 
 test("scene publishes payload_on (default ON) on activate and turn_on", () => {
   // A Zigbee2MQTT scene-style config: recall through the group's set topic.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { encodeAction } from "../../../devices/commands/encode.ts";
-import { makeEntity } from "./discovery-fixtures.ts";
+import { makeEntity } from "../../helpers/discovery-fixtures.ts";
 
 test("select sends the option and refuses one not in options", () => {
   // As Zigbee2MQTT announces a TRV's select (e.g. `force`), with a command_template.

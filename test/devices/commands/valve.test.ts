@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { encodeAction } from "../../../devices/commands/encode.ts";
-import { makeEntity } from "./discovery-fixtures.ts";
+import { makeEntity } from "../../helpers/discovery-fixtures.ts";
 
 test("an open/close water valve", () => {
   const valve = makeEntity("valve", "garden_water", { command_topic: "garden/valve/set", state_topic: "garden/valve" });
