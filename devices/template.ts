@@ -35,13 +35,48 @@ export class TemplateError extends Error {
 }
 
 /**
+ * Jinja accepts number keys in dict literals (`{0:'off', 1:'low'}[value]`,
+ * as Zigbee2MQTT's fan templates write them); nunjucks only string keys. Quote
+ * them: a JS object looks `[2]` up as `"2"`, so the lookup still works. Only
+ * inside `{{ }}` / `{% %}` and outside string literals.
+ */
+function quoteNumericDictKeys(source: string): string {
+  return source.replace(/(\{\{|\{%)([\s\S]*?)(\}\}|%\})/g, (_block, open: string, body: string, close: string) => {
+    let out = "";
+    let quote: string | undefined;
+    for (let i = 0; i < body.length; i++) {
+      const ch = body[i]!;
+      if (quote) {
+        out += ch;
+        if (ch === "\\") out += body[++i] ?? "";
+        else if (ch === quote) quote = undefined;
+        continue;
+      }
+      if (ch === "'" || ch === '"') {
+        quote = ch;
+        out += ch;
+        continue;
+      }
+      const key = /^([{,]\s*)(-?\d+(?:\.\d+)?)(\s*:)/.exec(body.slice(i));
+      if (key) {
+        out += `${key[1]}"${key[2]}"${key[3]}`;
+        i += key[0].length - 1;
+        continue;
+      }
+      out += ch;
+    }
+    return open + out + close;
+  });
+}
+
+/**
  * Compile a Jinja template once; rendering errors are thrown at render time.
  * @throws TemplateError when the template does not compile.
  */
 export function compileTemplate(source: string): CompiledTemplate {
   let template: nunjucks.Template;
   try {
-    template = new nunjucks.Template(source, env, undefined, true);
+    template = new nunjucks.Template(quoteNumericDictKeys(source), env, undefined, true);
   } catch (err) {
     throw new TemplateError(source, (err as Error).message.split("\n").pop()!.trim());
   }

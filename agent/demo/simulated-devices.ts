@@ -1,0 +1,119 @@
+/**
+ * Runs the simulated home on an MQTT broker: one MQTT.js client connects,
+ * publishes every device's availability, retained discovery config and
+ * retained state (the order real devices follow after boot), subscribes to
+ * the devices' command topics and lets each device answer its commands.
+ */
+import mqtt, { type MqttClient } from "mqtt";
+import { logger } from "../log.ts";
+import { createSimulatedDevices, type Publication, type SimulatedDevice } from "./simulated-firmware.ts";
+
+export type { Publication, SimulatedDevice } from "./simulated-firmware.ts";
+
+const log = logger("agent/demo/simulated-devices");
+
+export interface SimulatedHomeOptions {
+  /** Broker URL, e.g. `mqtt://127.0.0.1:1883`. */
+  url: string;
+  /** Home Assistant discovery prefix the devices announce under (default `homeassistant`). */
+  prefix?: string;
+  /**
+   * Prepended to every device topic (`zigbee2mqtt/...`, `tasmota_.../`,
+   * `<node>/...`), so that several homes can share one broker (tests). Default "".
+   */
+  namespace?: string;
+  /** Garage door travel time in ms (default 1500). */
+  garageTravelMs?: number;
+}
+
+export interface SimulatedHome {
+  devices: SimulatedDevice[];
+  /**
+   * Disconnect. With `forget`, first clear the retained discovery configs and
+   * states (empty retained payloads — HA's way to delete entities), so the
+   * broker is left as it was.
+   */
+  stop(options?: { forget?: boolean }): Promise<void>;
+}
+
+function publishAsync(client: MqttClient, p: Publication): Promise<void> {
+  return new Promise((resolve, reject) => {
+    client.publish(p.topic, p.payload, { qos: 1, retain: p.retain }, (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+/**
+ * Connect to `url`, announce the devices and answer their commands.
+ * @throws Error naming the URL when the broker cannot be reached within 10 s.
+ */
+export async function startSimulatedHome(options: SimulatedHomeOptions): Promise<SimulatedHome> {
+  const layout = { prefix: options.prefix ?? "homeassistant", namespace: options.namespace ?? "" };
+  const devices = createSimulatedDevices(layout, { garageTravelMs: options.garageTravelMs ?? 1500 });
+  const client = mqtt.connect(options.url, {
+    clientId: `hearth-simulated-home-${Math.random().toString(16).slice(2, 10)}`,
+    connectTimeout: 10_000,
+    reconnectPeriod: 1000,
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      client.once("connect", () => resolve());
+      client.once("error", (err) => reject(err));
+      setTimeout(() => reject(new Error("no CONNACK within 10 s")), 10_000).unref();
+    });
+  } catch (err) {
+    client.end(true);
+    throw new Error(`simulated home: cannot connect to ${options.url}: ${(err as Error).message}`);
+  }
+
+  const timers = new Set<NodeJS.Timeout>();
+  const byTopic = new Map<string, SimulatedDevice>();
+  for (const device of devices) for (const topic of device.commandTopics) byTopic.set(topic, device);
+  const send = (publications: Publication[]) => {
+    for (const p of publications) {
+      client.publish(p.topic, p.payload, { qos: 1, retain: p.retain }, (err) => {
+        if (err) log.warn({ topic: p.topic, err: err.message }, "state publish failed");
+      });
+    }
+  };
+  client.on("message", (topic, payload) => {
+    const device = byTopic.get(topic);
+    if (!device) return;
+    log.debug({ device: device.id, topic, payload: payload.toString() }, "command");
+    device.handle(topic, payload.toString(), {
+      publish: send,
+      later(ms, action) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          action();
+        }, ms);
+        timers.add(timer);
+      },
+    });
+  });
+
+  const availability = new Map(devices.map((d) => [d.availability.topic, d.availability]));
+  for (const p of availability.values()) await publishAsync(client, p);
+  for (const device of devices) {
+    await publishAsync(client, { topic: device.discoveryTopic, payload: JSON.stringify(device.config), retain: true });
+  }
+  for (const device of devices) for (const p of device.statePublications()) await publishAsync(client, p);
+  await client.subscribeAsync([...byTopic.keys()], { qos: 1 });
+  log.info({ devices: devices.map((d) => d.id), prefix: layout.prefix }, "simulated home announced");
+
+  return {
+    devices,
+    async stop(stopOptions = {}) {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      if (stopOptions.forget && client.connected) {
+        const retained = new Set<string>(availability.keys());
+        for (const device of devices) {
+          retained.add(device.discoveryTopic);
+          for (const p of device.statePublications()) if (p.retain) retained.add(p.topic);
+        }
+        for (const topic of retained) await publishAsync(client, { topic, payload: "", retain: true });
+      }
+      await client.endAsync();
+    },
+  };
+}
