@@ -17,11 +17,13 @@ const fixturesSchema = z.object({
   entities: z.array(
     z.object({
       name: z.string(),
-      id: z.string().regex(/^[a-z_]+\.[a-z0-9_]+$/, "expected domain.object_id"),
+      // HA's own intent fixtures use object ids with capitals and spaces ("sensor.price_per_kW").
+      id: z.string().regex(/^[a-z_]+\.[^.\s][^.]*$/, "expected domain.object_id"),
       aliases: z.array(z.string()).optional(),
       area: z.string().optional(),
       floor: z.string().optional(),
-      state: z.union([z.string(), z.number(), z.boolean()]).optional(),
+      /** A state, or HA's test-fixture form `{ in: spoken words, out: state }` (e.g. `{ in: "plugged in", out: "on" }`). */
+      state: z.union([z.string(), z.number(), z.boolean(), z.object({ in: z.string(), out: z.union([z.string(), z.number(), z.boolean()]) })]).optional(),
       attributes: z.record(z.string(), z.unknown()).optional(),
     }).passthrough(),
   ).default([]),
@@ -52,7 +54,9 @@ export function loadFixtures(path: string, registry = new EntityRegistry()): Ent
   for (const e of fixtures.entities) {
     const area = e.area ? registry.findArea(e.area) : undefined;
     const floorName = e.floor ? registry.findFloor(e.floor)?.name : area?.floor;
-    const attributes = { ...(e.attributes ?? {}) };
+    const attributes: Record<string, unknown> = { ...(e.attributes ?? {}) };
+    // Keep the spoken form of a binary state ("plugged in") for answers.
+    if (typeof e.state === "object" && e.state !== null) attributes.state_text = e.state.in;
     const entity: Entity = {
       id: e.id,
       domain: e.id.split(".")[0] as Domain,
@@ -61,7 +65,7 @@ export function loadFixtures(path: string, registry = new EntityRegistry()): Ent
       area: area?.name,
       floor: floorName,
       device_class: typeof attributes.device_class === "string" ? attributes.device_class : undefined,
-      state: e.state === undefined ? undefined : String(e.state),
+      state: e.state === undefined ? undefined : typeof e.state === "object" ? String(e.state.out) : String(e.state),
       attributes,
       available: true,
       source: path,
