@@ -37,6 +37,8 @@ export interface RecognizedIntent {
   unknownSlots: string[];
   /** The template that matched. */
   sentence: string;
+  /** The text as given (the resolver reads the question form of HassGetState from it: "are all", "how many", "which"). */
+  text: string;
   /** For custom intents: what to do and what to say (custom-intents.ts). */
   action?: CustomIntent["action"];
   response?: string;
@@ -68,8 +70,8 @@ export class IntentRecognizer {
     const tokens = normalizeUtterance(text);
     if (tokens.length === 0) return null;
     const exact = this.bestMatch(tokens, context, new Set());
-    if (exact) return exact;
-    return this.lists.has("name") ? this.bestMatch(tokens, context, new Set(["name"])) : null;
+    const result = exact ?? (this.lists.has("name") ? this.bestMatch(tokens, context, new Set(["name"])) : null);
+    return result && { ...result, text };
   }
 
   private bestMatch(tokens: ReturnType<typeof normalizeUtterance>, context: RecognitionContext, wildcardLists: ReadonlySet<string>): RecognizedIntent | null {
@@ -140,6 +142,7 @@ export class IntentRecognizer {
       confidence: wildcards.length > 0 ? WILDCARD_CONFIDENCE : 1,
       unknownSlots: wildcards,
       sentence: sentence.template,
+      text: "",
     };
     if (intent.action) result.action = intent.action;
     if (intent.response) result.response = intent.response;
