@@ -27,11 +27,27 @@ import { z } from "zod";
 import { formatIssues } from "../config/load.ts";
 import { parseTemplate, type TemplateNode } from "./template.ts";
 
-const listValueSchema = z.union([z.string(), z.strictObject({ in: z.string(), out: z.union([z.string(), z.number(), z.boolean()]) })]);
+/**
+ * A list value: the words as spoken (`in`), the slot value (`out`) and, as in
+ * hassil's slot values, an optional `context` (e.g. `{ domain: light }` for an
+ * entity name) that `requires_context` and the fixed slots of a sentence check.
+ */
+const listValueSchema = z.union([
+  z.string(),
+  z.strictObject({ in: z.string(), out: z.union([z.string(), z.number(), z.boolean()]), context: z.record(z.string(), z.string()).optional() }),
+]);
 
 const slotListSchema = z.union([
   z.strictObject({ values: z.array(listValueSchema).min(1) }),
-  z.strictObject({ range: z.strictObject({ from: z.number().int(), to: z.number().int(), step: z.number().int().positive().default(1) }) }),
+  /** Integers from..to; `fractions` also accepts halves (20.5) or tenths (20.3) as in hassil's fraction_type. */
+  z.strictObject({
+    range: z.strictObject({
+      from: z.number().int(),
+      to: z.number().int(),
+      step: z.number().int().positive().default(1),
+      fractions: z.enum(["halves", "tenths"]).optional(),
+    }),
+  }),
   /** A wildcard slot takes any words (only usable by the text recognizer and open-vocabulary ASR). */
   z.strictObject({ wildcard: z.literal(true) }),
 ]);
@@ -49,12 +65,30 @@ const actionSchema = z.union([
   z.strictObject({ event: z.strictObject({ event_type: z.string().min(1), data: z.record(z.string(), z.unknown()).default({}) }) }),
 ]);
 
+/**
+ * Conditions of a data block, after hassil's `requires_context`: `key: value`
+ * (or a list of values) requires every matched list value that carries `key`
+ * in its context to have one of them (an entity name must be a `lock` for
+ * "unlock {name}"); `key: { slot: true }` fills slot `key` from the
+ * recognition context (the microphone's area) when the sentence named none.
+ * Unlike hassil, a missing context value does not reject the sentence.
+ */
+const requiresContextSchema = z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1), z.strictObject({ slot: z.literal(true) })]));
+
 export const customIntentsSchema = z.strictObject({
   language: z.string().default("en"),
   intents: z.record(
     z.string(),
     z.strictObject({
-      data: z.array(z.strictObject({ sentences: z.array(z.string().min(1)).min(1), slots: z.record(z.string(), z.unknown()).default({}) })).min(1),
+      data: z.array(
+        z.strictObject({
+          sentences: z.array(z.string().min(1)).min(1),
+          slots: z.record(z.string(), z.unknown()).default({}),
+          requires_context: requiresContextSchema.default({}),
+          /** `key: value` (or values): no matched list value may carry one of them in its context. */
+          excludes_context: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).default({}),
+        }),
+      ).min(1),
       action: actionSchema.optional(),
       response: z.string().optional(),
     }),
@@ -65,11 +99,13 @@ export const customIntentsSchema = z.strictObject({
 
 export type CustomIntentsFile = z.infer<typeof customIntentsSchema>;
 export type SlotList = CustomIntentsFile["lists"][string];
+export type SlotListValue = z.infer<typeof listValueSchema>;
+export type RequiresContext = z.infer<typeof requiresContextSchema>;
 
 export interface CustomIntent {
   name: string;
   /** Parsed sentences, each with the fixed slots of its data block. */
-  sentences: { template: string; tree: TemplateNode; fixedSlots: Record<string, unknown> }[];
+  sentences: { template: string; tree: TemplateNode; fixedSlots: Record<string, unknown>; requiresContext: RequiresContext; excludesContext: Record<string, string | string[]> }[];
   action?: CustomIntentsFile["intents"][string]["action"];
   response?: string;
 }
@@ -114,7 +150,13 @@ export function compileCustomIntents(data: CustomIntentsFile, file = "<intents>"
     action: intent.action,
     response: intent.response,
     sentences: intent.data.flatMap((block, b) =>
-      block.sentences.map((template, s) => ({ template, tree: parseAt(`intents.${name}.data.${b}.sentences.${s}`, template), fixedSlots: block.slots })),
+      block.sentences.map((template, s) => ({
+        template,
+        tree: parseAt(`intents.${name}.data.${b}.sentences.${s}`, template),
+        fixedSlots: block.slots,
+        requiresContext: block.requires_context,
+        excludesContext: block.excludes_context,
+      })),
     ),
   }));
   const check = (node: TemplateNode, where: string): void => {

@@ -1,0 +1,129 @@
+/**
+ * Text normalisation shared by the sentence templates and the text to match,
+ * so that both sides meet in the same token space: lower case, punctuation
+ * dropped, possessive "'s" split off, "%" → "percent", "°" → "degrees",
+ * English number words → digits ("twenty one" → "21", "one hundred" → "100",
+ * "twenty point five" → "20.5").
+ */
+
+/** One normalised token and the original words it came from (for wildcard slot values). */
+export interface Token {
+  text: string;
+  raw: string;
+}
+
+const UNITS: Record<string, number> = {
+  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+};
+const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
+const DIGIT_WORDS: Record<string, string> = { zero: "0", oh: "0", one: "1", two: "2", three: "3", four: "4", five: "5", six: "6", seven: "7", eight: "8", nine: "9" };
+
+/** Split text into raw words, mapping symbols to words first. */
+function rawWords(text: string): string[] {
+  return text
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .replace(/(\d)\s*%/g, "$1 percent ")
+    .replace(/%/g, " percent ")
+    .replace(/\s*°\s*[cf]?\b/gi, " degrees ")
+    .replace(/°/g, " degrees ")
+    .replace(/(\S)'s\b/gi, "$1 's")
+    .replace(/[^\p{L}\p{N}'.\s]/gu, " ")
+    // A dot is kept only inside a number or a word like "pm2.5".
+    .replace(/\.(?!\d)|(?<![\p{L}\p{N}])\./gu, " ")
+    .split(/\s+/)
+    .filter((w) => w.length > 0 && w !== "'");
+}
+
+/**
+ * Collapse runs of number words into one digit token. Returns the number of
+ * words consumed at `start` and the value, or undefined when none is a number.
+ */
+function readNumber(words: string[], start: number): { length: number; value: string } | undefined {
+  let total = 0;
+  let current = 0;
+  let i = start;
+  let last: "unit" | "teen" | "tens" | "hundred" | "thousand" | undefined;
+  while (i < words.length) {
+    const w = words[i]!;
+    if (w in UNITS) {
+      const v = UNITS[w]!;
+      // "one two" is two numbers, "twenty one" is one; a unit cannot follow a unit.
+      if (last === "unit" || last === "teen" || (last === "tens" && v >= 10)) break;
+      current += v;
+      last = v >= 10 ? "teen" : "unit";
+    } else if (w in TENS) {
+      if (last === "unit" || last === "teen" || last === "tens") break;
+      current += TENS[w]!;
+      last = "tens";
+    } else if (w === "hundred" && last !== undefined && last !== "hundred" && last !== "thousand") {
+      current = current * 100;
+      last = "hundred";
+    } else if (w === "thousand" && last !== undefined && last !== "thousand") {
+      total += current * 1000;
+      current = 0;
+      last = "thousand";
+    } else if (w === "and" && (last === "hundred" || last === "thousand") && (words[i + 1] ?? "") in { ...UNITS, ...TENS }) {
+      // "one hundred and five"
+    } else {
+      break;
+    }
+    i++;
+  }
+  if (last === undefined) return undefined;
+  let value = String(total + current);
+  // "twenty point five" → 20.5
+  if (words[i] === "point" && (words[i + 1] ?? "") in DIGIT_WORDS) {
+    let fraction = "";
+    let j = i + 1;
+    while (j < words.length && words[j]! in DIGIT_WORDS) fraction += DIGIT_WORDS[words[j++]!];
+    value += "." + fraction;
+    i = j;
+  }
+  return { length: i - start, value };
+}
+
+/** Normalise text into tokens (see the module comment). */
+export function tokenize(text: string): Token[] {
+  const raws = rawWords(text);
+  const lower = raws.map((w) => w.toLowerCase());
+  const tokens: Token[] = [];
+  for (let i = 0; i < lower.length; ) {
+    const number = readNumber(lower, i);
+    if (number) {
+      tokens.push({ text: number.value, raw: raws.slice(i, i + number.length).join(" ") });
+      i += number.length;
+    } else {
+      tokens.push({ text: lower[i]!, raw: raws[i]! });
+      i++;
+    }
+  }
+  return tokens;
+}
+
+/** Words that carry no meaning for a command, dropped from the text (never from templates). */
+const SKIP_ANYWHERE = new Set(["please", "kindly"]);
+const SKIP_LEADING = [["could", "you"], ["can", "you"], ["would", "you"], ["will", "you"], ["hey"], ["ok"], ["okay"]];
+
+/**
+ * Normalise a user's text for matching: `tokenize`, then drop politeness
+ * words ("please" anywhere; "could you", "can you", ... at the start).
+ */
+export function normalizeUtterance(text: string): Token[] {
+  let tokens = tokenize(text).filter((t) => !SKIP_ANYWHERE.has(t.text));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const prefix of SKIP_LEADING) {
+      if (prefix.every((w, k) => tokens[k]?.text === w)) {
+        tokens = tokens.slice(prefix.length);
+        changed = true;
+      }
+    }
+  }
+  return tokens;
+}
+
+/** The normalised token texts of a fixed phrase (a template word or a list value). */
+export function phraseTokens(text: string): string[] {
+  return tokenize(text).map((t) => t.text);
+}

@@ -1,0 +1,215 @@
+/**
+ * Text intent recognition over a sentence set (sentence-set.ts), after Home
+ * Assistant's hassil: normalise the text, match every sentence template of
+ * every intent, keep the matches whose list values satisfy the sentence's
+ * `requires_context` and fixed slots, and return the most specific one.
+ *
+ * Two passes: first with every list as listed; when nothing matches, again
+ * with `name` as a wildcard (HA's "unmatched entity" case), so that "turn on
+ * the radio" becomes HassTurnOn { name: "radio" } with a lower confidence and
+ * the resolver can answer that no such device exists. A wildcard name is only
+ * accepted by sentences that neither require a context nor fix a domain or
+ * device class, since an unknown name cannot be checked against them.
+ */
+import type { EntityRegistry } from "../../devices/registry.ts";
+import { logger } from "../log.ts";
+import type { CustomIntent, CustomIntents } from "./custom-intents.ts";
+import { compileList, matchTemplate, type CompiledList, type MatchState, type SlotValue } from "./matcher.ts";
+import { normalizeUtterance } from "./normalize.ts";
+import { buildSentenceSet } from "./sentence-set.ts";
+
+const log = logger("agent/intent");
+
+/** What the recognizer knows about the situation: the area of the microphone that heard the text. */
+export interface RecognitionContext {
+  area?: string;
+  [key: string]: string | undefined;
+}
+
+export interface RecognizedIntent {
+  /** HA intent name (HassTurnOn, ...) or the custom intent's name. */
+  intent: string;
+  /** HA slot names (name, area, floor, domain, device_class, brightness, color, temperature, position, state) or custom slots. */
+  slots: Record<string, SlotValue>;
+  /** 1 for a match of known words only; 0.5 when an unknown entity name was taken as a wildcard. */
+  confidence: number;
+  /** Slots whose value is not a known list value (the unknown entity name). */
+  unknownSlots: string[];
+  /** The template that matched. */
+  sentence: string;
+  /** The text as given (the resolver reads the question form of HassGetState from it: "are all", "how many", "which"). */
+  text: string;
+  /** For custom intents: what to do and what to say (custom-intents.ts). */
+  action?: CustomIntent["action"];
+  response?: string;
+}
+
+/** Slots that a fixed slot of the sentence constrains on a matched entity name. */
+const CONSTRAINED_KEYS = ["domain", "device_class"];
+const WILDCARD_CONFIDENCE = 0.5;
+const DETERMINERS = new Set(["the", "a", "an", "my", "our", "your", "this", "that", "all", "every"]);
+const FUNCTION_WORDS = new Set(["in", "on", "off", "of", "to", "at", "for", "with", "and", "'s", "is", "are", "up", "down", "volume", "weather", "time", "date", "timer"]);
+
+interface Candidate {
+  result: RecognizedIntent;
+  wildcardTokens: number;
+  entityMatched: boolean;
+  slotCount: number;
+  order: number;
+}
+
+export class IntentRecognizer {
+  private readonly lists = new Map<string, CompiledList>();
+
+  constructor(readonly sentenceSet: CustomIntents) {
+    for (const [name, list] of Object.entries(sentenceSet.lists)) this.lists.set(name, compileList(list));
+  }
+
+  /** Recognise `text`; null when no sentence matches it. */
+  recognize(text: string, context: RecognitionContext = {}): RecognizedIntent | null {
+    const tokens = normalizeUtterance(text);
+    if (tokens.length === 0) return null;
+    const exact = this.bestMatch(tokens, context, new Set());
+    const result = exact ?? (this.lists.has("name") ? this.bestMatch(tokens, context, new Set(["name"])) : null);
+    return result && { ...result, text };
+  }
+
+  private bestMatch(tokens: ReturnType<typeof normalizeUtterance>, context: RecognitionContext, wildcardLists: ReadonlySet<string>): RecognizedIntent | null {
+    const input = { tokens, lists: this.lists, rules: this.sentenceSet.rules, wildcardLists };
+    let best: Candidate | undefined;
+    let order = 0;
+    for (const intent of this.sentenceSet.intents) {
+      for (const sentence of intent.sentences) {
+        order++;
+        let states: MatchState[];
+        try {
+          states = matchTemplate(sentence.tree, input);
+        } catch (err) {
+          log.error({ intent: intent.name, template: sentence.template, err: (err as Error).message }, "template cannot be matched");
+          continue;
+        }
+        for (const state of states) {
+          const candidate = this.accept(intent, sentence, state, context, order);
+          if (candidate && (!best || better(candidate, best))) best = candidate;
+        }
+      }
+    }
+    return best?.result ?? null;
+  }
+
+  /** Check a full match against the sentence's conditions and build its result. */
+  private accept(intent: CustomIntent, sentence: CustomIntent["sentences"][number], state: MatchState, context: RecognitionContext, order: number): Candidate | undefined {
+    const slots: Record<string, SlotValue> = {};
+    for (const [key, value] of Object.entries(sentence.fixedSlots)) {
+      if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") slots[key] = value;
+    }
+    for (const [key, match] of Object.entries(state.slots)) slots[key] = match.value;
+    const matches = Object.values(state.slots);
+    const wildcards = Object.entries(state.slots).filter(([, m]) => m.wildcard).map(([k]) => k);
+    if (wildcards.length > 0) {
+      const fixesTarget = CONSTRAINED_KEYS.some((k) => k in sentence.fixedSlots);
+      const requires = Object.values(sentence.requiresContext).some((r) => typeof r === "string" || Array.isArray(r));
+      if (fixesTarget || requires) return undefined;
+      // A wildcard that swallowed sentence structure ("the TV volume", "weather in London") is no name.
+      for (const key of wildcards) {
+        const words = normalizeUtterance(String(slots[key])).map((t) => t.text);
+        if (DETERMINERS.has(words[0]!) || words.some((w) => FUNCTION_WORDS.has(w))) return undefined;
+      }
+    }
+    for (const match of matches) {
+      if (!match.context) continue;
+      // A fixed or matched domain/device_class must be the entity's own.
+      for (const key of CONSTRAINED_KEYS) {
+        if (slots[key] !== undefined && match.context[key] !== String(slots[key])) return undefined;
+      }
+      for (const [key, required] of Object.entries(sentence.requiresContext)) {
+        if (typeof required === "object" && !Array.isArray(required)) continue;
+        const allowed = Array.isArray(required) ? required : [required];
+        if (!allowed.includes(match.context[key] ?? "")) return undefined;
+      }
+      for (const [key, excluded] of Object.entries(sentence.excludesContext)) {
+        if ((Array.isArray(excluded) ? excluded : [excluded]).includes(match.context[key] ?? "")) return undefined;
+      }
+    }
+    for (const [key, required] of Object.entries(sentence.requiresContext)) {
+      if (typeof required === "object" && !Array.isArray(required) && required.slot && slots[key] === undefined && context[key] !== undefined) {
+        slots[key] = context[key]!;
+      }
+    }
+    const result: RecognizedIntent = {
+      intent: intent.name,
+      slots,
+      confidence: wildcards.length > 0 ? WILDCARD_CONFIDENCE : 1,
+      unknownSlots: wildcards,
+      sentence: sentence.template,
+      text: "",
+    };
+    if (intent.action) result.action = intent.action;
+    if (intent.response) result.response = intent.response;
+    return {
+      result,
+      wildcardTokens: state.wildcardTokens,
+      entityMatched: matches.some((m) => m.context !== undefined),
+      slotCount: Object.keys(slots).length,
+      order,
+    };
+  }
+}
+
+/**
+ * Most specific first: fewer words taken by wildcards; a known entity name
+ * over an area + domain reading ("bedroom lamp"); more slots (a sentence that
+ * also fixes the domain); with wildcards, fewer slots (assume nothing about
+ * an unknown device); then the order of definition.
+ */
+function better(a: Candidate, b: Candidate): boolean {
+  if (a.wildcardTokens !== b.wildcardTokens) return a.wildcardTokens < b.wildcardTokens;
+  if (a.entityMatched !== b.entityMatched) return a.entityMatched;
+  if (a.slotCount !== b.slotCount) return a.wildcardTokens > 0 ? a.slotCount < b.slotCount : a.slotCount > b.slotCount;
+  return a.order < b.order;
+}
+
+/**
+ * A recognizer that follows the registry: it rebuilds its sentence set on the
+ * first recognition after an entity, area or floor name changed (state
+ * changes alone do not rebuild).
+ */
+export class LiveIntentRecognizer {
+  private recognizer: IntentRecognizer | undefined;
+  private signature = "";
+  private readonly onChange = () => {
+    this.dirty = true;
+  };
+  private dirty = true;
+
+  constructor(private readonly registry: EntityRegistry, private readonly custom: CustomIntents[] = []) {
+    registry.on("change", this.onChange);
+  }
+
+  /** The current recognizer, rebuilt when the names it depends on changed. */
+  current(): IntentRecognizer {
+    if (this.dirty || !this.recognizer) {
+      this.dirty = false;
+      const signature = JSON.stringify([
+        this.registry.all().map((e) => [e.id, e.name, e.aliases, e.domain, e.device_class, e.area, e.floor]),
+        this.registry.allAreas(),
+        this.registry.allFloors(),
+      ]);
+      if (signature !== this.signature || !this.recognizer) {
+        this.recognizer = new IntentRecognizer(buildSentenceSet(this.registry, this.custom));
+        this.signature = signature;
+        log.debug({ entities: this.registry.all().length }, "sentence set rebuilt");
+      }
+    }
+    return this.recognizer;
+  }
+
+  recognize(text: string, context: RecognitionContext = {}): RecognizedIntent | null {
+    return this.current().recognize(text, context);
+  }
+
+  /** Stop following the registry. */
+  close(): void {
+    this.registry.off("change", this.onChange);
+  }
+}

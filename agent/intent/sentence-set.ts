@@ -1,0 +1,122 @@
+/**
+ * The full set of sentences hearth understands: the built-in English intents
+ * (YAML under agent/intent/sentences/en/, in the format of custom-intents.ts)
+ * plus the user's custom intents, with the entity-dependent lists filled from
+ * the registry. The text recognizer (recognizer.ts) matches against it and the
+ * speech recognizer compiles the very same trees into its decoding grammar.
+ *
+ * Shape handed to both (a `CustomIntents`, see custom-intents.ts):
+ * - `intents[]`: `{ name, sentences: [{ template, tree, fixedSlots, requiresContext }], action?, response? }`;
+ *   `tree` is a TemplateNode (word / sequence / alternative / list / rule).
+ * - `lists`: slot lists by list name, each `{ values: [string | { in, out, context? }] }`,
+ *   `{ range: { from, to, step, fractions? } }` or `{ wildcard: true }`. Registry lists:
+ *   `name` (every entity name and alias → `out` the entity's name, `context`
+ *   `{ domain, device_class? }`), `area` (area names and aliases → area name),
+ *   `floor` (likewise). Fixed lists: `brightness`, `position` (0..100),
+ *   `temperature` (0..100 in halves), `brightness_level`, `color`, `cover_class`,
+ *   `cover_state`, `on_off`, `domain_plural`, `lock_state`, `sensor_quantity`, `battery_ok`.
+ *   A list value's `in` is spoken text; digits are spoken as number words.
+ * - `rules`: expansion rules by name, already parsed (`<name>` in a template).
+ * An empty registry list (`values: []`) matches nothing.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import type { EntityRegistry } from "../../devices/registry.ts";
+import { formatIssues } from "../config/load.ts";
+import { compileCustomIntents, customIntentsSchema, type CustomIntents, type CustomIntentsFile, type SlotList, type SlotListValue } from "./custom-intents.ts";
+
+/** Folder of the built-in English sentence files. */
+export const BUILTIN_SENTENCES_DIR = join(dirname(fileURLToPath(import.meta.url)), "sentences", "en");
+
+/** Lists that buildSentenceSet fills from the registry. */
+export const REGISTRY_LISTS = ["name", "area", "floor"] as const;
+
+let builtinCache: CustomIntentsFile | undefined;
+
+/**
+ * Read and merge the built-in sentence files (intents with the same name are
+ * concatenated; a list or rule defined twice differently is an error).
+ * @throws Error naming the file and field when a file is invalid.
+ */
+export function loadBuiltinSentences(dir = BUILTIN_SENTENCES_DIR): CustomIntentsFile {
+  if (dir === BUILTIN_SENTENCES_DIR && builtinCache) return builtinCache;
+  const merged: CustomIntentsFile = { language: "en", intents: {}, lists: {}, expansion_rules: {} };
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort()) {
+    const path = join(dir, file);
+    let doc: unknown;
+    try {
+      doc = parse(readFileSync(path, "utf8"));
+    } catch (err) {
+      throw new Error(`${path}: ${(err as Error).message.split("\n")[0]}`);
+    }
+    const result = customIntentsSchema.safeParse(doc);
+    if (!result.success) throw new Error(`${path}: invalid sentences file\n  ${formatIssues(result.error.issues).join("\n  ")}`);
+    for (const [name, intent] of Object.entries(result.data.intents)) {
+      const existing = merged.intents[name];
+      merged.intents[name] = existing ? { ...existing, data: [...existing.data, ...intent.data] } : intent;
+    }
+    mergeNamed(merged.lists, result.data.lists, path, "lists");
+    mergeNamed(merged.expansion_rules, result.data.expansion_rules, path, "expansion_rules");
+  }
+  if (dir === BUILTIN_SENTENCES_DIR) builtinCache = merged;
+  return merged;
+}
+
+function mergeNamed<T>(into: Record<string, T>, from: Record<string, T>, file: string, field: string): void {
+  for (const [key, value] of Object.entries(from)) {
+    if (key in into && JSON.stringify(into[key]) !== JSON.stringify(value)) throw new Error(`${file}: ${field}.${key}: already defined differently`);
+    into[key] = value;
+  }
+}
+
+/** Names may carry hassil syntax in HA fixtures ("Trader Joe[']s"); speak them plainly. */
+function spoken(name: string): string {
+  return name.replace(/[[\]()|{}<>]/g, "").trim();
+}
+
+/** The `name`, `area` and `floor` lists of the registry's entities, areas and floors. */
+export function registryLists(registry: EntityRegistry): Record<(typeof REGISTRY_LISTS)[number], SlotList> {
+  const names: SlotListValue[] = [];
+  for (const entity of registry.all()) {
+    const context: Record<string, string> = { domain: entity.domain };
+    if (entity.device_class) context.device_class = entity.device_class;
+    for (const said of new Set([entity.name, ...entity.aliases].map(spoken).filter(Boolean))) names.push({ in: said, out: entity.name, context });
+  }
+  const areas = new Map<string, string>();
+  for (const area of registry.allAreas()) for (const said of [area.name, ...area.aliases]) areas.set(spoken(said), area.name);
+  for (const entity of registry.all()) if (entity.area && !areas.has(entity.area)) areas.set(spoken(entity.area), entity.area);
+  const floors = new Map<string, string>();
+  for (const floor of registry.allFloors()) for (const said of [floor.name, ...floor.aliases]) floors.set(spoken(said), floor.name);
+  for (const entity of registry.all()) if (entity.floor && !floors.has(entity.floor)) floors.set(spoken(entity.floor), entity.floor);
+  const values = (m: Map<string, string>): SlotListValue[] => [...m].filter(([said]) => said).map(([said, out]) => ({ in: said, out }));
+  return { name: { values: names }, area: { values: values(areas) }, floor: { values: values(floors) } };
+}
+
+/**
+ * Built-in intents plus `custom`, with the registry lists filled in.
+ * A custom intent with a built-in intent's name adds sentences to it.
+ * @throws Error naming the custom file when it redefines a list or rule differently.
+ */
+export function buildSentenceSet(registry: EntityRegistry, custom: CustomIntents[]): CustomIntents {
+  const builtin = loadBuiltinSentences();
+  const data: CustomIntentsFile = { ...builtin, lists: { ...builtin.lists, ...registryLists(registry) } };
+  const set = compileCustomIntents(data, BUILTIN_SENTENCES_DIR);
+  for (const file of custom) {
+    for (const [name, list] of Object.entries(file.lists)) {
+      if (name in set.lists && JSON.stringify(set.lists[name]) !== JSON.stringify(list)) throw new Error(`${file.file}: lists.${name}: clashes with a built-in list of that name`);
+      set.lists[name] = list;
+    }
+    for (const [name, rule] of Object.entries(file.rules)) {
+      if (name in set.rules && JSON.stringify(set.rules[name]) !== JSON.stringify(rule)) throw new Error(`${file.file}: expansion_rules.${name}: clashes with a built-in rule of that name`);
+      set.rules[name] = rule;
+    }
+    for (const intent of file.intents) {
+      const existing = set.intents.find((i) => i.name === intent.name);
+      if (existing) existing.sentences.push(...intent.sentences);
+      else set.intents.push({ ...intent, sentences: [...intent.sentences] });
+    }
+  }
+  return { ...set, file: [BUILTIN_SENTENCES_DIR, ...custom.map((c) => c.file)].join(", ") };
+}

@@ -1,0 +1,336 @@
+/**
+ * From a recognised intent to what hearth does: the target entities and the
+ * Action for each (devices/commands/action.ts), an answer read from the
+ * registry's states, a clarifying question, or an error. Follows Home
+ * Assistant's intent handlers: targets by name or alias, by area (the
+ * microphone's area when the text names none), area + domain, floor, device
+ * class; the domain decides what "turn on" means (open a cover, lock a lock,
+ * activate a scene, press a button).
+ */
+import type { Entity } from "../../devices/entity.ts";
+import type { EntityRegistry } from "../../devices/registry.ts";
+import { isSensitive, type Action } from "../../devices/commands/action.ts";
+import type { RecognizedIntent } from "../intent/recognizer.ts";
+import type { SlotValue } from "../intent/matcher.ts";
+import { colorSetting } from "./colors.ts";
+
+/** Where the command was heard: the microphone's area. */
+export interface ResolveContext {
+  area?: string;
+}
+
+export interface Target {
+  entity: Entity;
+  action: Action;
+}
+
+/** How the targets were chosen, for the response ("the kitchen lights", "all the lights", "Bedroom Lamp"). */
+export interface TargetScope {
+  name?: string;
+  area?: string;
+  floor?: string;
+  domain?: string;
+  device_class?: string;
+}
+
+/** The question form of HassGetState, read from the text. */
+export type StateQuery = "one" | "any" | "all" | "count" | "which";
+
+export type Answer =
+  /** "what is the outside temperature", "where is Ada": each entity's state (and unit). */
+  | { type: "state"; entities: { entity: Entity; state: string | undefined; unit?: string }[] }
+  /** "is the front door locked", "are all doors locked", "are any lights on". */
+  | { type: "yes_no"; query: "one" | "any" | "all"; state: string; value: boolean; matching: Entity[]; notMatching: Entity[] }
+  /** "how many lights are on". */
+  | { type: "count"; state: string; count: number; matching: Entity[] }
+  /** "which lights are on". */
+  | { type: "which"; state: string; matching: Entity[] }
+  /** "what is the temperature in the living room": a thermostat's current temperature, else a temperature sensor's. */
+  | { type: "temperature"; area?: string; entity: Entity; value: number; unit?: string };
+
+export type ErrorReason =
+  | "not_understood"
+  | "no_such_name"
+  | "no_such_area"
+  | "no_such_floor"
+  | "no_targets"
+  | "unsupported"
+  | "unavailable"
+  | "no_value";
+
+export type Resolution =
+  /** `confirm` is true when an action is sensitive (unlock, open a garage door): ask before sending. */
+  | { kind: "act"; intent: string; targets: Target[]; scope: TargetScope; confirm: boolean; slots: Record<string, SlotValue> }
+  | { kind: "answer"; intent: string; answer: Answer; scope: TargetScope }
+  | { kind: "clarify"; intent: string; question: string; candidates: Entity[] }
+  /** `detail`: the unknown name, area or floor, or the names concerned; `scope`: what was asked for. */
+  | { kind: "error"; intent?: string; reason: ErrorReason; detail?: string; scope?: TargetScope }
+  /** HassNevermind: stop the conversation. */
+  | { kind: "cancel" }
+  /** A user-defined intent: run its action (MQTT publish or event) with the slots. */
+  | { kind: "custom"; intent: string; slots: Record<string, SlotValue>; action?: RecognizedIntent["action"]; response?: string };
+
+/** Domains that only report (they cannot be turned on or off). */
+const READ_ONLY_DOMAINS = new Set(["sensor", "binary_sensor", "event", "image", "text", "device_tracker", "person", "weather"]);
+
+/** What HassTurnOn / HassTurnOff mean for an entity of `domain`; undefined when it cannot. */
+export function onOffAction(domain: string, on: boolean): Action | undefined {
+  if (READ_ONLY_DOMAINS.has(domain)) return undefined;
+  switch (domain) {
+    case "cover":
+    case "valve":
+      return { type: on ? "open" : "close" };
+    case "lock":
+      return { type: on ? "lock" : "unlock" };
+    case "scene":
+      return on ? { type: "activate" } : undefined;
+    case "button":
+      return on ? { type: "press" } : undefined;
+    case "number":
+    case "select":
+    case "alarm_control_panel":
+      return undefined;
+    default:
+      return { type: on ? "turn_on" : "turn_off" };
+  }
+}
+
+const BUILT_IN = new Set([
+  "HassTurnOn", "HassTurnOff", "HassLightSet", "HassSetPosition", "HassClimateSetTemperature", "HassClimateGetTemperature", "HassGetState", "HassNevermind",
+]);
+
+const str = (v: SlotValue | undefined): string | undefined => (v === undefined ? undefined : String(v));
+const same = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Resolve a recognised intent against the registry. `recognized` null means
+ * the text was not understood.
+ */
+export function resolveIntent(recognized: RecognizedIntent | null, registry: EntityRegistry, context: ResolveContext = {}): Resolution {
+  if (!recognized) return { kind: "error", reason: "not_understood" };
+  const { intent, slots } = recognized;
+  if (intent === "HassNevermind") return { kind: "cancel" };
+  if (!BUILT_IN.has(intent)) return { kind: "custom", intent, slots, action: recognized.action, response: recognized.response };
+
+  const scope: TargetScope = {
+    name: str(slots.name) === "all" ? undefined : str(slots.name),
+    area: str(slots.area),
+    floor: str(slots.floor),
+    domain: str(slots.domain),
+    device_class: str(slots.device_class),
+  };
+  if (scope.area && !registry.findArea(scope.area) && !registry.all().some((e) => same(e.area, scope.area))) {
+    return { kind: "error", intent, reason: "no_such_area", detail: scope.area };
+  }
+  if (scope.floor && !registry.findFloor(scope.floor) && !registry.all().some((e) => same(e.floor, scope.floor))) {
+    return { kind: "error", intent, reason: "no_such_floor", detail: scope.floor };
+  }
+
+  switch (intent) {
+    case "HassClimateGetTemperature":
+      return climateTemperature(intent, scope, registry, context);
+    case "HassGetState":
+      return getState(recognized, scope, registry, context);
+    default:
+      return act(recognized, scope, registry, context);
+  }
+}
+
+/** The domains an intent can act on, to narrow an ambiguous name or an area. */
+function intentDomains(intent: string, domain: string | undefined): ((e: Entity) => boolean) {
+  if (domain) return (e) => e.domain === domain;
+  switch (intent) {
+    case "HassLightSet":
+      return (e) => e.domain === "light";
+    case "HassSetPosition":
+      return (e) => e.domain === "cover" || e.domain === "valve";
+    case "HassClimateSetTemperature":
+      return (e) => e.domain === "climate";
+    case "HassTurnOn":
+    case "HassTurnOff":
+      return (e) => onOffAction(e.domain, intent === "HassTurnOn") !== undefined;
+    default:
+      return () => true;
+  }
+}
+
+type Selection = { entities: Entity[] } | Extract<Resolution, { kind: "clarify" | "error" }>;
+
+/**
+ * The entities named by the scope. A name shared by several entities is
+ * narrowed by the intent's domains, the named area, then the microphone's
+ * area; what remains ambiguous becomes a clarifying question. Without a
+ * name, area or floor the scope is the whole home: the recognizer has already
+ * put the microphone's area into the slots where the sentence means "here".
+ */
+function select(intent: string, scope: TargetScope, registry: EntityRegistry, context: ResolveContext, fits: (e: Entity) => boolean): Selection {
+  const inArea = (e: Entity, area: string) => same(e.area, area) || (registry.findArea(area)?.aliases ?? []).some((a) => same(e.area, a));
+  const inFloor = (e: Entity, floor: string) => same(e.floor, floor) || (e.area !== undefined && same(registry.findArea(e.area)?.floor, floor));
+  const byClass = (e: Entity) => (!scope.domain || e.domain === scope.domain) && (!scope.device_class || e.device_class === scope.device_class);
+  let entities = registry.all().filter(byClass);
+  if (scope.name) {
+    const named = entities.filter((e) => same(e.name, scope.name) || e.aliases.some((a) => same(a, scope.name)));
+    if (named.length === 0) return { kind: "error", intent, reason: "no_such_name", detail: scope.name };
+    let narrowed = named.filter(fits);
+    if (narrowed.length === 0) return { kind: "error", intent, reason: "unsupported", detail: scope.name };
+    if (scope.area) narrowed = narrowed.filter((e) => inArea(e, scope.area!)).length > 0 ? narrowed.filter((e) => inArea(e, scope.area!)) : narrowed;
+    if (scope.floor) narrowed = narrowed.filter((e) => inFloor(e, scope.floor!)).length > 0 ? narrowed.filter((e) => inFloor(e, scope.floor!)) : narrowed;
+    if (narrowed.length > 1 && context.area) {
+      const here = narrowed.filter((e) => inArea(e, context.area!));
+      if (here.length > 0) narrowed = here;
+    }
+    if (narrowed.length > 1) {
+      return { kind: "clarify", intent, question: whichOne(narrowed), candidates: narrowed };
+    }
+    return { entities: narrowed };
+  }
+  if (scope.area) entities = entities.filter((e) => inArea(e, scope.area!));
+  if (scope.floor) entities = entities.filter((e) => inFloor(e, scope.floor!));
+  entities = entities.filter(fits);
+  return { entities };
+}
+
+function act(recognized: RecognizedIntent, scope: TargetScope, registry: EntityRegistry, context: ResolveContext): Resolution {
+  const { intent, slots } = recognized;
+  const fits = intentDomains(intent, scope.domain);
+  const selection = select(intent, scope, registry, context, fits);
+  if (!("entities" in selection)) return selection;
+  let entities = selection.entities;
+  if (entities.length === 0) return { kind: "error", intent, reason: "no_targets", scope: withIntentDomain(intent, scope) };
+  // Setting a temperature without a place: the only thermostat, or ask which.
+  if (intent === "HassClimateSetTemperature" && !scope.name && !scope.area && !scope.floor && entities.length > 1) {
+    return { kind: "clarify", intent, question: whichOne(entities), candidates: entities };
+  }
+  const available = entities.filter((e) => e.available);
+  if (available.length === 0) return { kind: "error", intent, reason: "unavailable", detail: entities.map((e) => e.name).join(", ") };
+  entities = available;
+
+  const targets: Target[] = [];
+  for (const entity of entities) {
+    const action = actionFor(intent, entity, slots);
+    if (action) targets.push({ entity, action });
+  }
+  if (targets.length === 0) return { kind: "error", intent, reason: "unsupported", detail: entities.map((e) => e.name).join(", ") };
+  const confirm = targets.some((t) => isSensitive(t.entity.domain, t.entity.device_class, t.action));
+  return { kind: "act", intent, targets, scope: withIntentDomain(intent, scope), confirm, slots };
+}
+
+/** The Action of an intent on one entity, or undefined when the entity cannot do it. */
+export function actionFor(intent: string, entity: Entity, slots: Record<string, SlotValue>): Action | undefined {
+  switch (intent) {
+    case "HassTurnOn":
+    case "HassTurnOff":
+      return onOffAction(entity.domain, intent === "HassTurnOn");
+    case "HassLightSet": {
+      if (entity.domain !== "light") return undefined;
+      const action: Extract<Action, { type: "light_set" }> = { type: "light_set" };
+      if (typeof slots.brightness === "number") action.brightness_pct = Math.max(0, Math.min(100, slots.brightness));
+      if (slots.color !== undefined) {
+        const color = colorSetting(String(slots.color));
+        if (!color) return undefined;
+        Object.assign(action, color);
+      }
+      return action;
+    }
+    case "HassSetPosition":
+      if ((entity.domain !== "cover" && entity.domain !== "valve") || typeof slots.position !== "number") return undefined;
+      return { type: "set_position", position: Math.max(0, Math.min(100, slots.position)) };
+    case "HassClimateSetTemperature":
+      if (entity.domain !== "climate" || typeof slots.temperature !== "number") return undefined;
+      return { type: "set_temperature", temperature: slots.temperature };
+    default:
+      return undefined;
+  }
+}
+
+function numberOf(value: unknown): number | undefined {
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function climateTemperature(intent: string, scope: TargetScope, registry: EntityRegistry, context: ResolveContext): Resolution {
+  const area = scope.area ?? (scope.floor || scope.name ? undefined : context.area);
+  const withArea: TargetScope = { ...scope, area };
+  const reading = (e: Entity) => (e.domain === "climate" ? numberOf(e.attributes.current_temperature) : numberOf(e.state));
+  const thermostats = select(intent, { ...withArea, domain: "climate" }, registry, context, () => true);
+  if (!("entities" in thermostats)) return thermostats;
+  let candidates = thermostats.entities.filter((e) => reading(e) !== undefined);
+  if (candidates.length === 0) {
+    const sensors = select(intent, { ...withArea, domain: "sensor", device_class: "temperature" }, registry, context, () => true);
+    if (!("entities" in sensors)) return sensors;
+    candidates = sensors.entities.filter((e) => reading(e) !== undefined);
+  }
+  if (candidates.length === 0) return { kind: "error", intent, reason: "no_value", detail: area ?? scope.floor ?? "the home" };
+  if (candidates.length > 1 && !area && !scope.floor) return { kind: "clarify", intent, question: whichOne(candidates), candidates };
+  const entity = candidates[0]!;
+  const unit = entity.attributes.temperature_unit ?? entity.attributes.unit_of_measurement;
+  return {
+    kind: "answer",
+    intent,
+    scope: withArea,
+    answer: { type: "temperature", area: area ?? entity.area, entity, value: reading(entity)!, unit: typeof unit === "string" ? unit : undefined },
+  };
+}
+
+/** The question form, from the first words of the text ("are all ...", "how many ...", "which ..."). */
+export function stateQuery(text: string): StateQuery {
+  const t = text.toLowerCase().replace(/[^a-z' ]/g, " ").replace(/\s+/g, " ").trim();
+  if (/^(how many)\b/.test(t)) return "count";
+  if (/^(which|who)\b/.test(t)) return "which";
+  if (/^(are|is) (all|every)\b/.test(t)) return "all";
+  if (/^((are|is) (there )?any|any|do i have any|tell me if there (are|is) any|is (there )?any|is anyone|is anybody)\b/.test(t)) return "any";
+  return "one";
+}
+
+function getState(recognized: RecognizedIntent, scope: TargetScope, registry: EntityRegistry, context: ResolveContext): Resolution {
+  const { intent, slots } = recognized;
+  const state = str(slots.state);
+  const selection = select(intent, scope, registry, context, () => true);
+  if (!("entities" in selection)) return selection;
+  const entities = selection.entities;
+  if (entities.length === 0) return { kind: "error", intent, reason: "no_targets", scope };
+  if (state === undefined) {
+    const answer: Answer = {
+      type: "state",
+      entities: entities.map((entity) => {
+        const unit = entity.attributes.unit_of_measurement;
+        return { entity, state: entity.state, unit: typeof unit === "string" ? unit : undefined };
+      }),
+    };
+    return { kind: "answer", intent, scope, answer };
+  }
+  const matching = entities.filter((e) => same(e.state, state));
+  const notMatching = entities.filter((e) => !same(e.state, state));
+  const query = scope.name ? "one" : stateQuery(recognized.text);
+  let answer: Answer;
+  if (query === "count") answer = { type: "count", state, count: matching.length, matching };
+  else if (query === "which") answer = { type: "which", state, matching };
+  else if (query === "all") answer = { type: "yes_no", query, state, value: notMatching.length === 0, matching, notMatching };
+  else if (query === "one") answer = { type: "yes_no", query, state, value: matching.length > 0 && notMatching.length === 0, matching, notMatching };
+  else answer = { type: "yes_no", query: "any", state, value: matching.length > 0, matching, notMatching };
+  return { kind: "answer", intent, scope, answer };
+}
+
+/** "Which one: Lamp in Bedroom or Lamp in Office?" — candidates told apart by area, else by kind. */
+export function whichOne(candidates: Entity[]): string {
+  const labels = candidates.map((e) => {
+    const twins = candidates.filter((o) => o.name === e.name);
+    if (twins.length === 1) return e.name;
+    if (e.area && twins.filter((o) => o.area === e.area).length === 1) return `${e.name} in ${e.area}`;
+    return `${e.name} (${(e.device_class ?? e.domain).replace(/_/g, " ")})`;
+  });
+  return `Which one: ${joinWords(labels, "or")}?`;
+}
+
+/** "a, b or c". */
+export function joinWords(words: string[], last: "and" | "or"): string {
+  if (words.length <= 1) return words[0] ?? "";
+  return `${words.slice(0, -1).join(", ")} ${last} ${words[words.length - 1]}`;
+}
+
+/** The scope with the domain its intent implies (HassLightSet acts on lights), for responses. */
+function withIntentDomain(intent: string, scope: TargetScope): TargetScope {
+  if (scope.domain) return scope;
+  const implied: Record<string, string> = { HassLightSet: "light", HassClimateSetTemperature: "climate", HassSetPosition: "cover" };
+  return implied[intent] ? { ...scope, domain: implied[intent] } : scope;
+}

@@ -1,0 +1,60 @@
+/**
+ * Intent recognition accuracy on Home Assistant's English intent tests
+ * (../shared/data/intents/ha-en-dev.jsonl with ha-en-fixtures.yaml): a
+ * sentence counts as right when the intent and every slot equal the
+ * expected ones and no extra slot is produced. Prints a table per intent and
+ * writes reports/intents.md and reports/intents.json.
+ *
+ * Run: npx tsx bench/intents.ts [--failures]
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { evaluateIntents, IN_SCOPE_INTENTS, loadIntentTestSet } from "./intents-eval.ts";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dataDir = join(root, "..", "shared", "data", "intents");
+const showFailures = process.argv.includes("--failures");
+
+const testSet = loadIntentTestSet(dataDir);
+const started = performance.now();
+const report = evaluateIntents(testSet);
+const elapsedMs = performance.now() - started;
+
+const pct = (x: number) => (100 * x).toFixed(1) + " %";
+const rows = Object.entries(report.perIntent).sort((a, b) => Number(b[1].inScope) - Number(a[1].inScope) || b[1].total - a[1].total);
+const lines = [
+  "| intent | scope | sentences | exact | accuracy | recognised as another in-scope intent |",
+  "|---|---|---:|---:|---:|---:|",
+  ...rows.map(([intent, r]) => `| ${intent} | ${r.inScope ? "in" : "out"} | ${r.total} | ${r.correct} | ${pct(r.correct / r.total)} | ${r.wrongInScope} |`),
+];
+const summary = [
+  `In scope (${IN_SCOPE_INTENTS.join(", ")}): ${report.inScope.correct}/${report.inScope.total} = ${pct(report.inScope.accuracy)}`,
+  `Out of scope (every other intent of the test set): ${report.outOfScope.total} sentences; ${report.outOfScope.claimedByInScope} recognised as an in-scope intent (false accepts), ${report.outOfScope.unmatched} not recognised`,
+  `Time: ${elapsedMs.toFixed(0)} ms for ${testSet.cases.length} sentences (${(elapsedMs / testSet.cases.length).toFixed(2)} ms each)`,
+];
+console.log(lines.join("\n"));
+console.log(summary.join("\n"));
+if (showFailures) for (const f of report.failures) console.log(JSON.stringify(f));
+
+mkdirSync(join(root, "reports"), { recursive: true });
+writeFileSync(
+  join(root, "reports", "intents.md"),
+  [
+    "# Intent recognition accuracy",
+    "",
+    `Data: \`../shared/data/intents/ha-en-dev.jsonl\` (${testSet.cases.length} sentences from the Home Assistant intents project, CC-BY-4.0), entities from \`ha-en-fixtures.yaml\`.`,
+    "A sentence is right when the intent and all slots are exactly the expected ones (no extra slot).",
+    "",
+    ...summary.map((s) => `- ${s}`),
+    "",
+    ...lines,
+    "",
+    "## Failures (in scope)",
+    "",
+    ...report.failures.filter((f) => f.inScope).map((f) => `- \`${f.text}\` (context ${JSON.stringify(f.context)}): expected ${f.expected.intent} ${JSON.stringify(f.expected.slots)}, got ${f.got ? `${f.got.intent} ${JSON.stringify(f.got.slots)}` : "nothing"}`),
+    "",
+  ].join("\n"),
+);
+writeFileSync(join(root, "reports", "intents.json"), JSON.stringify({ inScopeIntents: IN_SCOPE_INTENTS, ...report, elapsedMs }, null, 2) + "\n");
+console.log(`wrote reports/intents.md and reports/intents.json`);
