@@ -7,6 +7,9 @@
  */
 import type { EntityRegistry } from "../../devices/registry.ts";
 
+/** Discovery keys that name a topic the device listens on (HA also uses `set_position_topic` for covers). */
+const COMMAND_TOPIC_KEY = /(command_topic|set_position_topic)$/;
+
 export class PublishGuard {
   private readonly configured = new Set<string>();
 
@@ -29,7 +32,7 @@ export class PublishGuard {
     for (const entity of this.registry.all()) {
       if (entity.readOnly || !entity.config) continue;
       for (const [key, value] of Object.entries(entity.config)) {
-        if (key.endsWith("command_topic") && value === topic) return `command topic of ${entity.id}`;
+        if (COMMAND_TOPIC_KEY.test(key) && value === topic) return `command topic of ${entity.id}`;
       }
     }
     return undefined;

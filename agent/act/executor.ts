@@ -1,0 +1,65 @@
+/**
+ * Carries out resolved targets: each entity's encoder turns the action into
+ * MQTT messages in HA's dialect, the publish guard checks every topic, and the
+ * session publishes. Publishing is not awaited past the hand-over, so a
+ * command issued while the broker is away is queued by the session and
+ * delivered after the reconnect instead of blocking the controller; `flush`
+ * waits for delivery (one-shot CLI use).
+ */
+import { encodeAction } from "../../devices/commands/encode.ts";
+import type { OutgoingMessage } from "../../devices/entity.ts";
+import { logger } from "../log.ts";
+import type { Target } from "../controller/types.ts";
+import type { PublishGuard } from "./publish-guard.ts";
+
+const log = logger("act/executor");
+
+export interface Publisher {
+  publish(message: OutgoingMessage): Promise<void>;
+}
+
+export class Executor {
+  private readonly pending = new Set<Promise<void>>();
+
+  /** `publisher` undefined means dry run: messages are computed and returned, never sent. */
+  constructor(private readonly guard: PublishGuard, private readonly publisher?: Publisher) {}
+
+  /**
+   * Encode and publish. Targets that cannot do their action are skipped with a
+   * warning; when none can, the first error is thrown.
+   * @throws UnsupportedActionError or a guard refusal when nothing could be sent.
+   */
+  async act(work: { targets: Target[]; messages: OutgoingMessage[] }): Promise<OutgoingMessage[]> {
+    const out: OutgoingMessage[] = [];
+    const errors: Error[] = [];
+    for (const target of work.targets) {
+      try {
+        out.push(...encodeAction(target.entity, target.action));
+      } catch (err) {
+        errors.push(err as Error);
+        log.warn({ entity: target.entity.id, action: target.action.type, err: (err as Error).message }, "cannot command entity");
+      }
+    }
+    out.push(...work.messages);
+    const allowed = out.filter((m) => {
+      if (this.guard.allows(m.topic)) return true;
+      errors.push(new Error(`refusing to publish to ${m.topic}: not a command topic of a known entity nor one of hearth's own topics`));
+      log.error({ topic: m.topic }, "refused publish outside the allowed topics");
+      return false;
+    });
+    if (!allowed.length && errors.length) throw errors[0]!;
+    if (this.publisher) for (const message of allowed) this.track(this.publisher.publish(message), message);
+    return allowed;
+  }
+
+  private track(delivery: Promise<void>, message: OutgoingMessage): void {
+    const p = delivery.catch((err: Error) => log.error({ topic: message.topic, err: err.message }, "publish failed"));
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  /** Resolves when every message handed to the session so far is delivered (or failed). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
+}

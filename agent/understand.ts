@@ -1,0 +1,93 @@
+/**
+ * Turns one utterance into an Understanding for the controller: the text
+ * intent recognizer, then the resolver against the registry, then the English
+ * response. A follow-up answer to a clarification picks one of the candidates
+ * by name or area and is resolved again with that entity.
+ */
+import { compileTemplate } from "../devices/template.ts";
+import type { OutgoingMessage } from "../devices/entity.ts";
+import type { EntityRegistry } from "../devices/registry.ts";
+import type { Entity } from "../devices/entity.ts";
+import type { CommandRequest, Understanding } from "./controller/types.ts";
+import type { LiveIntentRecognizer, RecognizedIntent } from "./intent/recognizer.ts";
+import { normalizeUtterance } from "./intent/normalize.ts";
+import { responseFor } from "./intent/responses.ts";
+import { resolveIntent, type Resolution } from "./resolve/resolver.ts";
+
+export const NOT_UNDERSTOOD = "Sorry, I didn't understand";
+
+export interface UnderstandDeps {
+  registry: EntityRegistry;
+  recognizer: LiveIntentRecognizer;
+  /** Area assumed when the input has none (config `agent.default_area`). */
+  defaultArea?: string;
+  /** Topic of hearth's own intent event entity, for custom intents whose action is an HA event. */
+  eventTopic: string;
+}
+
+/** Which candidate a clarification answer names ("the kitchen one", "bedroom lamp"), or undefined. */
+export function chooseCandidate(answer: string, candidates: Entity[]): Entity | undefined {
+  const words = new Set(normalizeUtterance(answer).map((t) => t.text));
+  const score = (e: Entity) => {
+    const named = [e.name, e.area ?? "", ...e.aliases].flatMap((s) => normalizeUtterance(s).map((t) => t.text));
+    return named.filter((w) => words.has(w)).length;
+  };
+  const ranked = candidates.map((e) => ({ e, s: score(e) })).sort((a, b) => b.s - a.s);
+  if (!ranked.length || ranked[0]!.s === 0) return undefined;
+  if (ranked[1] && ranked[1].s === ranked[0]!.s) return undefined;
+  return ranked[0]!.e;
+}
+
+function customMessages(resolution: Extract<Resolution, { kind: "custom" }>, eventTopic: string): { messages: OutgoingMessage[]; event?: { event_type: string; data: Record<string, unknown> } } {
+  const action = resolution.action;
+  if (!action) return { messages: [] };
+  if ("mqtt" in action) {
+    const payload = compileTemplate(action.mqtt.payload)({ slots: resolution.slots, intent: resolution.intent });
+    return { messages: [{ topic: action.mqtt.topic, payload, qos: action.mqtt.qos, retain: action.mqtt.retain }] };
+  }
+  const event = { event_type: action.event.event_type, data: { ...action.event.data, intent: resolution.intent, slots: resolution.slots } };
+  return { messages: [{ topic: eventTopic, payload: JSON.stringify(event), qos: 1, retain: false }], event };
+}
+
+/** Map a resolution onto the controller's Understanding. */
+export function toUnderstanding(resolution: Resolution, recognized: RecognizedIntent | null, eventTopic: string): Understanding {
+  const slots = (recognized?.slots ?? {}) as Record<string, unknown>;
+  switch (resolution.kind) {
+    case "act":
+      return {
+        kind: "act",
+        intent: resolution.intent,
+        slots: resolution.slots,
+        targets: resolution.targets,
+        response: responseFor(resolution, { confirmed: true }),
+        confirmation: resolution.confirm ? responseFor(resolution) : undefined,
+      };
+    case "answer":
+      return { kind: "answer", intent: resolution.intent, slots, response: responseFor(resolution) };
+    case "clarify":
+      return { kind: "clarify", intent: resolution.intent, slots, question: resolution.question, candidates: resolution.candidates };
+    case "cancel":
+      return { kind: "nevermind", intent: "HassNevermind", response: "Okay" };
+    case "custom":
+      return { kind: "custom", intent: resolution.intent, slots: resolution.slots, ...customMessages(resolution, eventTopic), response: responseFor(resolution) };
+    case "error":
+      if (resolution.reason === "not_understood") return { kind: "not_understood", response: NOT_UNDERSTOOD };
+      return { kind: "error", intent: resolution.intent, slots, response: responseFor(resolution), error: resolution.reason };
+  }
+}
+
+/** The controller's `understand` actor. */
+export function createUnderstander(deps: UnderstandDeps) {
+  return async (request: CommandRequest, pending?: Extract<Understanding, { kind: "clarify" }>): Promise<Understanding> => {
+    const area = request.origin.area ?? deps.defaultArea;
+    if (pending) {
+      const chosen = chooseCandidate(request.text, pending.candidates);
+      if (!chosen) return { kind: "not_understood", response: `Sorry, I still don't know which one you mean.` };
+      const slots = { ...(pending.slots as RecognizedIntent["slots"]), name: chosen.name, ...(chosen.area ? { area: chosen.area } : {}) };
+      const recognized: RecognizedIntent = { intent: pending.intent, slots, confidence: 1, unknownSlots: [], sentence: "(clarification)", text: request.text };
+      return toUnderstanding(resolveIntent(recognized, deps.registry, { area }), recognized, deps.eventTopic);
+    }
+    const recognized = deps.recognizer.recognize(request.text, { area });
+    return toUnderstanding(resolveIntent(recognized, deps.registry, { area }), recognized, deps.eventTopic);
+  };
+}
