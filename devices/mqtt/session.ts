@@ -1,0 +1,367 @@
+/**
+ * hearth's one MQTT session (MQTT.js). It owns the connection to the broker:
+ * protocol 5 with a fallback to 3.1.1, TLS and credentials from `config.mqtt`,
+ * a retained last will `offline` on `hearth/<agent_id>/status` and a retained
+ * `online` on every connect, reconnection with exponential backoff
+ * (`reconnect_min_ms` doubling up to `reconnect_max_ms`), and subscriptions
+ * that survive reconnects.
+ *
+ * Delivery of QoS 1 publishes across outages: the session is persistent
+ * (`clean: false`, and for MQTT 5 a session expiry), MQTT.js keeps publishes
+ * issued while disconnected in its outgoing store and sends them once after
+ * the next CONNACK; hearth never re-publishes on its own, so nothing is lost
+ * and nothing is sent twice by us (QoS 1 itself is at-least-once: a message
+ * in flight at the instant the link drops is resent with DUP set).
+ */
+import { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
+import mqtt, { type IClientOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from "mqtt";
+import type { Config } from "../../agent/config/schema.ts";
+import { logger } from "../../agent/log.ts";
+import type { OutgoingMessage } from "../entity.ts";
+import { topicMatches } from "./topic.ts";
+
+const log = logger("devices/mqtt");
+
+export type MqttConfig = Config["mqtt"];
+
+/** `idle` before start(); `closed` after close(). */
+export type SessionState = "idle" | "connecting" | "connected" | "reconnecting" | "closed";
+
+export interface SessionEvents {
+  /** A CONNACK was accepted. `sessionPresent`: the broker kept our subscriptions and queued messages. */
+  connected: [info: { protocolVersion: 4 | 5; sessionPresent: boolean }];
+  /** The link to the broker closed (reason in words). */
+  disconnected: [reason: string];
+  /** A reconnect is scheduled in `delayMs` (attempt counts from 1). */
+  reconnecting: [info: { attempt: number; delayMs: number }];
+  /** Any state change, for status reporting. */
+  state: [state: SessionState];
+}
+
+/** An incoming message as handlers see it. */
+export interface IncomingMessage {
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+}
+
+export type MessageHandler = (message: IncomingMessage) => void;
+
+/** Why a connection failed, in the categories a user can act on. */
+export type ConnectionFailure = "auth" | "refused" | "tls" | "network" | "protocol" | "config";
+
+/** The broker could not be reached or refused us; the message names host:port and the cause. */
+export class MqttConnectionError extends Error {
+  constructor(readonly endpoint: string, readonly failure: ConnectionFailure, detail: string) {
+    super(`MQTT broker ${endpoint}: ${detail}`);
+    this.name = "MqttConnectionError";
+  }
+}
+
+/** MQTT 3.1.1 CONNACK return codes (section 3.2.2.3). */
+const V4_CONNACK: Record<number, [ConnectionFailure, string]> = {
+  1: ["protocol", "unacceptable protocol version"],
+  2: ["refused", "client identifier rejected"],
+  3: ["refused", "server unavailable"],
+  4: ["auth", "bad user name or password"],
+  5: ["auth", "not authorized"],
+};
+
+/** MQTT 5 CONNACK reason codes (section 3.2.2.2) that a user can act on. */
+const V5_CONNACK: Record<number, [ConnectionFailure, string]> = {
+  128: ["refused", "unspecified error"],
+  129: ["refused", "malformed packet"],
+  130: ["protocol", "protocol error"],
+  132: ["protocol", "unsupported protocol version"],
+  133: ["refused", "client identifier not valid"],
+  134: ["auth", "bad user name or password"],
+  135: ["auth", "not authorized"],
+  136: ["refused", "server unavailable"],
+  137: ["refused", "server busy"],
+  138: ["refused", "banned"],
+  140: ["auth", "bad authentication method"],
+};
+
+const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_OSSL|HOSTNAME|ALTNAME/i;
+
+/** Seconds the broker keeps our MQTT 5 session (subscriptions, queued QoS 1 messages) after a disconnect. */
+const SESSION_EXPIRY_S = 24 * 3600;
+
+function readPemOrSecret(path: string, field: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (err) {
+    throw new MqttConnectionError("(not connected)", "config", `mqtt.${field}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+export interface MqttSessionOptions {
+  /** Used in the status topic `hearth/<agentId>/status` and the default client id `hearth-<agentId>`. */
+  agentId: string;
+}
+
+/**
+ * One connection to the broker, shared by the discovery consumer, the
+ * producer, state tracking and the executor.
+ */
+export class MqttSession extends EventEmitter<SessionEvents> {
+  /** `hearth/<agent_id>/status`: retained `online`, last will `offline`. */
+  readonly statusTopic: string;
+  readonly endpoint: string;
+  private client?: MqttClient;
+  private currentState: SessionState = "idle";
+  private version: 4 | 5;
+  private attempt = 0;
+  private reconnectTimer?: NodeJS.Timeout;
+  private hasConnected = false;
+  private readonly subscriptions = new Map<string, { qos: 0 | 1 | 2; handlers: Set<MessageHandler> }>();
+  /** Filters the broker holds for this session (cleared when it reports no session). */
+  private readonly brokerFilters = new Set<string>();
+  private lastFailure?: MqttConnectionError;
+
+  constructor(private readonly config: MqttConfig, private readonly options: MqttSessionOptions) {
+    super();
+    this.statusTopic = `hearth/${options.agentId}/status`;
+    this.endpoint = `${config.host}:${config.port}`;
+    this.version = config.protocol_version;
+  }
+
+  get state(): SessionState {
+    return this.currentState;
+  }
+
+  /** The protocol version in use (5, or 4 = 3.1.1 after a fallback). */
+  get protocolVersion(): 4 | 5 {
+    return this.version;
+  }
+
+  get connected(): boolean {
+    return this.currentState === "connected";
+  }
+
+  private setState(state: SessionState): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    this.emit("state", state);
+  }
+
+  private clientOptions(): IClientOptions {
+    const c = this.config;
+    const options: IClientOptions = {
+      host: c.host,
+      port: c.port,
+      protocol: c.protocol,
+      protocolVersion: this.version,
+      clientId: c.client_id ?? `hearth-${this.options.agentId}`,
+      clean: false,
+      keepalive: c.keepalive_s,
+      connectTimeout: 10_000,
+      // Reconnection is ours (exponential backoff); MQTT.js only retries at a fixed period.
+      reconnectPeriod: 0,
+      resubscribe: false,
+      queueQoSZero: false,
+      will: { topic: this.statusTopic, payload: Buffer.from("offline"), qos: 1, retain: true },
+    };
+    if (this.version === 5) options.properties = { sessionExpiryInterval: SESSION_EXPIRY_S };
+    if (c.username !== undefined) options.username = c.username;
+    if (c.password !== undefined) options.password = c.password;
+    else if (c.password_file !== undefined) options.password = readPemOrSecret(c.password_file, "password_file").replace(/\r?\n$/, "");
+    if (c.protocol === "mqtts") {
+      options.rejectUnauthorized = c.reject_unauthorized;
+      if (c.ca) options.ca = readPemOrSecret(c.ca, "ca");
+      if (c.cert) options.cert = readPemOrSecret(c.cert, "cert");
+      if (c.key) options.key = readPemOrSecret(c.key, "key");
+    }
+    return options;
+  }
+
+  /**
+   * Connect. Resolves at the first accepted CONNACK. Rejects with
+   * MqttConnectionError when credentials, TLS or the config are wrong (retrying
+   * cannot help), and also on network errors when `failFast` is set (CLI use);
+   * otherwise network errors are retried with backoff until the broker answers.
+   */
+  start(options: { failFast?: boolean } = {}): Promise<void> {
+    if (this.client) throw new Error("MqttSession.start() called twice");
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (err?: MqttConnectionError) => {
+        if (settled) return;
+        settled = true;
+        if (err) {
+          void this.close({ publishOffline: false });
+          reject(err);
+        } else resolve();
+      };
+      let clientOptions: IClientOptions;
+      try {
+        clientOptions = this.clientOptions();
+      } catch (err) {
+        settle(err as MqttConnectionError);
+        return;
+      }
+      this.setState("connecting");
+      const client = mqtt.connect(clientOptions);
+      this.client = client;
+      client.on("connect", (connack) => {
+        this.onConnect(connack);
+        settle();
+      });
+      client.on("message", (topic, payload, packet) => this.dispatch(topic, payload, packet));
+      client.on("error", (err) => {
+        const failure = this.classify(err);
+        this.lastFailure = failure;
+        if (failure.failure === "protocol" && this.version === 5 && !this.hasConnected) {
+          log.warn({ endpoint: this.endpoint }, "broker refused MQTT 5; falling back to MQTT 3.1.1");
+          this.version = 4;
+          client.options.protocolVersion = 4;
+          delete client.options.properties;
+          this.attempt = 0;
+          return;
+        }
+        const fatalAtStart = !this.hasConnected && (failure.failure !== "network" || options.failFast);
+        if (fatalAtStart) settle(failure);
+        else log.warn({ endpoint: this.endpoint, failure: failure.failure }, failure.message);
+      });
+      client.on("close", () => this.onClose());
+    });
+  }
+
+  private classify(err: Error & { code?: string | number }): MqttConnectionError {
+    const code = err.code;
+    if (typeof code === "number") {
+      const table = this.version === 5 ? V5_CONNACK : V4_CONNACK;
+      const known = table[code] ?? V4_CONNACK[code] ?? V5_CONNACK[code];
+      if (known) return new MqttConnectionError(this.endpoint, known[0], `connection refused: ${known[1]} (code ${code})`);
+      return new MqttConnectionError(this.endpoint, "refused", `connection refused: ${err.message} (code ${code})`);
+    }
+    if (typeof code === "string" && TLS_CODES.test(code)) return new MqttConnectionError(this.endpoint, "tls", `TLS error: ${err.message} (${code})`);
+    if (/unsupported protocol version|protocol version/i.test(err.message)) return new MqttConnectionError(this.endpoint, "protocol", err.message);
+    if (typeof code === "string") return new MqttConnectionError(this.endpoint, "network", `${err.message} (${code})`);
+    return new MqttConnectionError(this.endpoint, "network", err.message);
+  }
+
+  private onConnect(connack: IConnackPacket): void {
+    this.hasConnected = true;
+    this.attempt = 0;
+    this.lastFailure = undefined;
+    const sessionPresent = Boolean(connack.sessionPresent);
+    if (!sessionPresent) this.brokerFilters.clear();
+    log.info({ endpoint: this.endpoint, protocolVersion: this.version, sessionPresent }, "connected to MQTT broker");
+    this.setState("connected");
+    void this.publish({ topic: this.statusTopic, payload: "online", qos: 1, retain: true }).catch((err: Error) =>
+      log.warn({ topic: this.statusTopic, err: err.message }, "cannot publish online status"));
+    this.syncSubscriptions();
+    this.emit("connected", { protocolVersion: this.version, sessionPresent });
+  }
+
+  private onClose(): void {
+    if (this.currentState === "closed") return;
+    if (this.currentState === "connected") {
+      const reason = this.lastFailure?.message ?? "connection closed";
+      log.warn({ endpoint: this.endpoint }, `disconnected from MQTT broker: ${reason}`);
+      this.emit("disconnected", reason);
+    }
+    if (this.reconnectTimer) return;
+    const delayMs = Math.min(this.config.reconnect_max_ms, this.config.reconnect_min_ms * 2 ** this.attempt);
+    this.attempt += 1;
+    this.setState("reconnecting");
+    this.emit("reconnecting", { attempt: this.attempt, delayMs });
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.currentState === "closed" || !this.client) return;
+      // Without the stores MQTT.js starts empty ones and drops the publishes queued while offline.
+      this.client.reconnect({ incomingStore: this.client.incomingStore, outgoingStore: this.client.outgoingStore });
+    }, delayMs);
+  }
+
+  private dispatch(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    const message: IncomingMessage = { topic, payload, qos: packet.qos, retain: packet.retain };
+    for (const [filter, subscription] of this.subscriptions) {
+      if (!topicMatches(filter, topic)) continue;
+      for (const handler of subscription.handlers) {
+        try {
+          handler(message);
+        } catch (err) {
+          log.error({ topic, filter, err: (err as Error).message }, "message handler failed");
+          log.debug({ stack: (err as Error).stack }, "message handler stack");
+        }
+      }
+    }
+  }
+
+  /** Send SUBSCRIBE for every filter the broker does not hold yet. */
+  private syncSubscriptions(): void {
+    const client = this.client;
+    if (!client || !this.connected) return;
+    const missing: Record<string, { qos: 0 | 1 | 2 }> = {};
+    for (const [filter, { qos }] of this.subscriptions) if (!this.brokerFilters.has(filter)) missing[filter] = { qos };
+    const filters = Object.keys(missing);
+    if (filters.length === 0) return;
+    for (const f of filters) this.brokerFilters.add(f);
+    client.subscribe(missing, (err) => {
+      if (!err) return;
+      for (const f of filters) this.brokerFilters.delete(f);
+      log.warn({ filters, err: err.message }, "subscribe failed; will retry on the next connect");
+    });
+  }
+
+  /**
+   * Call `handler` for every message matching `filter` (MQTT wildcards + and #),
+   * now and after every reconnect. Retained messages arrive first for a new filter.
+   * @returns a function that removes this handler (and unsubscribes when it was the filter's last).
+   */
+  subscribe(filter: string, handler: MessageHandler, options: { qos?: 0 | 1 | 2 } = {}): () => void {
+    let subscription = this.subscriptions.get(filter);
+    if (!subscription) {
+      subscription = { qos: options.qos ?? 1, handlers: new Set() };
+      this.subscriptions.set(filter, subscription);
+    }
+    subscription.handlers.add(handler);
+    this.syncSubscriptions();
+    return () => {
+      const current = this.subscriptions.get(filter);
+      if (!current) return;
+      current.handlers.delete(handler);
+      if (current.handlers.size > 0) return;
+      this.subscriptions.delete(filter);
+      if (this.brokerFilters.delete(filter) && this.client && this.connected) this.client.unsubscribe(filter);
+    };
+  }
+
+  /**
+   * Publish one message. QoS 1/2: resolves on PUBACK/PUBCOMP, even when issued
+   * while disconnected (sent after reconnect). QoS 0: resolves when written;
+   * rejects while disconnected (QoS 0 is not queued).
+   * @throws Error when the session is closed.
+   */
+  publish(message: OutgoingMessage): Promise<void> {
+    const client = this.client;
+    if (!client || this.currentState === "closed") return Promise.reject(new Error(`MQTT session closed: cannot publish to ${message.topic}`));
+    return new Promise((resolve, reject) => {
+      client.publish(message.topic, message.payload, { qos: message.qos, retain: message.retain }, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  /**
+   * Disconnect cleanly. By default first publishes the retained `offline`
+   * status (a clean DISCONNECT suppresses the last will).
+   */
+  async close(options: { publishOffline?: boolean } = {}): Promise<void> {
+    if (this.currentState === "closed") return;
+    const client = this.client;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    if (client && this.connected && options.publishOffline !== false) {
+      await Promise.race([
+        this.publish({ topic: this.statusTopic, payload: "offline", qos: 1, retain: true }).catch(() => undefined),
+        new Promise((r) => setTimeout(r, 2000)),
+      ]);
+    }
+    const wasConnected = this.connected;
+    this.setState("closed");
+    if (client) await client.endAsync(!wasConnected);
+  }
+}
