@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { ConfigError } from "../config/load.ts";
 import { registerConfigCommand } from "./config-command.ts";
 import { registerServiceCommand } from "./service-command.ts";
+import { registerSayCommand } from "./say-command.ts";
 import { registerRulesCommand } from "./rules-command.ts";
 
 const program = new Command("hearth")
@@ -15,6 +16,7 @@ const program = new Command("hearth")
 
 registerConfigCommand(program);
 registerServiceCommand(program);
+registerSayCommand(program);
 registerRulesCommand(program);
 
 try {

@@ -1,0 +1,183 @@
+/**
+ * The agent: owns start and stop order (Zigbee2MQTT's controller habit) and
+ * wires the parts together — MQTT session, discovery consumer, registry,
+ * intent recognizer, the command-session statechart, the executor and the
+ * event line on `hearth/<agent_id>/events`. Voice, cameras and rules feed it
+ * through `submit`; each of those is an extension that can fail alone.
+ */
+import { EventEmitter } from "node:events";
+import type { Config } from "../config/schema.ts";
+import { DiscoveryConsumer } from "../../devices/discovery/consumer.ts";
+import { loadFixtures } from "../../devices/fixtures.ts";
+import { MqttSession } from "../../devices/mqtt/session.ts";
+import { EntityRegistry } from "../../devices/registry.ts";
+import { Executor } from "../act/executor.ts";
+import { PublishGuard } from "../act/publish-guard.ts";
+import { SessionRunner } from "../controller/session-runner.ts";
+import type { CommandOrigin, CommandRequest, SessionEvent } from "../controller/types.ts";
+import { loadCustomIntents, type CustomIntents } from "../intent/custom-intents.ts";
+import { LiveIntentRecognizer } from "../intent/recognizer.ts";
+import { logger } from "../log.ts";
+import { createUnderstander } from "../understand.ts";
+
+const log = logger("service/agent");
+
+export interface AgentOptions {
+  /** Compute command messages but publish none (`--dry-run`). */
+  dryRun?: boolean;
+  /** No broker at all: the registry comes from fixtures only (implies dryRun). */
+  offline?: boolean;
+  /** Seed the registry from this fixtures file (overrides `config.fixtures`). */
+  fixtures?: string;
+  /** Listen on `hearth/<id>/text` for typed commands (the service does; one-shot CLI commands do not). */
+  textTopic?: boolean;
+  /** Fail at once when the broker does not answer (CLI use) instead of retrying. */
+  failFast?: boolean;
+}
+
+/** Own topics under `hearth/<agent_id>/`. */
+export function agentTopics(agentId: string) {
+  const base = `hearth/${agentId}`;
+  return {
+    base,
+    status: `${base}/status`,
+    events: `${base}/events`,
+    text: `${base}/text`,
+    transcript: `${base}/transcript`,
+    intent: `${base}/intent`,
+  };
+}
+
+export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
+  readonly registry = new EntityRegistry();
+  readonly topics: ReturnType<typeof agentTopics>;
+  readonly session?: MqttSession;
+  readonly guard: PublishGuard;
+  readonly customIntents: CustomIntents[];
+  private readonly recognizer: LiveIntentRecognizer;
+  private readonly executor: Executor;
+  private readonly runner: SessionRunner;
+  private consumer?: DiscoveryConsumer;
+  private readonly cleanups: (() => void)[] = [];
+
+  /** @throws Error naming the file when the fixtures or an intents file is invalid. */
+  constructor(readonly config: Config, readonly options: AgentOptions = {}) {
+    super();
+    this.topics = agentTopics(config.agent.id);
+    for (const floor of config.floors) this.registry.addFloor({ id: floor.id ?? floor.name, name: floor.name, aliases: floor.aliases });
+    for (const area of config.areas) {
+      this.registry.addArea({ id: area.id ?? area.name, name: area.name, floor: area.floor ? (this.registry.findFloor(area.floor)?.name ?? area.floor) : undefined, aliases: area.aliases });
+    }
+    const fixtures = options.fixtures ?? config.fixtures;
+    if (fixtures) loadFixtures(fixtures, this.registry);
+    this.customIntents = config.intents.files.map((file) => loadCustomIntents(file));
+    this.guard = new PublishGuard(this.registry, config.agent.id, config.homeassistant.discovery_prefix);
+    for (const file of this.customIntents) {
+      for (const intent of file.intents) if (intent.action && "mqtt" in intent.action) this.guard.allowConfigured(intent.action.mqtt.topic);
+    }
+    if (!options.offline) this.session = new MqttSession(config.mqtt, { agentId: config.agent.id });
+    this.recognizer = new LiveIntentRecognizer(this.registry, this.customIntents);
+    this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session);
+    this.runner = new SessionRunner(
+      {
+        understand: createUnderstander({ registry: this.registry, recognizer: this.recognizer, defaultArea: config.agent.default_area, eventTopic: this.topics.intent }),
+        act: (work) => this.executor.act(work),
+        respond: async (event) => this.respond(event),
+      },
+      { confirmationTimeoutMs: config.agent.confirmation_timeout_ms, clarificationTimeoutMs: config.agent.clarification_timeout_ms },
+    );
+  }
+
+  /** The command statechart's state (idle, confirming, ...). */
+  get controllerState(): string {
+    return this.runner.state;
+  }
+
+  /**
+   * Connect and start consuming discovery.
+   * @throws MqttConnectionError when credentials or TLS are wrong (or the broker is absent with `failFast`).
+   */
+  async start(): Promise<void> {
+    if (!this.session) return;
+    this.consumer = new DiscoveryConsumer(this.session, this.registry, this.config);
+    this.consumer.start();
+    if (this.options.textTopic && this.config.agent.text_input.enabled) {
+      this.cleanups.push(this.session.subscribe(this.topics.text, (message) => void this.onTextMessage(message.payload)));
+    }
+    await this.session.start({ failFast: this.options.failFast });
+    log.info({ broker: this.session.endpoint }, "agent started");
+  }
+
+  /**
+   * Resolves once discovery has been quiet for `quietMs` (retained configs and
+   * their states have arrived), or after `maxMs`.
+   */
+  async settle(quietMs = 300, maxMs = 3000): Promise<void> {
+    const started = Date.now();
+    let last = Date.now();
+    const touch = () => (last = Date.now());
+    this.registry.on("change", touch);
+    try {
+      while (Date.now() - last < quietMs && Date.now() - started < maxMs) await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      this.registry.off("change", touch);
+    }
+  }
+
+  /** Hand one utterance to the controller; resolves with the event it publishes. */
+  submit(text: string, origin: CommandOrigin): Promise<SessionEvent> {
+    const request: CommandRequest = { text, origin };
+    return this.runner.submit(request);
+  }
+
+  private async onTextMessage(payload: Buffer): Promise<void> {
+    let text: string;
+    let area: string | undefined;
+    const raw = payload.toString("utf8");
+    if (raw.length > 1000) {
+      log.warn({ topic: this.topics.text, bytes: payload.length }, "typed command longer than 1000 characters ignored");
+      return;
+    }
+    try {
+      const parsed: unknown = raw.trimStart().startsWith("{") ? JSON.parse(raw) : raw;
+      if (typeof parsed === "string") text = parsed;
+      else if (parsed && typeof parsed === "object" && typeof (parsed as { text?: unknown }).text === "string") {
+        text = (parsed as { text: string }).text;
+        const a = (parsed as { area?: unknown }).area;
+        area = typeof a === "string" ? a : undefined;
+      } else throw new Error("expected a string or {\"text\": ..., \"area\": ...}");
+    } catch (err) {
+      log.warn({ topic: this.topics.text, err: (err as Error).message }, "ignored malformed typed command");
+      return;
+    }
+    const allowed = this.config.agent.text_input.allowed_areas;
+    if (allowed && !(area && allowed.some((a) => a.toLowerCase() === area!.toLowerCase()))) {
+      log.warn({ topic: this.topics.text, area }, "typed command from an area that is not allowed; ignored");
+      return;
+    }
+    await this.submit(text.trim(), { kind: "mqtt", source: this.topics.text, area });
+  }
+
+  private async respond(event: SessionEvent): Promise<void> {
+    this.emit("event", event);
+    if (!this.session) return;
+    void this.session
+      .publish({ topic: this.topics.events, payload: JSON.stringify(event), qos: 0, retain: false })
+      .catch((err: Error) => log.warn({ err: err.message }, "cannot publish event"));
+  }
+
+  /** Wait until every command handed to the broker is delivered. */
+  flush(): Promise<void> {
+    return this.executor.flush();
+  }
+
+  /** Stop in reverse order: inputs, controller, discovery, then the session (publishing `offline`). */
+  async stop(): Promise<void> {
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.runner.stop();
+    this.recognizer.close();
+    this.consumer?.stop();
+    await this.executor.flush();
+    await this.session?.close({ publishOffline: true });
+  }
+}
