@@ -7,15 +7,18 @@
  * Two passes: first with every list as listed; when nothing matches, again
  * with `name` as a wildcard (HA's "unmatched entity" case), so that "turn on
  * the radio" becomes HassTurnOn { name: "radio" } with a lower confidence and
- * the resolver can answer that no such device exists. A wildcard name is only
- * accepted by sentences that neither require a context nor fix a domain or
- * device class, since an unknown name cannot be checked against them.
+ * the resolver can answer that no such device exists. A wildcard name is not
+ * accepted by sentences that fix a domain or device class (it cannot be
+ * checked against them), nor when it starts with a determiner or holds words
+ * that belong to the sentence's structure or to intents hearth does not
+ * implement ("the TV volume", "weather in London").
  */
 import type { EntityRegistry } from "../../devices/registry.ts";
 import { logger } from "../log.ts";
 import type { CustomIntent, CustomIntents } from "./custom-intents.ts";
 import { compileList, matchTemplate, type CompiledList, type MatchState, type SlotValue } from "./matcher.ts";
-import { normalizeUtterance } from "./normalize.ts";
+import { normalizeUtterance, phraseTokens } from "./normalize.ts";
+import type { TemplateNode } from "./template.ts";
 import { buildSentenceSet } from "./sentence-set.ts";
 
 const log = logger("agent/intent");
@@ -47,19 +50,22 @@ export interface RecognizedIntent {
 /** Slots that a fixed slot of the sentence constrains on a matched entity name. */
 const CONSTRAINED_KEYS = ["domain", "device_class"];
 const WILDCARD_CONFIDENCE = 0.5;
-const DETERMINERS = new Set(["the", "a", "an", "my", "our", "your", "this", "that", "all", "every"]);
-const FUNCTION_WORDS = new Set(["in", "on", "off", "of", "to", "at", "for", "with", "and", "'s", "is", "are", "up", "down", "volume", "weather", "time", "date", "timer"]);
+/** Words of HA intents hearth does not implement (media, weather, time, timers): never part of an unknown device name. */
+const OTHER_INTENT_WORDS = new Set(["a", "an", "the", "'s", "volume", "weather", "time", "date", "timer", "timers", "song", "track", "music", "play"]);
 
 interface Candidate {
   result: RecognizedIntent;
   wildcardTokens: number;
   entityMatched: boolean;
+  /** A wildcard stands where the sentence requires a kind of entity it cannot check. */
+  unverified: boolean;
   slotCount: number;
   order: number;
 }
 
 export class IntentRecognizer {
   private readonly lists = new Map<string, CompiledList>();
+  private readonly literals = new WeakMap<TemplateNode, Set<string>>();
 
   constructor(readonly sentenceSet: CustomIntents) {
     for (const [name, list] of Object.entries(sentenceSet.lists)) this.lists.set(name, compileList(list));
@@ -97,6 +103,27 @@ export class IntentRecognizer {
     return best?.result ?? null;
   }
 
+  /** Every word a template can say itself (through alternatives and rules), normalised. */
+  private literalWords(tree: TemplateNode): Set<string> {
+    let words = this.literals.get(tree);
+    if (words) return words;
+    const found = new Set<string>();
+    const seenRules = new Set<string>();
+    const walk = (node: TemplateNode): void => {
+      if (node.type === "word") for (const w of phraseTokens(node.text)) found.add(w);
+      else if (node.type === "sequence") node.items.forEach(walk);
+      else if (node.type === "alternative") node.options.forEach(walk);
+      else if (node.type === "rule" && !seenRules.has(node.name) && this.sentenceSet.rules[node.name]) {
+        seenRules.add(node.name);
+        walk(this.sentenceSet.rules[node.name]!);
+      }
+    };
+    walk(tree);
+    words = found;
+    this.literals.set(tree, words);
+    return words;
+  }
+
   /** Check a full match against the sentence's conditions and build its result. */
   private accept(intent: CustomIntent, sentence: CustomIntent["sentences"][number], state: MatchState, context: RecognitionContext, order: number): Candidate | undefined {
     const slots: Record<string, SlotValue> = {};
@@ -107,13 +134,14 @@ export class IntentRecognizer {
     const matches = Object.values(state.slots);
     const wildcards = Object.entries(state.slots).filter(([, m]) => m.wildcard).map(([k]) => k);
     if (wildcards.length > 0) {
-      const fixesTarget = CONSTRAINED_KEYS.some((k) => k in sentence.fixedSlots);
-      const requires = Object.values(sentence.requiresContext).some((r) => typeof r === "string" || Array.isArray(r));
-      if (fixesTarget || requires) return undefined;
-      // A wildcard that swallowed sentence structure ("the TV volume", "weather in London") is no name.
+      // The sentence says what kind of entity it is ("activate {name} scene"): an unknown name cannot be one.
+      if (CONSTRAINED_KEYS.some((k) => k in sentence.fixedSlots)) return undefined;
+      // A wildcard that swallowed the sentence's own words ("set Overhead Light brightness") or words of
+      // intents hearth does not implement ("the TV volume", "weather in London") is no name.
+      const literals = this.literalWords(sentence.tree);
       for (const key of wildcards) {
         const words = normalizeUtterance(String(slots[key])).map((t) => t.text);
-        if (DETERMINERS.has(words[0]!) || words.some((w) => FUNCTION_WORDS.has(w))) return undefined;
+        if (words.some((w) => literals.has(w) || OTHER_INTENT_WORDS.has(w))) return undefined;
       }
     }
     for (const match of matches) {
@@ -150,6 +178,7 @@ export class IntentRecognizer {
       result,
       wildcardTokens: state.wildcardTokens,
       entityMatched: matches.some((m) => m.context !== undefined),
+      unverified: wildcards.length > 0 && Object.values(sentence.requiresContext).some((r) => typeof r === "string" || Array.isArray(r)),
       slotCount: Object.keys(slots).length,
       order,
     };
@@ -157,12 +186,17 @@ export class IntentRecognizer {
 }
 
 /**
- * Most specific first: fewer words taken by wildcards; a known entity name
+ * Most specific first: known words over wildcards, then wildcards in sentences
+ * without requires_context, then fewer wildcard words; a known entity name
  * over an area + domain reading ("bedroom lamp"); more slots (a sentence that
  * also fixes the domain); with wildcards, fewer slots (assume nothing about
  * an unknown device); then the order of definition.
  */
 function better(a: Candidate, b: Candidate): boolean {
+  if ((a.wildcardTokens > 0) !== (b.wildcardTokens > 0)) return a.wildcardTokens === 0;
+  // An unknown name cannot meet a sentence's requires_context: prefer sentences that have none
+  // ("Overhead light on" is { name: "Overhead light" }, not "Overhead" + "light on").
+  if (a.unverified !== b.unverified) return !a.unverified;
   if (a.wildcardTokens !== b.wildcardTokens) return a.wildcardTokens < b.wildcardTokens;
   if (a.entityMatched !== b.entityMatched) return a.entityMatched;
   if (a.slotCount !== b.slotCount) return a.wildcardTokens > 0 ? a.slotCount < b.slotCount : a.slotCount > b.slotCount;
