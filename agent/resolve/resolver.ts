@@ -313,13 +313,17 @@ function getState(recognized: RecognizedIntent, scope: TargetScope, registry: En
 
 /** "Which one: Lamp in Bedroom or Lamp in Office?" — candidates told apart by area, else by kind. */
 export function whichOne(candidates: Entity[]): string {
-  const labels = candidates.map((e) => {
-    const twins = candidates.filter((o) => o.name === e.name);
+  return `Which one: ${joinWords(entityLabels(candidates), "or")}?`;
+}
+
+/** Names to read out, told apart by area (else by kind) where several entities share one. */
+export function entityLabels(entities: Entity[]): string[] {
+  return entities.map((e) => {
+    const twins = entities.filter((o) => o.name === e.name);
     if (twins.length === 1) return e.name;
     if (e.area && twins.filter((o) => o.area === e.area).length === 1) return `${e.name} in ${e.area}`;
     return `${e.name} (${(e.device_class ?? e.domain).replace(/_/g, " ")})`;
   });
-  return `Which one: ${joinWords(labels, "or")}?`;
 }
 
 /** "a, b or c". */
