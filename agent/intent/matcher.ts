@@ -11,6 +11,9 @@ import type { TemplateNode } from "./template.ts";
 
 export type SlotValue = string | number | boolean;
 
+/** A wildcard takes at most this many words (device names are short; it bounds the search). */
+export const MAX_WILDCARD_TOKENS = 8;
+
 /** A list value ready to match: its normalised words and what it fills the slot with. */
 interface CompiledValue {
   tokens: string[];
@@ -113,7 +116,7 @@ function matchList(node: Extract<TemplateNode, { type: "list" }>, state: MatchSt
       if (next) out.push(next);
     }
   } else {
-    for (let end = state.pos + 1; end <= tokens.length; end++) {
+    for (let end = state.pos + 1; end <= Math.min(tokens.length, state.pos + MAX_WILDCARD_TOKENS); end++) {
       const text = tokens.slice(state.pos, end).map((t) => t.raw).join(" ");
       const next = withSlot(state, node.slot, { value: text, text, wildcard: true }, end, end - state.pos);
       if (next) out.push(next);

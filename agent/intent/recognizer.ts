@@ -50,6 +50,8 @@ export interface RecognizedIntent {
 /** Slots that a fixed slot of the sentence constrains on a matched entity name. */
 const CONSTRAINED_KEYS = ["domain", "device_class"];
 const WILDCARD_CONFIDENCE = 0.5;
+/** Longer texts are no command (and would only cost matching time). */
+const MAX_TOKENS = 40;
 /** Words of HA intents hearth does not implement (media, weather, time, timers): never part of an unknown device name. */
 const OTHER_INTENT_WORDS = new Set(["a", "an", "the", "'s", "volume", "weather", "time", "date", "timer", "timers", "song", "track", "music", "play"]);
 
@@ -75,6 +77,10 @@ export class IntentRecognizer {
   recognize(text: string, context: RecognitionContext = {}): RecognizedIntent | null {
     const tokens = normalizeUtterance(text);
     if (tokens.length === 0) return null;
+    if (tokens.length > MAX_TOKENS) {
+      log.warn({ tokens: tokens.length, max: MAX_TOKENS }, "text too long for a command; not recognised");
+      return null;
+    }
     const exact = this.bestMatch(tokens, context, new Set());
     const result = exact ?? (this.lists.has("name") ? this.bestMatch(tokens, context, new Set(["name"])) : null);
     return result && { ...result, text };

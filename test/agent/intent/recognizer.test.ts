@@ -140,3 +140,8 @@ test("the live recognizer follows the registry's names", () => {
   assert.equal(live.current(), before, "a state change does not rebuild the sentence set");
   live.close();
 });
+
+test("a text far longer than any command is not recognised", () => {
+  const r = recognizer();
+  assert.equal(r.recognize("turn on the " + "very ".repeat(200) + "bright kitchen ceiling"), null);
+});
