@@ -52,8 +52,10 @@ const CONSTRAINED_KEYS = ["domain", "device_class"];
 const WILDCARD_CONFIDENCE = 0.5;
 /** Longer texts are no command (and would only cost matching time). */
 const MAX_TOKENS = 40;
-/** Words of HA intents hearth does not implement (media, weather, time, timers): never part of an unknown device name. */
-const OTHER_INTENT_WORDS = new Set(["a", "an", "the", "'s", "volume", "weather", "time", "date", "timer", "timers", "song", "track", "music", "play"]);
+/** Pronouns, "everything", and words of HA intents hearth does not implement (media, weather, time, timers): never part of an unknown device name. */
+const OTHER_INTENT_WORDS = new Set([
+  "a", "an", "the", "'s", "it", "everything", "something", "anything", "volume", "weather", "time", "date", "timer", "timers", "song", "track", "music", "play",
+]);
 
 interface Candidate {
   result: RecognizedIntent;
@@ -109,6 +111,16 @@ export class IntentRecognizer {
     return best?.result ?? null;
   }
 
+  /** Whether words are exactly an area or floor name. */
+  private isPlaceName(words: string[]): boolean {
+    const key = words.join(" ");
+    for (const list of ["area", "floor"]) {
+      const compiled = this.lists.get(list);
+      if (compiled?.kind === "values" && (compiled.byFirstToken.get(words[0] ?? "") ?? []).some((v) => v.tokens.join(" ") === key)) return true;
+    }
+    return false;
+  }
+
   /** Every word a template can say itself (through alternatives and rules), normalised. */
   private literalWords(tree: TemplateNode): Set<string> {
     let words = this.literals.get(tree);
@@ -148,6 +160,8 @@ export class IntentRecognizer {
       for (const key of wildcards) {
         const words = normalizeUtterance(String(slots[key])).map((t) => t.text);
         if (words.some((w) => literals.has(w) || OTHER_INTENT_WORDS.has(w))) return undefined;
+        // "turn off the kitchen" names an area, not an unknown device.
+        if (this.isPlaceName(words)) return undefined;
       }
     }
     for (const match of matches) {

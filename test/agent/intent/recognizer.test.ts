@@ -54,6 +54,11 @@ test("entity names and aliases, areas, device classes and HA's slot values", () 
   assert.deepEqual(r.recognize("set the blinds in the bedroom to 30%")?.slots, { domain: "cover", device_class: "blind", area: "Bedroom", position: 30 });
   assert.deepEqual(r.recognize("which lights are on in the kitchen?")?.slots, { domain: "light", state: "on", area: "Kitchen" });
   assert.equal(r.recognize("never mind")?.intent, "HassNevermind");
+  assert.deepEqual(r.recognize("are the kitchen lights on")?.slots, { area: "Kitchen", domain: "light", state: "on" });
+  assert.deepEqual(r.recognize("is the garage door open")?.slots, { domain: "cover", device_class: "garage", state: "open" });
+  assert.deepEqual(r.recognize("what's the humidity in the bedroom")?.slots, { domain: "sensor", device_class: "humidity", area: "Bedroom" });
+  assert.deepEqual(r.recognize("unlock the door", { area: "Kitchen" })?.slots, { domain: "lock", area: "Kitchen" });
+  assert.deepEqual(r.recognize("kill the lights in the kitchen")?.slots, { domain: "light", area: "Kitchen" });
 });
 
 test("a known entity name wins over an area + domain reading", () => {
@@ -84,6 +89,9 @@ test("unknown text is not recognised; an unknown device name is recognised with 
   assert.equal(radio?.confidence, 0.5);
   assert.deepEqual(radio?.unknownSlots, ["name"]);
   assert.equal(r.recognize("turn on the kitchen ceiling")?.confidence, 1);
+  // An area, a pronoun or "everything" is no unknown device name.
+  assert.equal(r.recognize("turn off the kitchen"), null);
+  assert.equal(r.recognize("turn everything off"), null);
 });
 
 test("custom intents from a YAML file join the built-in ones", () => {
