@@ -19,7 +19,7 @@ import type { CustomIntent, CustomIntents } from "./custom-intents.ts";
 import { compileList, matchTemplate, type CompiledList, type MatchState, type SlotValue } from "./matcher.ts";
 import { normalizeUtterance, phraseTokens } from "./normalize.ts";
 import type { TemplateNode } from "./template.ts";
-import { buildSentenceSet } from "./sentence-set.ts";
+import { buildSentenceSet, registrySignature } from "./sentence-set.ts";
 
 const log = logger("agent/intent");
 
@@ -224,9 +224,10 @@ function better(a: Candidate, b: Candidate): boolean {
 }
 
 /**
- * A recognizer that follows the registry: it rebuilds its sentence set on the
- * first recognition after an entity, area or floor name changed (state
- * changes alone do not rebuild).
+ * A recognizer that follows the registry: after a registry `change` event it
+ * rebuilds its sentence set on the next recognition when `registrySignature`
+ * changed (state changes alone do not rebuild). Areas and floors added
+ * without an entity change are picked up with the next entity change.
  */
 export class LiveIntentRecognizer {
   private recognizer: IntentRecognizer | undefined;
@@ -244,11 +245,7 @@ export class LiveIntentRecognizer {
   current(): IntentRecognizer {
     if (this.dirty || !this.recognizer) {
       this.dirty = false;
-      const signature = JSON.stringify([
-        this.registry.all().map((e) => [e.id, e.name, e.aliases, e.domain, e.device_class, e.area, e.floor]),
-        this.registry.allAreas(),
-        this.registry.allFloors(),
-      ]);
+      const signature = registrySignature(this.registry);
       if (signature !== this.signature || !this.recognizer) {
         this.recognizer = new IntentRecognizer(buildSentenceSet(this.registry, this.custom));
         this.signature = signature;
