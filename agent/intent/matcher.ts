@@ -175,3 +175,30 @@ function dedupe(states: MatchState[]): MatchState[] {
 export function matchTemplate(tree: TemplateNode, input: MatchInput): MatchState[] {
   return matchNode(tree, { pos: 0, slots: {}, wildcardTokens: 0 }, input).filter((s) => s.pos === input.tokens.length);
 }
+
+/**
+ * Words every match of `tree` must contain (through required parts only):
+ * a cheap test that skips templates which cannot match a text.
+ */
+export function requiredWords(tree: TemplateNode, rules: Record<string, TemplateNode>, depth = 0): Set<string> {
+  if (depth > 64) return new Set();
+  switch (tree.type) {
+    case "word":
+      return new Set(wordTokens(tree.text));
+    case "sequence": {
+      const all = new Set<string>();
+      for (const item of tree.items) for (const w of requiredWords(item, rules, depth + 1)) all.add(w);
+      return all;
+    }
+    case "alternative": {
+      if (tree.optional || tree.options.length === 0) return new Set();
+      const [first, ...rest] = tree.options.map((o) => requiredWords(o, rules, depth + 1));
+      return new Set([...first!].filter((w) => rest.every((r) => r.has(w))));
+    }
+    case "list":
+      return new Set();
+    case "rule":
+      return rules[tree.name] ? requiredWords(rules[tree.name]!, rules, depth + 1) : new Set();
+  }
+}
+

@@ -16,7 +16,7 @@
 import type { EntityRegistry } from "../../devices/registry.ts";
 import { logger } from "../log.ts";
 import type { CustomIntent, CustomIntents } from "./custom-intents.ts";
-import { compileList, matchTemplate, type CompiledList, type MatchState, type SlotValue } from "./matcher.ts";
+import { compileList, matchTemplate, requiredWords, type CompiledList, type MatchState, type SlotValue } from "./matcher.ts";
 import { normalizeUtterance, phraseTokens } from "./normalize.ts";
 import type { TemplateNode } from "./template.ts";
 import { buildSentenceSet, registrySignature } from "./sentence-set.ts";
@@ -70,6 +70,7 @@ interface Candidate {
 export class IntentRecognizer {
   private readonly lists = new Map<string, CompiledList>();
   private readonly literals = new WeakMap<TemplateNode, Set<string>>();
+  private readonly required = new WeakMap<TemplateNode, string[]>();
 
   constructor(readonly sentenceSet: CustomIntents) {
     for (const [name, list] of Object.entries(sentenceSet.lists)) this.lists.set(name, compileList(list));
@@ -90,11 +91,13 @@ export class IntentRecognizer {
 
   private bestMatch(tokens: ReturnType<typeof normalizeUtterance>, context: RecognitionContext, wildcardLists: ReadonlySet<string>): RecognizedIntent | null {
     const input = { tokens, lists: this.lists, rules: this.sentenceSet.rules, wildcardLists };
+    const present = new Set(tokens.map((t) => t.text));
     let best: Candidate | undefined;
     let order = 0;
     for (const intent of this.sentenceSet.intents) {
       for (const sentence of intent.sentences) {
         order++;
+        if (!this.mayMatch(sentence.tree, present)) continue;
         let states: MatchState[];
         try {
           states = matchTemplate(sentence.tree, input);
@@ -109,6 +112,16 @@ export class IntentRecognizer {
       }
     }
     return best?.result ?? null;
+  }
+
+  /** False when the text lacks a word the template always says. */
+  private mayMatch(tree: TemplateNode, present: Set<string>): boolean {
+    let required = this.required.get(tree);
+    if (!required) {
+      required = [...requiredWords(tree, this.sentenceSet.rules)];
+      this.required.set(tree, required);
+    }
+    return required.every((w) => present.has(w));
   }
 
   /** Whether words are exactly an area or floor name. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { compileList, matchTemplate, type CompiledList } from "../../../agent/intent/matcher.ts";
+import { compileList, matchTemplate, requiredWords, type CompiledList } from "../../../agent/intent/matcher.ts";
 import { normalizeUtterance } from "../../../agent/intent/normalize.ts";
 import { parseTemplate } from "../../../agent/intent/template.ts";
 
@@ -49,4 +49,10 @@ test("a slot filled twice must agree; wildcards keep the raw words", () => {
   assert.deepEqual(match("{area} lights in [the] {area}", "kitchen lights in the living room"), []);
   assert.deepEqual(match("play {anything} now", "play Bohemian Rhapsody now"), [{ anything: "Bohemian Rhapsody" }]);
   assert.deepEqual(match("turn on {name}", "turn on the Radio", ["name"]).map((r) => r.name), ["the Radio"]);
+});
+
+test("required words: only what every reading of a template says", () => {
+  const tree = parseTemplate("[please] (turn|switch) off [the] (light|lights) in <the> {area}");
+  assert.deepEqual([...requiredWords(tree, rules)].sort(), ["in", "off"]);
+  assert.deepEqual([...requiredWords(parseTemplate("(what is|what's) the temperature"), rules)].sort(), ["temperature", "the", "what"]);
 });
