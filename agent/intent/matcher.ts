@@ -32,8 +32,10 @@ export interface SlotMatch {
   value: SlotValue;
   text: string;
   context?: Record<string, string>;
-  /** True when filled by a wildcard (words that are no known list value). */
+  /** True when filled by a wildcard (any words). */
   wildcard?: boolean;
+  /** True when a values list was matched as a wildcard (an unknown entity name), see MatchInput.wildcardLists. */
+  unknown?: boolean;
 }
 
 /** A way of consuming the text up to `pos`. */
@@ -98,7 +100,8 @@ function withSlot(state: MatchState, slot: string, match: SlotMatch, pos: number
 function matchList(node: Extract<TemplateNode, { type: "list" }>, state: MatchState, input: MatchInput): MatchState[] {
   const { tokens } = input;
   const out: MatchState[] = [];
-  const list = input.wildcardLists.has(node.list) ? ({ kind: "wildcard" } as const) : input.lists.get(node.list);
+  const unknown = input.wildcardLists.has(node.list);
+  const list = unknown ? ({ kind: "wildcard" } as const) : input.lists.get(node.list);
   if (!list) return out;
   if (list.kind === "values") {
     const first = tokens[state.pos]?.text;
@@ -118,7 +121,7 @@ function matchList(node: Extract<TemplateNode, { type: "list" }>, state: MatchSt
   } else {
     for (let end = state.pos + 1; end <= Math.min(tokens.length, state.pos + MAX_WILDCARD_TOKENS); end++) {
       const text = tokens.slice(state.pos, end).map((t) => t.raw).join(" ");
-      const next = withSlot(state, node.slot, { value: text, text, wildcard: true }, end, end - state.pos);
+      const next = withSlot(state, node.slot, { value: text, text, wildcard: true, ...(unknown && { unknown }) }, end, end - state.pos);
       if (next) out.push(next);
     }
   }

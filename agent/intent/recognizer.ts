@@ -36,7 +36,7 @@ export interface RecognizedIntent {
   slots: Record<string, SlotValue>;
   /** 1 for a match of known words only; 0.5 when an unknown entity name was taken as a wildcard. */
   confidence: number;
-  /** Slots whose value is not a known list value (the unknown entity name). */
+  /** Slots filled with words that are no known list value (an unknown entity name). */
   unknownSlots: string[];
   /** The template that matched. */
   sentence: string;
@@ -163,7 +163,8 @@ export class IntentRecognizer {
     }
     for (const [key, match] of Object.entries(state.slots)) slots[key] = match.value;
     const matches = Object.values(state.slots);
-    const wildcards = Object.entries(state.slots).filter(([, m]) => m.wildcard).map(([k]) => k);
+    // Unknown entity names (the second pass); wildcard lists of custom intents take any words as they are.
+    const wildcards = Object.entries(state.slots).filter(([, m]) => m.unknown).map(([k]) => k);
     if (wildcards.length > 0) {
       // The sentence says what kind of entity it is ("activate {name} scene"): an unknown name cannot be one.
       if (CONSTRAINED_KEYS.some((k) => k in sentence.fixedSlots)) return undefined;

@@ -109,6 +109,9 @@ test("custom intents from a YAML file join the built-in ones", () => {
       "    action:",
       "      mqtt: { topic: kitchen/coffee/order }",
       "    response: 'One {{ slots.coffeeDrink }} coming up'",
+      "  playOnRadio:",
+      "    data:",
+      "      - sentences: ['play {song} on the radio']",
       "  HassTurnOn:",
       "    data:",
       "      - sentences: ['wake up the house']",
@@ -116,6 +119,7 @@ test("custom intents from a YAML file join the built-in ones", () => {
       "  size: { values: [small, { in: twelve ounce, out: 12oz }] }",
       "  coffeeDrink: { values: [latte, { in: iced coffee, out: iced_coffee }] }",
       "  shots: { range: { from: 1, to: 4 } }",
+      "  song: { wildcard: true }",
       "expansion_rules:",
       "  please: '[could you]'",
       "",
@@ -130,6 +134,9 @@ test("custom intents from a YAML file join the built-in ones", () => {
   assert.equal(r.recognize("latte")?.intent, "orderDrink");
   assert.equal(r.recognize("wake up the house")?.intent, "HassTurnOn");
   assert.equal(r.recognize("a large latte"), null, "large is not in the size list");
+  const song = r.recognize("play The Office Theme on the radio");
+  assert.deepEqual(song?.slots, { song: "The Office Theme" });
+  assert.equal(song?.confidence, 1);
 
   writeFileSync(join(dir, "clash.yaml"), "intents:\n  x:\n    data:\n      - sentences: ['{area} x']\nlists:\n  area: { values: [attic] }\n");
   assert.throws(() => buildSentenceSet(home(), [loadCustomIntents(join(dir, "clash.yaml"))]), /clash\.yaml: lists\.area: clashes with a built-in list/);
