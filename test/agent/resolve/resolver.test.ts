@@ -77,6 +77,10 @@ test("an ambiguous name asks which one, unless the microphone's area decides", (
   }
   assert.deepEqual(targetsOf(run(r, "turn on the lamp", { area: "Office" })), ['light.office_lamp:{"type":"turn_on"}']);
   assert.deepEqual(targetsOf(run(r, "turn on the lamp in the bedroom")), ['light.bedroom_lamp:{"type":"turn_on"}']);
+  // Typed without a microphone area: the camera sees someone in the bedroom only.
+  const recognizer = new IntentRecognizer(buildSentenceSet(r, []));
+  const seen = resolveIntent(recognizer.recognize("turn on the lamp"), r, { occupiedAreas: ["Bedroom", "Kitchen"] });
+  assert.deepEqual(targetsOf(seen), ['light.bedroom_lamp:{"type":"turn_on"}']);
 });
 
 test("sensitive actions ask for confirmation", () => {
