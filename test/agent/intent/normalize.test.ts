@@ -19,6 +19,9 @@ test("number words become digits", () => {
   // Two units in a row are two numbers, not their sum.
   assert.deepEqual(phraseTokens("one two"), ["1", "2"]);
   assert.deepEqual(phraseTokens("fifty five"), ["55"]);
+  assert.deepEqual(phraseTokens("minus five degrees"), ["-5", "degrees"]);
+  assert.deepEqual(phraseTokens("set to -5%"), ["set", "to", "-5", "percent"]);
+  assert.deepEqual(phraseTokens("living-room"), ["living", "room"]);
 });
 
 test("percent and degree signs become words; decimals and names with dots survive", () => {
