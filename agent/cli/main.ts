@@ -9,6 +9,7 @@ import { registerConfigCommand } from "./config-command.ts";
 import { registerServiceCommand } from "./service-command.ts";
 import { registerSayCommand } from "./say-command.ts";
 import { registerRulesCommand } from "./rules-command.ts";
+import { registerIntentCommand } from "./intent-command.ts";
 
 const program = new Command("hearth")
   .description("Local voice and vision agent for Home Assistant MQTT devices")
@@ -18,6 +19,7 @@ registerConfigCommand(program);
 registerServiceCommand(program);
 registerSayCommand(program);
 registerRulesCommand(program);
+registerIntentCommand(program);
 
 try {
   await program.parseAsync(process.argv);

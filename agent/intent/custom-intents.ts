@@ -20,6 +20,17 @@
  * expansion_rules:
  *   please: "[please|could you]"
  * ```
+ *
+ * A data block may also carry, as in hassil, `requires_context` (e.g.
+ * `{ domain: lock }`: an entity name must be a lock; `{ area: { slot: true } }`:
+ * the area of the microphone fills slot `area` when the sentence names none)
+ * and `excludes_context` (`{ domain: [sensor] }`). A list value may carry a
+ * `context` (the registry's entity names carry `{ domain, device_class }`),
+ * and a range `fractions: halves | tenths`. The politeness words "please",
+ * and "could you" / "can you" at the start, are dropped from the text before
+ * matching, so templates need not (and must not) require them. Custom files
+ * see only their own lists and rules; the built-in ones live in
+ * agent/intent/sentences/en/ in this same format.
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";

@@ -11,6 +11,9 @@ import type { TemplateNode } from "./template.ts";
 
 export type SlotValue = string | number | boolean;
 
+/** A wildcard takes at most this many words (device names are short; it bounds the search). */
+export const MAX_WILDCARD_TOKENS = 8;
+
 /** A list value ready to match: its normalised words and what it fills the slot with. */
 interface CompiledValue {
   tokens: string[];
@@ -29,8 +32,10 @@ export interface SlotMatch {
   value: SlotValue;
   text: string;
   context?: Record<string, string>;
-  /** True when filled by a wildcard (words that are no known list value). */
+  /** True when filled by a wildcard (any words). */
   wildcard?: boolean;
+  /** True when a values list was matched as a wildcard (an unknown entity name), see MatchInput.wildcardLists. */
+  unknown?: boolean;
 }
 
 /** A way of consuming the text up to `pos`. */
@@ -95,7 +100,8 @@ function withSlot(state: MatchState, slot: string, match: SlotMatch, pos: number
 function matchList(node: Extract<TemplateNode, { type: "list" }>, state: MatchState, input: MatchInput): MatchState[] {
   const { tokens } = input;
   const out: MatchState[] = [];
-  const list = input.wildcardLists.has(node.list) ? ({ kind: "wildcard" } as const) : input.lists.get(node.list);
+  const unknown = input.wildcardLists.has(node.list);
+  const list = unknown ? ({ kind: "wildcard" } as const) : input.lists.get(node.list);
   if (!list) return out;
   if (list.kind === "values") {
     const first = tokens[state.pos]?.text;
@@ -113,9 +119,9 @@ function matchList(node: Extract<TemplateNode, { type: "list" }>, state: MatchSt
       if (next) out.push(next);
     }
   } else {
-    for (let end = state.pos + 1; end <= tokens.length; end++) {
+    for (let end = state.pos + 1; end <= Math.min(tokens.length, state.pos + MAX_WILDCARD_TOKENS); end++) {
       const text = tokens.slice(state.pos, end).map((t) => t.raw).join(" ");
-      const next = withSlot(state, node.slot, { value: text, text, wildcard: true }, end, end - state.pos);
+      const next = withSlot(state, node.slot, { value: text, text, wildcard: true, ...(unknown && { unknown }) }, end, end - state.pos);
       if (next) out.push(next);
     }
   }
@@ -172,3 +178,30 @@ function dedupe(states: MatchState[]): MatchState[] {
 export function matchTemplate(tree: TemplateNode, input: MatchInput): MatchState[] {
   return matchNode(tree, { pos: 0, slots: {}, wildcardTokens: 0 }, input).filter((s) => s.pos === input.tokens.length);
 }
+
+/**
+ * Words every match of `tree` must contain (through required parts only):
+ * a cheap test that skips templates which cannot match a text.
+ */
+export function requiredWords(tree: TemplateNode, rules: Record<string, TemplateNode>, depth = 0): Set<string> {
+  if (depth > 64) return new Set();
+  switch (tree.type) {
+    case "word":
+      return new Set(wordTokens(tree.text));
+    case "sequence": {
+      const all = new Set<string>();
+      for (const item of tree.items) for (const w of requiredWords(item, rules, depth + 1)) all.add(w);
+      return all;
+    }
+    case "alternative": {
+      if (tree.optional || tree.options.length === 0) return new Set();
+      const [first, ...rest] = tree.options.map((o) => requiredWords(o, rules, depth + 1));
+      return new Set([...first!].filter((w) => rest.every((r) => r.has(w))));
+    }
+    case "list":
+      return new Set();
+    case "rule":
+      return rules[tree.name] ? requiredWords(rules[tree.name]!, rules, depth + 1) : new Set();
+  }
+}
+

@@ -3,7 +3,7 @@
  * so that both sides meet in the same token space: lower case, punctuation
  * dropped, possessive "'s" split off, "%" → "percent", "°" → "degrees",
  * English number words → digits ("twenty one" → "21", "one hundred" → "100",
- * "twenty point five" → "20.5").
+ * "twenty point five" → "20.5", "minus five" and "-5" → "-5").
  */
 
 /** One normalised token and the original words it came from (for wildcard slot values). */
@@ -27,6 +27,7 @@ function rawWords(text: string): string[] {
     .replace(/%/g, " percent ")
     .replace(/\s*°\s*[cf]?\b/gi, " degrees ")
     .replace(/°/g, " degrees ")
+    .replace(/(^|\s)-(?=\d)/g, "$1minus ")
     .replace(/(\S)'s\b/gi, "$1 's")
     .replace(/[^\p{L}\p{N}'.\s]/gu, " ")
     // A dot is kept only inside a number or a word like "pm2.5".
@@ -89,10 +90,15 @@ export function tokenize(text: string): Token[] {
   const lower = raws.map((w) => w.toLowerCase());
   const tokens: Token[] = [];
   for (let i = 0; i < lower.length; ) {
-    const number = readNumber(lower, i);
+    // "minus five", "-5"
+    const digits = (w: string | undefined) => w !== undefined && /^\d+(\.\d+)?$/.test(w);
+    const negative = lower[i] === "minus" && (readNumber(lower, i + 1) !== undefined || digits(lower[i + 1]));
+    const at = negative ? i + 1 : i;
+    const number = readNumber(lower, at) ?? (negative ? { length: 1, value: lower[at]! } : undefined);
     if (number) {
-      tokens.push({ text: number.value, raw: raws.slice(i, i + number.length).join(" ") });
-      i += number.length;
+      const length = number.length + (negative ? 1 : 0);
+      tokens.push({ text: negative ? `-${number.value}` : number.value, raw: raws.slice(i, i + length).join(" ") });
+      i += length;
     } else {
       tokens.push({ text: lower[i]!, raw: raws[i]! });
       i++;

@@ -7,16 +7,19 @@
  * Two passes: first with every list as listed; when nothing matches, again
  * with `name` as a wildcard (HA's "unmatched entity" case), so that "turn on
  * the radio" becomes HassTurnOn { name: "radio" } with a lower confidence and
- * the resolver can answer that no such device exists. A wildcard name is only
- * accepted by sentences that neither require a context nor fix a domain or
- * device class, since an unknown name cannot be checked against them.
+ * the resolver can answer that no such device exists. A wildcard name is not
+ * accepted by sentences that fix a domain or device class (it cannot be
+ * checked against them), nor when it starts with a determiner or holds words
+ * that belong to the sentence's structure or to intents hearth does not
+ * implement ("the TV volume", "weather in London").
  */
 import type { EntityRegistry } from "../../devices/registry.ts";
 import { logger } from "../log.ts";
 import type { CustomIntent, CustomIntents } from "./custom-intents.ts";
-import { compileList, matchTemplate, type CompiledList, type MatchState, type SlotValue } from "./matcher.ts";
-import { normalizeUtterance } from "./normalize.ts";
-import { buildSentenceSet } from "./sentence-set.ts";
+import { compileList, matchTemplate, requiredWords, type CompiledList, type MatchState, type SlotValue } from "./matcher.ts";
+import { normalizeUtterance, phraseTokens } from "./normalize.ts";
+import type { TemplateNode } from "./template.ts";
+import { buildSentenceSet, registrySignature } from "./sentence-set.ts";
 
 const log = logger("agent/intent");
 
@@ -33,7 +36,7 @@ export interface RecognizedIntent {
   slots: Record<string, SlotValue>;
   /** 1 for a match of known words only; 0.5 when an unknown entity name was taken as a wildcard. */
   confidence: number;
-  /** Slots whose value is not a known list value (the unknown entity name). */
+  /** Slots filled with words that are no known list value (an unknown entity name). */
   unknownSlots: string[];
   /** The template that matched. */
   sentence: string;
@@ -47,19 +50,27 @@ export interface RecognizedIntent {
 /** Slots that a fixed slot of the sentence constrains on a matched entity name. */
 const CONSTRAINED_KEYS = ["domain", "device_class"];
 const WILDCARD_CONFIDENCE = 0.5;
-const DETERMINERS = new Set(["the", "a", "an", "my", "our", "your", "this", "that", "all", "every"]);
-const FUNCTION_WORDS = new Set(["in", "on", "off", "of", "to", "at", "for", "with", "and", "'s", "is", "are", "up", "down", "volume", "weather", "time", "date", "timer"]);
+/** Longer texts are no command (and would only cost matching time). */
+const MAX_TOKENS = 40;
+/** Pronouns, "everything", and words of HA intents hearth does not implement (media, weather, time, timers): never part of an unknown device name. */
+const OTHER_INTENT_WORDS = new Set([
+  "a", "an", "the", "'s", "it", "everything", "something", "anything", "volume", "weather", "time", "date", "timer", "timers", "song", "track", "music", "play",
+]);
 
 interface Candidate {
   result: RecognizedIntent;
   wildcardTokens: number;
   entityMatched: boolean;
+  /** A wildcard stands where the sentence requires a kind of entity it cannot check. */
+  unverified: boolean;
   slotCount: number;
   order: number;
 }
 
 export class IntentRecognizer {
   private readonly lists = new Map<string, CompiledList>();
+  private readonly literals = new WeakMap<TemplateNode, Set<string>>();
+  private readonly required = new WeakMap<TemplateNode, string[]>();
 
   constructor(readonly sentenceSet: CustomIntents) {
     for (const [name, list] of Object.entries(sentenceSet.lists)) this.lists.set(name, compileList(list));
@@ -69,6 +80,10 @@ export class IntentRecognizer {
   recognize(text: string, context: RecognitionContext = {}): RecognizedIntent | null {
     const tokens = normalizeUtterance(text);
     if (tokens.length === 0) return null;
+    if (tokens.length > MAX_TOKENS) {
+      log.warn({ tokens: tokens.length, max: MAX_TOKENS }, "text too long for a command; not recognised");
+      return null;
+    }
     const exact = this.bestMatch(tokens, context, new Set());
     const result = exact ?? (this.lists.has("name") ? this.bestMatch(tokens, context, new Set(["name"])) : null);
     return result && { ...result, text };
@@ -76,11 +91,13 @@ export class IntentRecognizer {
 
   private bestMatch(tokens: ReturnType<typeof normalizeUtterance>, context: RecognitionContext, wildcardLists: ReadonlySet<string>): RecognizedIntent | null {
     const input = { tokens, lists: this.lists, rules: this.sentenceSet.rules, wildcardLists };
+    const present = new Set(tokens.map((t) => t.text));
     let best: Candidate | undefined;
     let order = 0;
     for (const intent of this.sentenceSet.intents) {
       for (const sentence of intent.sentences) {
         order++;
+        if (!this.mayMatch(sentence.tree, present)) continue;
         let states: MatchState[];
         try {
           states = matchTemplate(sentence.tree, input);
@@ -97,6 +114,47 @@ export class IntentRecognizer {
     return best?.result ?? null;
   }
 
+  /** False when the text lacks a word the template always says. */
+  private mayMatch(tree: TemplateNode, present: Set<string>): boolean {
+    let required = this.required.get(tree);
+    if (!required) {
+      required = [...requiredWords(tree, this.sentenceSet.rules)];
+      this.required.set(tree, required);
+    }
+    return required.every((w) => present.has(w));
+  }
+
+  /** Whether words are exactly an area or floor name. */
+  private isPlaceName(words: string[]): boolean {
+    const key = words.join(" ");
+    for (const list of ["area", "floor"]) {
+      const compiled = this.lists.get(list);
+      if (compiled?.kind === "values" && (compiled.byFirstToken.get(words[0] ?? "") ?? []).some((v) => v.tokens.join(" ") === key)) return true;
+    }
+    return false;
+  }
+
+  /** Every word a template can say itself (through alternatives and rules), normalised. */
+  private literalWords(tree: TemplateNode): Set<string> {
+    let words = this.literals.get(tree);
+    if (words) return words;
+    const found = new Set<string>();
+    const seenRules = new Set<string>();
+    const walk = (node: TemplateNode): void => {
+      if (node.type === "word") for (const w of phraseTokens(node.text)) found.add(w);
+      else if (node.type === "sequence") node.items.forEach(walk);
+      else if (node.type === "alternative") node.options.forEach(walk);
+      else if (node.type === "rule" && !seenRules.has(node.name) && this.sentenceSet.rules[node.name]) {
+        seenRules.add(node.name);
+        walk(this.sentenceSet.rules[node.name]!);
+      }
+    };
+    walk(tree);
+    words = found;
+    this.literals.set(tree, words);
+    return words;
+  }
+
   /** Check a full match against the sentence's conditions and build its result. */
   private accept(intent: CustomIntent, sentence: CustomIntent["sentences"][number], state: MatchState, context: RecognitionContext, order: number): Candidate | undefined {
     const slots: Record<string, SlotValue> = {};
@@ -105,15 +163,19 @@ export class IntentRecognizer {
     }
     for (const [key, match] of Object.entries(state.slots)) slots[key] = match.value;
     const matches = Object.values(state.slots);
-    const wildcards = Object.entries(state.slots).filter(([, m]) => m.wildcard).map(([k]) => k);
+    // Unknown entity names (the second pass); wildcard lists of custom intents take any words as they are.
+    const wildcards = Object.entries(state.slots).filter(([, m]) => m.unknown).map(([k]) => k);
     if (wildcards.length > 0) {
-      const fixesTarget = CONSTRAINED_KEYS.some((k) => k in sentence.fixedSlots);
-      const requires = Object.values(sentence.requiresContext).some((r) => typeof r === "string" || Array.isArray(r));
-      if (fixesTarget || requires) return undefined;
-      // A wildcard that swallowed sentence structure ("the TV volume", "weather in London") is no name.
+      // The sentence says what kind of entity it is ("activate {name} scene"): an unknown name cannot be one.
+      if (CONSTRAINED_KEYS.some((k) => k in sentence.fixedSlots)) return undefined;
+      // A wildcard that swallowed the sentence's own words ("set Overhead Light brightness") or words of
+      // intents hearth does not implement ("the TV volume", "weather in London") is no name.
+      const literals = this.literalWords(sentence.tree);
       for (const key of wildcards) {
         const words = normalizeUtterance(String(slots[key])).map((t) => t.text);
-        if (DETERMINERS.has(words[0]!) || words.some((w) => FUNCTION_WORDS.has(w))) return undefined;
+        if (words.some((w) => literals.has(w) || OTHER_INTENT_WORDS.has(w))) return undefined;
+        // "turn off the kitchen" names an area, not an unknown device.
+        if (this.isPlaceName(words)) return undefined;
       }
     }
     for (const match of matches) {
@@ -150,6 +212,7 @@ export class IntentRecognizer {
       result,
       wildcardTokens: state.wildcardTokens,
       entityMatched: matches.some((m) => m.context !== undefined),
+      unverified: wildcards.length > 0 && Object.values(sentence.requiresContext).some((r) => typeof r === "string" || Array.isArray(r)),
       slotCount: Object.keys(slots).length,
       order,
     };
@@ -157,12 +220,17 @@ export class IntentRecognizer {
 }
 
 /**
- * Most specific first: fewer words taken by wildcards; a known entity name
+ * Most specific first: known words over wildcards, then wildcards in sentences
+ * without requires_context, then fewer wildcard words; a known entity name
  * over an area + domain reading ("bedroom lamp"); more slots (a sentence that
  * also fixes the domain); with wildcards, fewer slots (assume nothing about
  * an unknown device); then the order of definition.
  */
 function better(a: Candidate, b: Candidate): boolean {
+  if ((a.wildcardTokens > 0) !== (b.wildcardTokens > 0)) return a.wildcardTokens === 0;
+  // An unknown name cannot meet a sentence's requires_context: prefer sentences that have none
+  // ("Overhead light on" is { name: "Overhead light" }, not "Overhead" + "light on").
+  if (a.unverified !== b.unverified) return !a.unverified;
   if (a.wildcardTokens !== b.wildcardTokens) return a.wildcardTokens < b.wildcardTokens;
   if (a.entityMatched !== b.entityMatched) return a.entityMatched;
   if (a.slotCount !== b.slotCount) return a.wildcardTokens > 0 ? a.slotCount < b.slotCount : a.slotCount > b.slotCount;
@@ -170,9 +238,10 @@ function better(a: Candidate, b: Candidate): boolean {
 }
 
 /**
- * A recognizer that follows the registry: it rebuilds its sentence set on the
- * first recognition after an entity, area or floor name changed (state
- * changes alone do not rebuild).
+ * A recognizer that follows the registry: after a registry `change` event it
+ * rebuilds its sentence set on the next recognition when `registrySignature`
+ * changed (state changes alone do not rebuild). Areas and floors added
+ * without an entity change are picked up with the next entity change.
  */
 export class LiveIntentRecognizer {
   private recognizer: IntentRecognizer | undefined;
@@ -190,11 +259,7 @@ export class LiveIntentRecognizer {
   current(): IntentRecognizer {
     if (this.dirty || !this.recognizer) {
       this.dirty = false;
-      const signature = JSON.stringify([
-        this.registry.all().map((e) => [e.id, e.name, e.aliases, e.domain, e.device_class, e.area, e.floor]),
-        this.registry.allAreas(),
-        this.registry.allFloors(),
-      ]);
+      const signature = registrySignature(this.registry);
       if (signature !== this.signature || !this.recognizer) {
         this.recognizer = new IntentRecognizer(buildSentenceSet(this.registry, this.custom));
         this.signature = signature;

@@ -9,7 +9,7 @@
 import nunjucks from "nunjucks";
 import type { Entity } from "../../devices/entity.ts";
 import type { Action } from "../../devices/commands/action.ts";
-import { joinWords, type Answer, type Resolution, type TargetScope } from "../resolve/resolver.ts";
+import { entityLabels, joinWords, type Answer, type Resolution, type TargetScope } from "../resolve/resolver.ts";
 
 const templates = new nunjucks.Environment(undefined, { autoescape: false, throwOnUndefined: false });
 
@@ -50,7 +50,7 @@ function targetPhrase(scope: TargetScope, entities: Entity[]): string {
 }
 
 function names(entities: Entity[]): string {
-  const shown = entities.map((e) => e.name).sort((a, b) => a.localeCompare(b)).slice(0, MAX_NAMES);
+  const shown = entityLabels(entities).sort((a, b) => a.localeCompare(b)).slice(0, MAX_NAMES);
   if (entities.length > MAX_NAMES) shown.push(`${entities.length - MAX_NAMES} more`);
   return joinWords(shown, "and");
 }

@@ -16,6 +16,8 @@
  *   `temperature` (0..100 in halves), `brightness_level`, `color`, `cover_class`,
  *   `cover_state`, `on_off`, `domain_plural`, `lock_state`, `sensor_quantity`, `battery_ok`.
  *   A list value's `in` is spoken text; digits are spoken as number words.
+ *   A range is spoken as number words ("twenty one", "twenty point five" for
+ *   a half); the text normaliser (normalize.ts) turns them back into digits.
  * - `rules`: expansion rules by name, already parsed (`<name>` in a template).
  * An empty registry list (`values: []`) matches nothing.
  */
@@ -92,6 +94,19 @@ export function registryLists(registry: EntityRegistry): Record<(typeof REGISTRY
   for (const entity of registry.all()) if (entity.floor && !floors.has(entity.floor)) floors.set(spoken(entity.floor), entity.floor);
   const values = (m: Map<string, string>): SlotListValue[] => [...m].filter(([said]) => said).map(([said, out]) => ({ in: said, out }));
   return { name: { values: names }, area: { values: values(areas) }, floor: { values: values(floors) } };
+}
+
+/**
+ * What the sentence set depends on in the registry (names, aliases, domains,
+ * device classes, areas, floors; not states): rebuild the sentence set, or a
+ * grammar compiled from it, when this string changes.
+ */
+export function registrySignature(registry: EntityRegistry): string {
+  return JSON.stringify([
+    registry.all().map((e) => [e.id, e.name, e.aliases, e.domain, e.device_class, e.area, e.floor]),
+    registry.allAreas(),
+    registry.allFloors(),
+  ]);
 }
 
 /**

@@ -14,9 +14,11 @@ import type { RecognizedIntent } from "../intent/recognizer.ts";
 import type { SlotValue } from "../intent/matcher.ts";
 import { colorSetting } from "./colors.ts";
 
-/** Where the command was heard: the microphone's area. */
+/** Where the command was heard (the microphone's area) and where cameras see people now. */
 export interface ResolveContext {
   area?: string;
+  /** Areas with people in them, from the cameras: they decide between same-named entities when the microphone's area does not. */
+  occupiedAreas?: string[];
 }
 
 export interface Target {
@@ -158,8 +160,9 @@ type Selection = { entities: Entity[] } | Extract<Resolution, { kind: "clarify" 
 
 /**
  * The entities named by the scope. A name shared by several entities is
- * narrowed by the intent's domains, the named area, then the microphone's
- * area; what remains ambiguous becomes a clarifying question. Without a
+ * narrowed by the intent's domains, the named area, the microphone's area,
+ * then the areas where people are seen; what remains ambiguous becomes a
+ * clarifying question. Without a
  * name, area or floor the scope is the whole home: the recognizer has already
  * put the microphone's area into the slots where the sentence means "here".
  */
@@ -178,6 +181,10 @@ function select(intent: string, scope: TargetScope, registry: EntityRegistry, co
     if (narrowed.length > 1 && context.area) {
       const here = narrowed.filter((e) => inArea(e, context.area!));
       if (here.length > 0) narrowed = here;
+    }
+    if (narrowed.length > 1 && context.occupiedAreas?.length) {
+      const occupied = narrowed.filter((e) => context.occupiedAreas!.some((a) => inArea(e, a)));
+      if (occupied.length > 0) narrowed = occupied;
     }
     if (narrowed.length > 1) {
       return { kind: "clarify", intent, question: whichOne(narrowed), candidates: narrowed };
@@ -313,13 +320,17 @@ function getState(recognized: RecognizedIntent, scope: TargetScope, registry: En
 
 /** "Which one: Lamp in Bedroom or Lamp in Office?" — candidates told apart by area, else by kind. */
 export function whichOne(candidates: Entity[]): string {
-  const labels = candidates.map((e) => {
-    const twins = candidates.filter((o) => o.name === e.name);
+  return `Which one: ${joinWords(entityLabels(candidates), "or")}?`;
+}
+
+/** Names to read out, told apart by area (else by kind) where several entities share one. */
+export function entityLabels(entities: Entity[]): string[] {
+  return entities.map((e) => {
+    const twins = entities.filter((o) => o.name === e.name);
     if (twins.length === 1) return e.name;
     if (e.area && twins.filter((o) => o.area === e.area).length === 1) return `${e.name} in ${e.area}`;
     return `${e.name} (${(e.device_class ?? e.domain).replace(/_/g, " ")})`;
   });
-  return `Which one: ${joinWords(labels, "or")}?`;
 }
 
 /** "a, b or c". */
