@@ -7,10 +7,9 @@
 import { compileTemplate } from "../devices/template.ts";
 import type { OutgoingMessage } from "../devices/entity.ts";
 import type { EntityRegistry } from "../devices/registry.ts";
-import type { Entity } from "../devices/entity.ts";
 import type { CommandRequest, Understanding } from "./controller/types.ts";
 import type { LiveIntentRecognizer, RecognizedIntent } from "./intent/recognizer.ts";
-import { normalizeUtterance } from "./intent/normalize.ts";
+import { chooseCandidate } from "./intent/follow-up.ts";
 import { responseFor } from "./intent/responses.ts";
 import { resolveIntent, type Resolution } from "./resolve/resolver.ts";
 
@@ -23,19 +22,6 @@ export interface UnderstandDeps {
   defaultArea?: string;
   /** Topic of hearth's own intent event entity, for custom intents whose action is an HA event. */
   eventTopic: string;
-}
-
-/** Which candidate a clarification answer names ("the kitchen one", "bedroom lamp"), or undefined. */
-export function chooseCandidate(answer: string, candidates: Entity[]): Entity | undefined {
-  const words = new Set(normalizeUtterance(answer).map((t) => t.text));
-  const score = (e: Entity) => {
-    const named = [e.name, e.area ?? "", ...e.aliases].flatMap((s) => normalizeUtterance(s).map((t) => t.text));
-    return named.filter((w) => words.has(w)).length;
-  };
-  const ranked = candidates.map((e) => ({ e, s: score(e) })).sort((a, b) => b.s - a.s);
-  if (!ranked.length || ranked[0]!.s === 0) return undefined;
-  if (ranked[1] && ranked[1].s === ranked[0]!.s) return undefined;
-  return ranked[0]!.e;
 }
 
 function customMessages(resolution: Extract<Resolution, { kind: "custom" }>, eventTopic: string): { messages: OutgoingMessage[]; event?: { event_type: string; data: Record<string, unknown> } } {

@@ -7,6 +7,7 @@
  */
 import { assign, fromPromise, setup } from "xstate";
 import type { OutgoingMessage } from "../../devices/entity.ts";
+import { answerYesNo } from "../intent/follow-up.ts";
 import type { CommandRequest, SessionEvent, Target, Understanding } from "./types.ts";
 
 export interface CommandSessionActors {
@@ -33,13 +34,6 @@ interface Context extends CommandSessionInput {
 }
 
 export type CommandSessionEvent = { type: "TEXT"; request: CommandRequest };
-
-const YES = /^(yes|yeah|yep|sure|ok|okay|confirm|do it|go ahead|please do)\b/i;
-
-/** True when a follow-up answer confirms. Anything else cancels: a sensitive action needs a clear yes. */
-export function isAffirmative(text: string): boolean {
-  return YES.test(text.trim().replace(/[.!?,]/g, ""));
-}
 
 function recordOf(context: Context): SessionEvent {
   const u = context.understanding;
@@ -85,7 +79,8 @@ export const commandSessionMachine = setup({
     needsConfirmation: ({ context }) => context.understanding?.kind === "act" && !!context.understanding.confirmation,
     isAct: ({ context }) => context.understanding?.kind === "act" || context.understanding?.kind === "custom",
     isClarify: ({ context }) => context.understanding?.kind === "clarify",
-    confirmed: ({ event }) => isAffirmative(event.request.text),
+    // A sensitive action needs a clear yes: anything else, "no" or not, cancels it.
+    confirmed: ({ event }) => answerYesNo(event.request.text) === true,
   },
 }).createMachine({
   id: "commandSession",
