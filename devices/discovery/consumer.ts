@@ -32,7 +32,7 @@ export interface DiscoveryWarning {
 }
 
 export interface ConsumerEvents {
-  /** A discovery or state message was skipped (once per topic until that topic carries a good message). */
+  /** A discovery or state message was skipped, or a template does not compile (once per topic). */
   warning: [warning: DiscoveryWarning];
   /** An entity was added, replaced by a new config, or removed. */
   entity: [entityId: string, change: "added" | "updated" | "removed"];
@@ -89,10 +89,12 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
     return this.tracked.size;
   }
 
-  private warn(topic: string, reason: string, entityId?: string): void {
-    if (this.warned.has(topic)) return;
+  /** Log and emit once per `topic` (and `kind`, so a template problem is not hidden by an earlier JSON one). */
+  private warn(topic: string, reason: string, entityId?: string, kind = "payload"): void {
+    const key = `${kind} ${topic}`;
+    if (this.warned.has(key)) return;
     if (this.warned.size >= MAX_WARNED_TOPICS) this.warned.clear();
-    this.warned.add(topic);
+    this.warned.add(key);
     log.warn({ topic, entityId }, `skipped: ${reason}`);
     this.emit("warning", { topic, reason, entityId });
   }
@@ -107,11 +109,9 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
         this.warn(topic, message.reason);
         return;
       case "device-removed":
-        this.warned.delete(topic);
         for (const [key, t] of [...this.tracked]) if (t.deviceKey === message.deviceKey) this.remove(key);
         return;
       case "configs":
-        this.warned.delete(topic);
         for (const c of message.configs) {
           if (c.error) this.warn(`${topic}#${c.objectId}`, c.error);
           else if (c.config === null) this.remove(c.key);
@@ -138,7 +138,7 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
     });
     const { entity } = built;
     if (built.templateErrors.length > 0) {
-      this.warn(discovered.topic, `template cannot be compiled, kept read-only: ${built.templateErrors.join("; ")}`, entity.id);
+      this.warn(discovered.topic, `template cannot be compiled, kept read-only: ${built.templateErrors.join("; ")}`, entity.id, "template");
     }
     const tracked: Tracked = { entityId: entity.id, deviceKey: discovered.deviceKey, signature, release: [], availability: built.availability };
     this.tracked.set(discovered.key, tracked);
