@@ -100,6 +100,12 @@ function readPemOrSecret(path: string, field: string): string {
 export interface MqttSessionOptions {
   /** Used in the status topic `hearth/<agentId>/status` and the default client id `hearth-<agentId>`. */
   agentId: string;
+  /**
+   * A short-lived look at the broker (CLI inspection) next to a running agent:
+   * a clean session under its own client id, no last will and no status
+   * publishes, so the agent's session and status are left alone.
+   */
+  observer?: boolean;
 }
 
 /**
@@ -154,17 +160,21 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       port: c.port,
       protocol: c.protocol,
       protocolVersion: this.version,
-      clientId: c.client_id ?? `hearth-${this.options.agentId}`,
-      clean: false,
+      clientId: this.options.observer
+        ? `${c.client_id ?? `hearth-${this.options.agentId}`}-observer-${process.pid}`
+        : (c.client_id ?? `hearth-${this.options.agentId}`),
+      clean: this.options.observer === true,
       keepalive: c.keepalive_s,
       connectTimeout: 10_000,
       // Reconnection is ours (exponential backoff); MQTT.js only retries at a fixed period.
       reconnectPeriod: 0,
       resubscribe: false,
       queueQoSZero: false,
-      will: { topic: this.statusTopic, payload: Buffer.from("offline"), qos: 1, retain: true },
     };
-    if (this.version === 5) options.properties = { sessionExpiryInterval: SESSION_EXPIRY_S };
+    if (!this.options.observer) {
+      options.will = { topic: this.statusTopic, payload: Buffer.from("offline"), qos: 1, retain: true };
+      if (this.version === 5) options.properties = { sessionExpiryInterval: SESSION_EXPIRY_S };
+    }
     if (c.username !== undefined) options.username = c.username;
     if (c.password !== undefined) options.password = c.password;
     else if (c.password_file !== undefined) options.password = readPemOrSecret(c.password_file, "password_file").replace(/\r?\n$/, "");
@@ -251,7 +261,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     if (!sessionPresent) this.brokerFilters.clear();
     log.info({ endpoint: this.endpoint, protocolVersion: this.version, sessionPresent }, "connected to MQTT broker");
     this.setState("connected");
-    void this.publish({ topic: this.statusTopic, payload: "online", qos: 1, retain: true }).catch((err: Error) =>
+    if (!this.options.observer) void this.publish({ topic: this.statusTopic, payload: "online", qos: 1, retain: true }).catch((err: Error) =>
       log.warn({ topic: this.statusTopic, err: err.message }, "cannot publish online status"));
     this.syncSubscriptions();
     this.emit("connected", { protocolVersion: this.version, sessionPresent });
@@ -354,7 +364,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     const client = this.client;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
-    if (client && this.connected && options.publishOffline !== false) {
+    if (client && this.connected && options.publishOffline !== false && !this.options.observer) {
       await Promise.race([
         this.publish({ topic: this.statusTopic, payload: "offline", qos: 1, retain: true }).catch(() => undefined),
         new Promise((r) => setTimeout(r, 2000)),
