@@ -61,6 +61,8 @@ test("QoS 1 publishes issued while the broker is down arrive once after restart,
     const session = new MqttSession(mqttConfig(own.port), { agentId: "t-restart" });
     const states: string[] = [];
     session.on("state", (s) => states.push(s));
+    const delays: number[] = [];
+    session.on("reconnecting", ({ delayMs }) => delays.push(delayMs));
     await session.start();
     const received: string[] = [];
     session.subscribe("test/in/#", (m) => received.push(`${m.topic}=${m.payload}`));
@@ -70,6 +72,9 @@ test("QoS 1 publishes issued while the broker is down arrive once after restart,
 
     await own.stop();
     await until(() => session.state === "reconnecting", 5000, "reconnecting state");
+    await until(() => delays.length >= 5, 5000, "five reconnect attempts");
+    // reconnect_min_ms 50 doubling up to reconnect_max_ms 400.
+    assert.deepEqual(delays.slice(0, 5), [50, 100, 200, 400, 400]);
     const acks = Array.from({ length: 20 }, (_, i) => session.publish({ topic: "test/out", payload: `m${i}`, qos: 1, retain: false }));
     let acked = 0;
     for (const a of acks) void a.then(() => acked++);
