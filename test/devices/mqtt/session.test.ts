@@ -96,6 +96,23 @@ test("QoS 1 publishes issued while the broker is down arrive once after restart,
   }
 });
 
+test("overlapping filters: with MQTT 5 each handler sees each publication once", { skip: !haveMosquitto && "mosquitto not installed" }, async () => {
+  const session = new MqttSession(mqttConfig(broker.port), { agentId: "t-overlap" });
+  await session.start();
+  const wide: string[] = [];
+  const narrow: string[] = [];
+  session.subscribe("overlap/#", (m) => wide.push(m.topic));
+  session.subscribe("overlap/x", (m) => narrow.push(m.topic));
+  await new Promise((r) => setTimeout(r, 100));
+  await session.publish({ topic: "overlap/x", payload: "1", qos: 1, retain: false });
+  await session.publish({ topic: "overlap/y", payload: "2", qos: 1, retain: false });
+  await until(() => wide.length >= 2 && narrow.length >= 1, 5000, "messages");
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(wide, ["overlap/x", "overlap/y"]);
+  assert.deepEqual(narrow, ["overlap/x"]);
+  await session.close();
+});
+
 test("every QoS 1 publish queued during an outage is delivered exactly once", { skip: !haveMosquitto && "mosquitto not installed" }, async () => {
   const own = await Mosquitto.start({ persistence: true });
   try {
