@@ -55,6 +55,8 @@ export interface Entity {
   source: string;
   /** True when the entity can only be read (no command topic, or a template that cannot be rendered). */
   readOnly: boolean;
+  /** Why `readOnly` is true, in words ("state-only component", "no command topic", "template ... cannot be compiled"). */
+  readOnlyReason?: string;
 }
 
 /** An MQTT message hearth wants to publish. */

@@ -10,6 +10,7 @@ import { registerServiceCommand } from "./service-command.ts";
 import { registerSayCommand } from "./say-command.ts";
 import { registerRulesCommand } from "./rules-command.ts";
 import { registerIntentCommand } from "./intent-command.ts";
+import { registerDevicesCommand } from "./devices-command.ts";
 
 const program = new Command("hearth")
   .description("Local voice and vision agent for Home Assistant MQTT devices")
@@ -20,6 +21,7 @@ registerServiceCommand(program);
 registerSayCommand(program);
 registerRulesCommand(program);
 registerIntentCommand(program);
+registerDevicesCommand(program);
 
 try {
   await program.parseAsync(process.argv);

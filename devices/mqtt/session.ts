@@ -7,7 +7,7 @@
  * that survive reconnects.
  *
  * Delivery of QoS 1 publishes across outages: the session is persistent
- * (`clean: false`, and for MQTT 5 a session expiry), MQTT.js keeps publishes
+ * (`clean: false` after the first connect, and for MQTT 5 a session expiry), MQTT.js keeps publishes
  * issued while disconnected in its outgoing store and sends them once after
  * the next CONNACK; hearth never re-publishes on its own, so nothing is lost
  * and nothing is sent twice by us (QoS 1 itself is at-least-once: a message
@@ -100,6 +100,12 @@ function readPemOrSecret(path: string, field: string): string {
 export interface MqttSessionOptions {
   /** Used in the status topic `hearth/<agentId>/status` and the default client id `hearth-<agentId>`. */
   agentId: string;
+  /**
+   * A short-lived look at the broker (CLI inspection) next to a running agent:
+   * a clean session under its own client id, no last will and no status
+   * publishes, so the agent's session and status are left alone.
+   */
+  observer?: boolean;
 }
 
 /**
@@ -116,7 +122,9 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   private attempt = 0;
   private reconnectTimer?: NodeJS.Timeout;
   private hasConnected = false;
-  private readonly subscriptions = new Map<string, { qos: 0 | 1 | 2; handlers: Set<MessageHandler> }>();
+  /** By filter; `id` is the MQTT 5 subscription identifier that tells overlapping filters apart. */
+  private readonly subscriptions = new Map<string, { id: number; qos: 0 | 1 | 2; handlers: Set<MessageHandler> }>();
+  private nextSubscriptionId = 1;
   /** Filters the broker holds for this session (cleared when it reports no session). */
   private readonly brokerFilters = new Set<string>();
   private lastFailure?: MqttConnectionError;
@@ -154,17 +162,24 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       port: c.port,
       protocol: c.protocol,
       protocolVersion: this.version,
-      clientId: c.client_id ?? `hearth-${this.options.agentId}`,
-      clean: false,
+      clientId: this.options.observer
+        ? `${c.client_id ?? `hearth-${this.options.agentId}`}-observer-${process.pid}`
+        : (c.client_id ?? `hearth-${this.options.agentId}`),
+      // MQTT 5: a clean start on the first connect drops subscriptions a previous run left in the
+      // broker; reconnects then resume this run's session (see onConnect). 3.1.1 has no session
+      // expiry, so it keeps one persistent session throughout.
+      clean: this.options.observer === true || this.version === 5,
       keepalive: c.keepalive_s,
       connectTimeout: 10_000,
       // Reconnection is ours (exponential backoff); MQTT.js only retries at a fixed period.
       reconnectPeriod: 0,
       resubscribe: false,
       queueQoSZero: false,
-      will: { topic: this.statusTopic, payload: Buffer.from("offline"), qos: 1, retain: true },
     };
-    if (this.version === 5) options.properties = { sessionExpiryInterval: SESSION_EXPIRY_S };
+    if (!this.options.observer) {
+      options.will = { topic: this.statusTopic, payload: Buffer.from("offline"), qos: 1, retain: true };
+      if (this.version === 5) options.properties = { sessionExpiryInterval: SESSION_EXPIRY_S };
+    }
     if (c.username !== undefined) options.username = c.username;
     if (c.password !== undefined) options.password = c.password;
     else if (c.password_file !== undefined) options.password = readPemOrSecret(c.password_file, "password_file").replace(/\r?\n$/, "");
@@ -249,9 +264,10 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     this.lastFailure = undefined;
     const sessionPresent = Boolean(connack.sessionPresent);
     if (!sessionPresent) this.brokerFilters.clear();
+    if (!this.options.observer && this.client) this.client.options.clean = false;
     log.info({ endpoint: this.endpoint, protocolVersion: this.version, sessionPresent }, "connected to MQTT broker");
     this.setState("connected");
-    void this.publish({ topic: this.statusTopic, payload: "online", qos: 1, retain: true }).catch((err: Error) =>
+    if (!this.options.observer) void this.publish({ topic: this.statusTopic, payload: "online", qos: 1, retain: true }).catch((err: Error) =>
       log.warn({ topic: this.statusTopic, err: err.message }, "cannot publish online status"));
     this.syncSubscriptions();
     this.emit("connected", { protocolVersion: this.version, sessionPresent });
@@ -277,9 +293,18 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     }, delayMs);
   }
 
+  /**
+   * Hand a message to the handlers of the filters it matches. With MQTT 5 the
+   * broker names the matching subscriptions (it may send one copy per
+   * overlapping filter), so each handler sees each publication once; with
+   * 3.1.1 every matching filter's handlers get every copy.
+   */
   private dispatch(topic: string, payload: Buffer, packet: IPublishPacket): void {
     const message: IncomingMessage = { topic, payload, qos: packet.qos, retain: packet.retain };
+    const named = packet.properties?.subscriptionIdentifier;
+    const ids = named === undefined ? undefined : new Set(Array.isArray(named) ? named : [named]);
     for (const [filter, subscription] of this.subscriptions) {
+      if (ids && !ids.has(subscription.id)) continue;
       if (!topicMatches(filter, topic)) continue;
       for (const handler of subscription.handlers) {
         try {
@@ -296,16 +321,17 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   private syncSubscriptions(): void {
     const client = this.client;
     if (!client || !this.connected) return;
-    const missing: Record<string, { qos: 0 | 1 | 2 }> = {};
-    for (const [filter, { qos }] of this.subscriptions) if (!this.brokerFilters.has(filter)) missing[filter] = { qos };
-    const filters = Object.keys(missing);
-    if (filters.length === 0) return;
-    for (const f of filters) this.brokerFilters.add(f);
-    client.subscribe(missing, (err) => {
-      if (!err) return;
-      for (const f of filters) this.brokerFilters.delete(f);
-      log.warn({ filters, err: err.message }, "subscribe failed; will retry on the next connect");
-    });
+    for (const [filter, { id, qos }] of this.subscriptions) {
+      if (this.brokerFilters.has(filter)) continue;
+      this.brokerFilters.add(filter);
+      // One SUBSCRIBE per filter: MQTT 5 allows one subscription identifier per packet.
+      const options = this.version === 5 ? { qos, properties: { subscriptionIdentifier: id } } : { qos };
+      client.subscribe(filter, options, (err) => {
+        if (!err) return;
+        this.brokerFilters.delete(filter);
+        log.warn({ filter, err: err.message }, "subscribe failed; will retry on the next connect");
+      });
+    }
   }
 
   /**
@@ -316,7 +342,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   subscribe(filter: string, handler: MessageHandler, options: { qos?: 0 | 1 | 2 } = {}): () => void {
     let subscription = this.subscriptions.get(filter);
     if (!subscription) {
-      subscription = { qos: options.qos ?? 1, handlers: new Set() };
+      subscription = { id: this.nextSubscriptionId++, qos: options.qos ?? 1, handlers: new Set() };
       this.subscriptions.set(filter, subscription);
     }
     subscription.handlers.add(handler);
@@ -354,7 +380,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     const client = this.client;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
-    if (client && this.connected && options.publishOffline !== false) {
+    if (client && this.connected && options.publishOffline !== false && !this.options.observer) {
       await Promise.race([
         this.publish({ topic: this.statusTopic, payload: "offline", qos: 1, retain: true }).catch(() => undefined),
         new Promise((r) => setTimeout(r, 2000)),

@@ -61,6 +61,8 @@ test("QoS 1 publishes issued while the broker is down arrive once after restart,
     const session = new MqttSession(mqttConfig(own.port), { agentId: "t-restart" });
     const states: string[] = [];
     session.on("state", (s) => states.push(s));
+    const delays: number[] = [];
+    session.on("reconnecting", ({ delayMs }) => delays.push(delayMs));
     await session.start();
     const received: string[] = [];
     session.subscribe("test/in/#", (m) => received.push(`${m.topic}=${m.payload}`));
@@ -70,6 +72,9 @@ test("QoS 1 publishes issued while the broker is down arrive once after restart,
 
     await own.stop();
     await until(() => session.state === "reconnecting", 5000, "reconnecting state");
+    await until(() => delays.length >= 5, 5000, "five reconnect attempts");
+    // reconnect_min_ms 50 doubling up to reconnect_max_ms 400.
+    assert.deepEqual(delays.slice(0, 5), [50, 100, 200, 400, 400]);
     const acks = Array.from({ length: 20 }, (_, i) => session.publish({ topic: "test/out", payload: `m${i}`, qos: 1, retain: false }));
     let acked = 0;
     for (const a of acks) void a.then(() => acked++);
@@ -89,6 +94,23 @@ test("QoS 1 publishes issued while the broker is down arrive once after restart,
   } finally {
     await own.dispose();
   }
+});
+
+test("overlapping filters: with MQTT 5 each handler sees each publication once", { skip: !haveMosquitto && "mosquitto not installed" }, async () => {
+  const session = new MqttSession(mqttConfig(broker.port), { agentId: "t-overlap" });
+  await session.start();
+  const wide: string[] = [];
+  const narrow: string[] = [];
+  session.subscribe("overlap/#", (m) => wide.push(m.topic));
+  session.subscribe("overlap/x", (m) => narrow.push(m.topic));
+  await new Promise((r) => setTimeout(r, 100));
+  await session.publish({ topic: "overlap/x", payload: "1", qos: 1, retain: false });
+  await session.publish({ topic: "overlap/y", payload: "2", qos: 1, retain: false });
+  await until(() => wide.length >= 2 && narrow.length >= 1, 5000, "messages");
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(wide, ["overlap/x", "overlap/y"]);
+  assert.deepEqual(narrow, ["overlap/x"]);
+  await session.close();
 });
 
 test("every QoS 1 publish queued during an outage is delivered exactly once", { skip: !haveMosquitto && "mosquitto not installed" }, async () => {

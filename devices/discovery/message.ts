@@ -1,0 +1,285 @@
+/**
+ * One MQTT discovery message → the component configs it carries, the way
+ * Home Assistant reads them (homeassistant/components/mqtt/discovery.py):
+ *
+ * - topic `<prefix>/<component>/[<node_id>/]<object_id>/config` (ids of
+ *   `[a-zA-Z0-9_-]`), or `<prefix>/device/[<node_id>/]<object_id>/config`
+ *   for a device-based config whose `components` (`cmps`) map ids to configs
+ *   with a `platform`;
+ * - an empty payload removes (for a device, every component it announced);
+ *   a device component holding nothing but `platform` removes that component;
+ * - abbreviations expanded, `~` substituted at the start or end of every
+ *   `*topic` value and availability topic;
+ * - device-based components inherit `device`, `origin` and the shared options
+ *   (availability*, command_topic, state_topic, payload_(not_)available) unless
+ *   they set them; hearth also lets them inherit `~`, so a device-level base
+ *   topic works for its components.
+ *
+ * Values are coerced as HA's schemas do (booleans in string options become
+ * `True`/`False`, numeric strings in number options become numbers, "true"/
+ * "false" strings in boolean options become booleans), then validated; any
+ * problem is reported as an error string naming the key.
+ */
+import { z } from "zod";
+import { PayloadError, decodeUtf8, parseJsonSafely } from "../safe-json.ts";
+import { expandAbbreviations } from "./abbreviations.ts";
+
+/** Components hearth reads from discovery (HA platform names). */
+export const SUPPORTED_COMPONENTS = [
+  "light", "switch", "fan", "cover", "climate", "lock", "scene", "button", "valve", "number", "select",
+  "sensor", "binary_sensor", "event", "alarm_control_panel", "text",
+] as const;
+export type SupportedComponent = (typeof SUPPORTED_COMPONENTS)[number];
+const SUPPORTED = new Set<string>(SUPPORTED_COMPONENTS);
+
+/** Deepest JSON nesting accepted in a discovery payload (real ones nest 3–4 levels). */
+export const MAX_DISCOVERY_DEPTH = 16;
+
+/** One entity's config as discovered. `config` null = remove it. */
+export interface ComponentConfig {
+  /** HA's discovery hash: `<component> [<node_id> ]<object_id>`; stable across updates. */
+  key: string;
+  component: SupportedComponent;
+  nodeId?: string;
+  objectId: string;
+  /** The discovery topic the config came from. */
+  topic: string;
+  /** Set for components of a device-based config: `[<node_id> ]<object_id>` of the device topic. */
+  deviceKey?: string;
+  config: Record<string, unknown> | null;
+  /** Why this component was skipped (its `config` is then null and must not be treated as removal). */
+  error?: string;
+}
+
+export type DiscoveryMessage =
+  /** Not a discovery config topic (e.g. HA's status topic); ignore silently. */
+  | { kind: "ignored" }
+  /** The whole message is unusable: log once with its topic. */
+  | { kind: "invalid"; reason: string }
+  /** Empty payload on a device topic: remove every component of `deviceKey`. */
+  | { kind: "device-removed"; deviceKey: string }
+  | { kind: "configs"; configs: ComponentConfig[] };
+
+const ID = "[a-zA-Z0-9_-]+";
+const TOPIC_PATTERN = new RegExp(`^(\\w+)/(?:(${ID})/)?(${ID})/config$`);
+
+/** Options shared by a device-based config with its components (HA's SHARED_OPTIONS), plus `~`. */
+const SHARED_OPTIONS = [
+  "availability", "availability_mode", "availability_template", "availability_topic",
+  "command_topic", "payload_available", "payload_not_available", "state_topic", "~",
+];
+
+const STRING_PAYLOAD_KEY = /^(payload(_[a-z_]+)?|state_(on|off|open|opening|closed|closing|stopped|locked|unlocked|locking|unlocking|jammed))$/;
+const BOOLEAN_KEYS = new Set([
+  "enabled_by_default", "force_update", "optimistic", "retain", "brightness", "effect", "color_temp", "rgb", "xy", "hs",
+  "flash", "tilt_optimistic", "tilt_invert_state", "send_if_off", "code_arm_required", "code_disarm_required",
+  "code_trigger_required", "reports_position", "color_temp_kelvin", "migrate_discovery",
+]);
+const NUMBER_KEYS = new Set([
+  "qos", "expire_after", "off_delay", "min_temp", "max_temp", "temp_step", "precision", "min", "max", "step",
+  "brightness_scale", "min_mireds", "max_mireds", "min_kelvin", "max_kelvin", "speed_range_min", "speed_range_max",
+  "position_open", "position_closed", "tilt_min", "tilt_max", "tilt_opened_value", "tilt_closed_value", "white_scale",
+  "flash_time_short", "flash_time_long", "min_humidity", "max_humidity", "initial", "suggested_display_precision",
+  "display_precision", "transition",
+]);
+const STRING_LIST_KEYS = new Set([
+  "options", "modes", "preset_modes", "effect_list", "event_types", "supported_color_modes", "fan_modes",
+  "swing_modes", "swing_horizontal_modes", "supported_features",
+]);
+
+const stringOrNumber = z.union([z.string(), z.number().transform(String)]);
+const deviceSchema = z.looseObject({
+  identifiers: z.union([stringOrNumber.transform((s) => [s]), z.array(stringOrNumber)]).optional(),
+  connections: z.array(z.tuple([z.string(), z.string()])).optional(),
+  name: z.string().nullable().optional(),
+  manufacturer: z.string().optional(),
+  model: z.string().optional(),
+  model_id: z.string().optional(),
+  sw_version: z.string().optional(),
+  hw_version: z.string().optional(),
+  suggested_area: z.string().optional(),
+  via_device: z.string().optional(),
+  configuration_url: z.string().optional(),
+  serial_number: z.string().optional(),
+});
+const availabilitySchema = z.array(z.looseObject({
+  topic: z.string().min(1),
+  payload_available: z.string().optional(),
+  payload_not_available: z.string().optional(),
+  value_template: z.string().optional(),
+}));
+const componentSchema = z.looseObject({
+  name: z.string().nullable().optional(),
+  unique_id: stringOrNumber.optional(),
+  object_id: z.string().min(1).optional(),
+  default_entity_id: z.string().min(1).optional(),
+  device_class: z.string().nullable().optional(),
+  unit_of_measurement: z.string().nullable().optional(),
+  schema: z.enum(["basic", "default", "json", "template"]).optional(),
+  availability_mode: z.enum(["all", "any", "latest"]).optional(),
+  availability: availabilitySchema.optional(),
+  qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
+  device: deviceSchema.optional(),
+  origin: z.looseObject({ name: z.string().optional() }).nullable().optional(),
+  icon: z.string().optional(),
+  entity_category: z.string().nullable().optional(),
+});
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+const TRUE_STRINGS = new Set(["true", "on", "yes", "1", "enable"]);
+const FALSE_STRINGS = new Set(["false", "off", "no", "0", "disable"]);
+
+/** HA's cv.string on a scalar: Python's str() spelling for booleans. */
+function pythonString(value: unknown): unknown {
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (typeof value === "number") return String(value);
+  return value;
+}
+
+function coerce(config: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(config)) {
+    if (STRING_PAYLOAD_KEY.test(key)) config[key] = pythonString(value);
+    else if (BOOLEAN_KEYS.has(key)) {
+      if (typeof value === "string" && TRUE_STRINGS.has(value.toLowerCase())) config[key] = true;
+      else if (typeof value === "string" && FALSE_STRINGS.has(value.toLowerCase())) config[key] = false;
+      else if (value === 0 || value === 1) config[key] = value === 1;
+    } else if (NUMBER_KEYS.has(key) && typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) {
+      config[key] = Number(value);
+    } else if (STRING_LIST_KEYS.has(key) && Array.isArray(value)) {
+      config[key] = value.map(pythonString);
+    }
+  }
+  if (typeof config.availability_topic === "string" && config.availability === undefined) {
+    // HA treats a single availability_topic as a one-entry availability list with the shared payloads.
+    config.availability = [{
+      topic: config.availability_topic,
+      ...(config.payload_available !== undefined ? { payload_available: config.payload_available } : {}),
+      ...(config.payload_not_available !== undefined ? { payload_not_available: config.payload_not_available } : {}),
+      ...(typeof config.availability_template === "string" ? { value_template: config.availability_template } : {}),
+    }];
+  }
+  if (Array.isArray(config.availability)) {
+    for (const entry of config.availability) {
+      if (!isObject(entry)) continue;
+      for (const k of ["payload_available", "payload_not_available"]) if (k in entry) entry[k] = pythonString(entry[k]);
+      // An entry without its own payloads uses the config-level ones.
+      if (entry.payload_available === undefined && config.payload_available !== undefined) entry.payload_available = config.payload_available;
+      if (entry.payload_not_available === undefined && config.payload_not_available !== undefined) entry.payload_not_available = config.payload_not_available;
+    }
+  }
+}
+
+/** The first type problem in `config`, as `key: problem`, or undefined. */
+function typeProblem(component: SupportedComponent, config: Record<string, unknown>): string | undefined {
+  for (const [key, value] of Object.entries(config)) {
+    if (value === null || value === undefined) continue;
+    if (key.endsWith("_topic") && (typeof value !== "string" || value === "")) return `${key}: expected a non-empty topic string`;
+    if (key.endsWith("_template") && typeof value !== "string") return `${key}: expected a template string`;
+    if (STRING_PAYLOAD_KEY.test(key) && typeof value !== "string") return `${key}: expected a string`;
+    if (BOOLEAN_KEYS.has(key) && typeof value !== "boolean") return `${key}: expected a boolean`;
+    if (NUMBER_KEYS.has(key) && (typeof value !== "number" || !Number.isFinite(value))) return `${key}: expected a number`;
+    if (STRING_LIST_KEYS.has(key) && !(Array.isArray(value) && value.every((v) => typeof v === "string"))) return `${key}: expected a list of strings`;
+  }
+  const parsed = componentSchema.safeParse(config);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return `${issue.path.join(".") || "(config)"}: ${issue.message}`;
+  }
+  Object.assign(config, parsed.data);
+  const needsState = component === "sensor" || component === "binary_sensor" || component === "event";
+  if (needsState && typeof config.state_topic !== "string") return "state_topic: required for " + component;
+  if (component === "event" && !(Array.isArray(config.event_types) && config.event_types.length > 0)) return "event_types: required for event";
+  if (component === "select" && !(Array.isArray(config.options) && config.options.length > 0)) return "options: required for select";
+  return undefined;
+}
+
+function replaceTopicBase(config: Record<string, unknown>): void {
+  const base = config["~"];
+  delete config["~"];
+  if (typeof base !== "string") return;
+  const substitute = (topic: string) => (topic.startsWith("~") ? base + topic.slice(1) : topic.endsWith("~") ? topic.slice(0, -1) + base : topic);
+  for (const [key, value] of Object.entries(config)) {
+    if (key.endsWith("topic") && typeof value === "string" && value !== "") config[key] = substitute(value);
+  }
+  if (Array.isArray(config.availability)) {
+    for (const entry of config.availability) {
+      if (isObject(entry) && typeof entry.topic === "string" && entry.topic !== "") entry.topic = substitute(entry.topic);
+    }
+  }
+}
+
+/** Finish one component config: `~`, coercion, validation. Returns an error string or the config. */
+function finish(component: SupportedComponent, config: Record<string, unknown>): { config: Record<string, unknown> } | { error: string } {
+  replaceTopicBase(config);
+  delete config.platform;
+  coerce(config);
+  const problem = typeProblem(component, config);
+  return problem ? { error: problem } : { config };
+}
+
+/**
+ * Read one discovery message.
+ * @param prefix the discovery prefix (`homeassistant`).
+ * @param maxBytes largest payload accepted (`homeassistant.max_payload_bytes`).
+ */
+export function readDiscoveryMessage(topic: string, payload: Uint8Array, prefix: string, maxBytes: number): DiscoveryMessage {
+  if (!topic.startsWith(prefix + "/")) return { kind: "ignored" };
+  const match = TOPIC_PATTERN.exec(topic.slice(prefix.length + 1));
+  if (!match) {
+    return topic.endsWith("/config") ? { kind: "invalid", reason: "not a valid discovery topic (ids may only hold a-z, A-Z, 0-9, _ and -)" } : { kind: "ignored" };
+  }
+  const [, component, nodeId, objectId] = match as unknown as [string, string, string | undefined, string];
+  const isDevice = component === "device";
+  if (!isDevice && !SUPPORTED.has(component)) return { kind: "invalid", reason: `unsupported component "${component}"` };
+  if (payload.length > maxBytes) return { kind: "invalid", reason: `payload of ${payload.length} bytes exceeds homeassistant.max_payload_bytes (${maxBytes})` };
+
+  const deviceKey = nodeId ? `${nodeId} ${objectId}` : objectId;
+  let text: string;
+  let doc: unknown;
+  try {
+    text = decodeUtf8(payload);
+    doc = text === "" ? undefined : parseJsonSafely(text, MAX_DISCOVERY_DEPTH);
+  } catch (err) {
+    return { kind: "invalid", reason: err instanceof PayloadError ? err.reason : (err as Error).message };
+  }
+  if (text === "") {
+    if (isDevice) return { kind: "device-removed", deviceKey };
+    return { kind: "configs", configs: [{ key: `${component} ${deviceKey}`, component: component as SupportedComponent, nodeId, objectId, topic, config: null }] };
+  }
+  if (!isObject(doc)) return { kind: "invalid", reason: "payload is not a JSON object" };
+  if (doc.migrate_discovery !== undefined || doc.migr_discvry !== undefined) return { kind: "ignored" };
+  const expanded = expandAbbreviations(doc);
+
+  if (!isDevice) {
+    const result = finish(component as SupportedComponent, expanded);
+    const base = { key: `${component} ${deviceKey}`, component: component as SupportedComponent, nodeId, objectId, topic };
+    if ("error" in result) return { kind: "invalid", reason: result.error };
+    return { kind: "configs", configs: [{ ...base, config: result.config }] };
+  }
+
+  if (!isObject(expanded.device)) return { kind: "invalid", reason: "device: required in a device-based config" };
+  if (!isObject(expanded.components)) return { kind: "invalid", reason: "components (cmps): required in a device-based config" };
+  const configs: ComponentConfig[] = [];
+  for (const [componentId, raw] of Object.entries(expanded.components)) {
+    if (!isObject(raw) || typeof raw.platform !== "string") {
+      return { kind: "invalid", reason: `components.${componentId}: expected an object with a platform` };
+    }
+    const platform = raw.platform;
+    if (!SUPPORTED.has(platform)) return { kind: "invalid", reason: `components.${componentId}: unsupported platform "${platform}"` };
+    const componentObjectId = nodeId ? `${nodeId} ${componentId}` : componentId;
+    const base = { key: `${platform} ${objectId} ${componentObjectId}`, component: platform as SupportedComponent, nodeId: objectId, objectId: componentId, topic, deviceKey };
+    if (Object.keys(raw).length === 1) {
+      configs.push({ ...base, config: null });
+      continue;
+    }
+    const merged: Record<string, unknown> = { ...raw, device: expanded.device };
+    if (expanded.origin !== undefined) merged.origin = expanded.origin;
+    for (const option of SHARED_OPTIONS) if (option in expanded && !(option in merged)) merged[option] = expanded[option];
+    // Each component gets its own copy: `~` and coercion rewrite shared availability entries in place.
+    const result = finish(platform as SupportedComponent, structuredClone(merged));
+    if ("error" in result) configs.push({ ...base, config: null, error: `components.${componentId}.${result.error}` });
+    else configs.push({ ...base, config: result.config });
+  }
+  return { kind: "configs", configs };
+}
