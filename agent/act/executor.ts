@@ -21,12 +21,16 @@ export interface Publisher {
 export class Executor {
   private readonly pending = new Set<Promise<void>>();
 
-  /** `publisher` undefined means dry run: messages are computed and returned, never sent. */
+  /**
+   * `publisher` undefined means dry run: messages are computed and returned,
+   * never sent, and a target that cannot be encoded (a fixtures-only entity)
+   * is only logged, so a dry run shows what would be understood and sent.
+   */
   constructor(private readonly guard: PublishGuard, private readonly publisher?: Publisher) {}
 
   /**
    * Encode and publish. Targets that cannot do their action are skipped with a
-   * warning; when none can, the first error is thrown.
+   * warning; when none can (and this is no dry run), the first error is thrown.
    * @throws UnsupportedActionError or a guard refusal when nothing could be sent.
    */
   async act(work: { targets: Target[]; messages: OutgoingMessage[] }): Promise<OutgoingMessage[]> {
@@ -47,7 +51,7 @@ export class Executor {
       log.error({ topic: m.topic }, "refused publish outside the allowed topics");
       return false;
     });
-    if (!allowed.length && errors.length) throw errors[0]!;
+    if (!allowed.length && errors.length && this.publisher) throw errors[0]!;
     if (this.publisher) for (const message of allowed) this.track(this.publisher.publish(message), message);
     return allowed;
   }
