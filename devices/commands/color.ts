@@ -102,7 +102,7 @@ const clampChannel = (c: number) => Math.min(255, Math.max(0, c));
  * (https://tannerhelland.com/2012/09/18/convert-temperature-rgb-algorithm-code.html),
  * kelvin clamped to 1000..40000; float channels 0..255.
  */
-export function colorTemperatureToRgb(kelvin: number): [number, number, number] {
+function colorTemperatureToRgb(kelvin: number): [number, number, number] {
   const t = Math.min(40000, Math.max(1000, kelvin)) / 100;
   const red = t <= 66 ? 255 : clampChannel(329.698727446 * Math.pow(t - 60, -0.1332047592));
   const green = t <= 66

@@ -10,7 +10,7 @@
 import type { Action } from "./action.ts";
 import { colorTemperatureToHs, hsToRgb, rgbToHs, rgbToRgbw, rgbToXy } from "./color.ts";
 import type { EntityConfig } from "./entity-config.ts";
-import { pyRound } from "./ha-math.ts";
+import { miredToKelvin, pyRound } from "./ha-math.ts";
 
 export type ColorMode = "onoff" | "brightness" | "color_temp" | "hs" | "xy" | "rgb" | "rgbw" | "rgbww" | "white";
 
@@ -27,7 +27,7 @@ export interface LightOnRequest {
 export type LightRequest = { on: false } | ({ on: true } & LightOnRequest);
 
 /** The light's colour temperature range in kelvin, as HA's MQTT light derives it from the config. */
-export interface KelvinRange {
+interface KelvinRange {
   min: number;
   max: number;
 }
@@ -37,12 +37,12 @@ const DEFAULT_MIN_KELVIN = 2000;
 const DEFAULT_MAX_KELVIN = 6535;
 
 /** `min_mireds`/`max_mireds` (inverted into kelvin) take precedence over `min_kelvin`/`max_kelvin`. */
-export function kelvinRange(config: EntityConfig): KelvinRange {
+function kelvinRange(config: EntityConfig): KelvinRange {
   const maxMireds = config.number("max_mireds");
   const minMireds = config.number("min_mireds");
   return {
-    min: maxMireds ? Math.floor(1_000_000 / maxMireds) : config.number("min_kelvin", DEFAULT_MIN_KELVIN),
-    max: minMireds ? Math.floor(1_000_000 / minMireds) : config.number("max_kelvin", DEFAULT_MAX_KELVIN),
+    min: maxMireds ? miredToKelvin(maxMireds) : config.number("min_kelvin", DEFAULT_MIN_KELVIN),
+    max: minMireds ? miredToKelvin(minMireds) : config.number("max_kelvin", DEFAULT_MAX_KELVIN),
   };
 }
 
