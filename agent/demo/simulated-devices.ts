@@ -54,13 +54,16 @@ export async function startSimulatedHome(options: SimulatedHomeOptions): Promise
     connectTimeout: 10_000,
     reconnectPeriod: 1000,
   });
+  let connectTimer: NodeJS.Timeout | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       client.once("connect", () => resolve());
       client.once("error", (err) => reject(err));
-      setTimeout(() => reject(new Error("no CONNACK within 10 s")), 10_000).unref();
+      connectTimer = setTimeout(() => reject(new Error("no CONNACK within 10 s")), 10_000);
     });
+    clearTimeout(connectTimer);
   } catch (err) {
+    clearTimeout(connectTimer);
     client.end(true);
     throw new Error(`simulated home: cannot connect to ${options.url}: ${(err as Error).message}`);
   }

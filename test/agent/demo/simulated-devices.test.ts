@@ -208,3 +208,7 @@ test("stop({ forget }) clears every retained config and state it published", asy
   await late.endAsync();
   assert.deepEqual(retained, []);
 });
+
+test("an unreachable broker is a clear error naming the URL", async () => {
+  await assert.rejects(startSimulatedHome({ url: "mqtt://127.0.0.1:1" }), /simulated home: cannot connect to mqtt:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/);
+});
