@@ -40,8 +40,8 @@ export interface SimulatedDevice {
   config: Record<string, unknown>;
   /** Topics the device listens to. */
   commandTopics: string[];
-  /** The firmware's availability message (retained, like a birth message; its last will would say offline). */
-  availability: Publication;
+  /** The firmware's availability topic and its online/offline payloads (retained; offline is its last will). */
+  availability: { topic: string; online: string; offline: string };
   /** State publications: the current state, as the device publishes it after boot and after each command. */
   statePublications(): Publication[];
   /** Apply a command received on one of `commandTopics`; invalid payloads are ignored, as firmware does. */
@@ -95,6 +95,10 @@ function z2mAvailability(layout: TopicLayout) {
   return [{ topic: `${layout.namespace}zigbee2mqtt/bridge/state`, value_template: "{{ value_json.state }}" }];
 }
 
+function z2mBridgeState(layout: TopicLayout) {
+  return { topic: `${layout.namespace}zigbee2mqtt/bridge/state`, online: '{"state":"online"}', offline: '{"state":"offline"}' };
+}
+
 const z2mOrigin = { name: "Zigbee2MQTT", sw: "2.1.3", url: "https://www.zigbee2mqtt.io" };
 
 /** Kitchen ceiling light: a Tasmota dimmer with white tuning, default-schema light, Tasmota's legacy discovery keys. */
@@ -141,7 +145,7 @@ function tasmotaCeilingLight(layout: TopicLayout): SimulatedDevice {
       max_mirs: 500,
     },
     commandTopics: [`${base}cmnd/POWER`, `${base}cmnd/Dimmer`, `${base}cmnd/CT`],
-    availability: { topic: `${base}tele/LWT`, payload: "Online", retain: true },
+    availability: { topic: `${base}tele/LWT`, online: "Online", offline: "Offline" },
     statePublications: publish,
     state,
     handle(topic, payload, io) {
@@ -206,7 +210,7 @@ function esphomeRgbLamp(layout: TopicLayout): SimulatedDevice {
       },
     },
     commandTopics: [`${node}/light/lamp/command`],
-    availability: { topic: `${node}/status`, payload: "online", retain: true },
+    availability: { topic: `${node}/status`, online: "online", offline: "offline" },
     statePublications: publish,
     state,
     handle(_topic, payload, io) {
@@ -249,7 +253,7 @@ function z2mPlug(layout: TopicLayout): SimulatedDevice {
       value_template: "{{ value_json.state }}",
     },
     commandTopics: [`${topic}/set`],
-    availability: { topic: `${layout.namespace}zigbee2mqtt/bridge/state`, payload: '{"state":"online"}', retain: true },
+    availability: z2mBridgeState(layout),
     statePublications: publish,
     state,
     handle(_topic, payload, io) {
@@ -299,7 +303,7 @@ function z2mBlinds(layout: TopicLayout): SimulatedDevice {
       availability: z2mAvailability(layout),
     },
     commandTopics: [`${topic}/set`],
-    availability: { topic: `${layout.namespace}zigbee2mqtt/bridge/state`, payload: '{"state":"online"}', retain: true },
+    availability: z2mBridgeState(layout),
     statePublications: publish,
     state,
     handle(_topic, payload, io) {
@@ -343,7 +347,7 @@ function esphomeGarageDoor(layout: TopicLayout, options: SimulationOptions): Sim
       },
     },
     commandTopics: [`${node}/cover/garage_door/command`],
-    availability: { topic: `${node}/status`, payload: "online", retain: true },
+    availability: { topic: `${node}/status`, online: "online", offline: "offline" },
     statePublications: publish,
     state,
     handle(_topic, payload, io) {
@@ -416,7 +420,7 @@ function z2mThermostat(layout: TopicLayout): SimulatedDevice {
       origin: z2mOrigin,
     },
     commandTopics: [`${topic}/set/system_mode`, `${topic}/set/current_heating_setpoint`],
-    availability: { topic: `${layout.namespace}zigbee2mqtt/bridge/state`, payload: '{"state":"online"}', retain: true },
+    availability: z2mBridgeState(layout),
     statePublications: publish,
     state,
     handle(commandTopic, payload, io) {
@@ -462,7 +466,7 @@ function z2mLock(layout: TopicLayout): SimulatedDevice {
       origin: z2mOrigin,
     },
     commandTopics: [`${topic}/set`],
-    availability: { topic: `${layout.namespace}zigbee2mqtt/bridge/state`, payload: '{"state":"online"}', retain: true },
+    availability: z2mBridgeState(layout),
     statePublications: publish,
     state,
     handle(_topic, payload, io) {
@@ -510,7 +514,7 @@ function esphomeFan(layout: TopicLayout): SimulatedDevice {
       },
     },
     commandTopics: [`${node}/fan/ceiling_fan/command`, `${node}/fan/ceiling_fan/speed_level/command`],
-    availability: { topic: `${node}/status`, payload: "online", retain: true },
+    availability: { topic: `${node}/status`, online: "online", offline: "offline" },
     statePublications: publish,
     state,
     handle(topic, payload, io) {
