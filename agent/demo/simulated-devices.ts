@@ -8,11 +8,28 @@
  */
 import mqtt, { type MqttClient } from "mqtt";
 import { logger } from "../log.ts";
-import { createSimulatedDevices, type Publication, type SimulatedDevice } from "./simulated-firmware.ts";
+import type { Publication, SimulatedDevice, SimulationOptions, TopicLayout } from "./simulated/device.ts";
+import { esphomeFan, esphomeGarageDoor, esphomeRgbLamp } from "./simulated/esphome.ts";
+import { tasmotaCeilingLight } from "./simulated/tasmota.ts";
+import { z2mBlinds, z2mLock, z2mPlug, z2mThermostat } from "./simulated/zigbee2mqtt.ts";
 
-export type { Publication, SimulatedDevice } from "./simulated-firmware.ts";
+export type { Publication, SimulatedDevice } from "./simulated/device.ts";
 
 const log = logger("agent/demo/simulated-devices");
+
+/** The demo home: eight devices across Kitchen, Living Room, Bedroom, Garage and Hallway. */
+export function createSimulatedDevices(layout: TopicLayout, options: SimulationOptions): SimulatedDevice[] {
+  return [
+    tasmotaCeilingLight(layout),
+    esphomeRgbLamp(layout),
+    z2mPlug(layout),
+    z2mBlinds(layout),
+    esphomeGarageDoor(layout, options),
+    z2mThermostat(layout),
+    z2mLock(layout),
+    esphomeFan(layout),
+  ];
+}
 
 export interface SimulatedHomeOptions {
   /** Broker URL, e.g. `mqtt://127.0.0.1:1883`. */
