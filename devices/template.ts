@@ -22,7 +22,50 @@ env.addFilter("iif", (cond: unknown, ifTrue: unknown = true, ifFalse: unknown = 
 env.addFilter("from_json", (value: unknown) => JSON.parse(String(value)));
 env.addFilter("to_json", (value: unknown) => JSON.stringify(value));
 env.addFilter("is_defined", (value: unknown) => value !== undefined);
+env.addFilter("format", (format: unknown, ...args: unknown[]) => pythonPercentFormat(String(format), args));
 env.addGlobal("iif", (cond: unknown, ifTrue: unknown = true, ifFalse: unknown = false) => (cond ? ifTrue : ifFalse));
+
+/**
+ * Python's `format % args`, which Jinja's `format` filter applies
+ * (`{{ '%02x%02x%02x' | format(red, green, blue) }}`): conversions
+ * d i u o x X e E f F g G c s r and %%, with flags - + space 0, width and
+ * precision. @throws Error when there are fewer arguments than conversions.
+ */
+function pythonPercentFormat(format: string, args: unknown[]): string {
+  let next = 0;
+  return format.replace(/%([-+ 0#]*)(\d+)?(?:\.(\d+))?([diuoxXeEfFgGcsr%])/g, (_m, flags: string, width?: string, precision?: string, conv?: string) => {
+    if (conv === "%") return "%";
+    if (next >= args.length) throw new Error(`format: not enough arguments for ${JSON.stringify(format)}`);
+    const arg = args[next++];
+    const num = typeof arg === "number" ? arg : Number(arg);
+    const prec = precision === undefined ? undefined : Number(precision);
+    let body: string;
+    let numeric = true;
+    switch (conv) {
+      case "d": case "i": case "u": body = String(Math.trunc(Math.abs(num))); break;
+      case "o": body = Math.trunc(Math.abs(num)).toString(8); break;
+      case "x": body = Math.trunc(Math.abs(num)).toString(16); break;
+      case "X": body = Math.trunc(Math.abs(num)).toString(16).toUpperCase(); break;
+      case "f": case "F": body = Math.abs(num).toFixed(prec ?? 6); break;
+      case "e": case "E": {
+        const [mantissa, exponent] = Math.abs(num).toExponential(prec ?? 6).split("e");
+        const e = Number(exponent);
+        body = `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+        if (conv === "E") body = body.toUpperCase();
+        break;
+      }
+      case "g": case "G": body = String(Number(Math.abs(num).toPrecision(prec || 6))); break;
+      case "c": numeric = false; body = typeof arg === "number" ? String.fromCharCode(arg) : String(arg); break;
+      default: numeric = false; body = arg === null || arg === undefined ? "None" : String(arg);
+    }
+    if (numeric && !Number.isFinite(num)) throw new Error(`format: %${conv} needs a number, got ${JSON.stringify(arg)}`);
+    const sign = numeric ? (num < 0 ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "") : "";
+    const w = width === undefined ? 0 : Number(width);
+    if (flags.includes("-")) return (sign + body).padEnd(w);
+    if (numeric && flags.includes("0")) return sign + body.padStart(w - sign.length, "0");
+    return (sign + body).padStart(w);
+  });
+}
 
 export type CompiledTemplate = (variables: Record<string, unknown>) => string;
 

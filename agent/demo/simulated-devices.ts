@@ -3,14 +3,33 @@
  * publishes every device's availability, retained discovery config and
  * retained state (the order real devices follow after boot), subscribes to
  * the devices' command topics and lets each device answer its commands.
+ * Like Zigbee2MQTT, Tasmota and ESPHome, the devices announce themselves
+ * again when Home Assistant publishes `online` on `<prefix>/status`.
  */
 import mqtt, { type MqttClient } from "mqtt";
 import { logger } from "../log.ts";
-import { createSimulatedDevices, type Publication, type SimulatedDevice } from "./simulated-firmware.ts";
+import type { Publication, SimulatedDevice, SimulationOptions, TopicLayout } from "./simulated/device.ts";
+import { esphomeFan, esphomeGarageDoor, esphomeRgbLamp } from "./simulated/esphome.ts";
+import { tasmotaCeilingLight } from "./simulated/tasmota.ts";
+import { z2mBlinds, z2mLock, z2mPlug, z2mThermostat } from "./simulated/zigbee2mqtt.ts";
 
-export type { Publication, SimulatedDevice } from "./simulated-firmware.ts";
+export type { Publication, SimulatedDevice } from "./simulated/device.ts";
 
 const log = logger("agent/demo/simulated-devices");
+
+/** The demo home: eight devices across Kitchen, Living Room, Bedroom, Garage and Hallway. */
+export function createSimulatedDevices(layout: TopicLayout, options: SimulationOptions): SimulatedDevice[] {
+  return [
+    tasmotaCeilingLight(layout),
+    esphomeRgbLamp(layout),
+    z2mPlug(layout),
+    z2mBlinds(layout),
+    esphomeGarageDoor(layout, options),
+    z2mThermostat(layout),
+    z2mLock(layout),
+    esphomeFan(layout),
+  ];
+}
 
 export interface SimulatedHomeOptions {
   /** Broker URL, e.g. `mqtt://127.0.0.1:1883`. */
@@ -29,9 +48,10 @@ export interface SimulatedHomeOptions {
 export interface SimulatedHome {
   devices: SimulatedDevice[];
   /**
-   * Disconnect. With `forget`, first clear the retained discovery configs and
-   * states (empty retained payloads — HA's way to delete entities), so the
-   * broker is left as it was.
+   * Go offline: publish each availability topic's offline payload (what the
+   * firmware's last will says), then disconnect. With `forget`, instead clear
+   * every retained availability, discovery config and state (empty retained
+   * payloads — HA's way to delete entities), leaving the broker as it was.
    */
   stop(options?: { forget?: boolean }): Promise<void>;
 }
@@ -54,13 +74,16 @@ export async function startSimulatedHome(options: SimulatedHomeOptions): Promise
     connectTimeout: 10_000,
     reconnectPeriod: 1000,
   });
+  let connectTimer: NodeJS.Timeout | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       client.once("connect", () => resolve());
       client.once("error", (err) => reject(err));
-      setTimeout(() => reject(new Error("no CONNACK within 10 s")), 10_000).unref();
+      connectTimer = setTimeout(() => reject(new Error("no CONNACK within 10 s")), 10_000);
     });
+    clearTimeout(connectTimer);
   } catch (err) {
+    clearTimeout(connectTimer);
     client.end(true);
     throw new Error(`simulated home: cannot connect to ${options.url}: ${(err as Error).message}`);
   }
@@ -75,7 +98,22 @@ export async function startSimulatedHome(options: SimulatedHomeOptions): Promise
       });
     }
   };
+  const statusTopic = `${layout.prefix}/status`;
+  const availability = new Map(devices.map((d) => [d.availability.topic, d.availability]));
+  const announce = async () => {
+    for (const a of availability.values()) await publishAsync(client, { topic: a.topic, payload: a.online, retain: true });
+    for (const device of devices) {
+      await publishAsync(client, { topic: device.discoveryTopic, payload: JSON.stringify(device.config), retain: true });
+    }
+    for (const device of devices) for (const p of device.statePublications()) await publishAsync(client, p);
+  };
   client.on("message", (topic, payload) => {
+    if (topic === statusTopic) {
+      if (payload.toString() === "online") {
+        announce().catch((err: Error) => log.warn({ err: err.message }, "re-announce failed"));
+      }
+      return;
+    }
     const device = byTopic.get(topic);
     if (!device) return;
     log.debug({ device: device.id, topic, payload: payload.toString() }, "command");
@@ -91,13 +129,8 @@ export async function startSimulatedHome(options: SimulatedHomeOptions): Promise
     });
   });
 
-  const availability = new Map(devices.map((d) => [d.availability.topic, d.availability]));
-  for (const p of availability.values()) await publishAsync(client, p);
-  for (const device of devices) {
-    await publishAsync(client, { topic: device.discoveryTopic, payload: JSON.stringify(device.config), retain: true });
-  }
-  for (const device of devices) for (const p of device.statePublications()) await publishAsync(client, p);
-  await client.subscribeAsync([...byTopic.keys()], { qos: 1 });
+  await announce();
+  await client.subscribeAsync([...byTopic.keys(), statusTopic], { qos: 1 });
   log.info({ devices: devices.map((d) => d.id), prefix: layout.prefix }, "simulated home announced");
 
   return {
@@ -105,13 +138,15 @@ export async function startSimulatedHome(options: SimulatedHomeOptions): Promise
     async stop(stopOptions = {}) {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      if (stopOptions.forget && client.connected) {
+      if (client.connected && stopOptions.forget) {
         const retained = new Set<string>(availability.keys());
         for (const device of devices) {
           retained.add(device.discoveryTopic);
           for (const p of device.statePublications()) if (p.retain) retained.add(p.topic);
         }
         for (const topic of retained) await publishAsync(client, { topic, payload: "", retain: true });
+      } else if (client.connected) {
+        for (const a of availability.values()) await publishAsync(client, { topic: a.topic, payload: a.offline, retain: true });
       }
       await client.endAsync();
     },

@@ -89,3 +89,30 @@ export function rgbToRgbw(rgb: readonly [number, number, number]): [number, numb
   const factor = maxOut === 0 ? 0 : maxIn / maxOut;
   return out.map((c) => pyRound(c * factor)) as [number, number, number, number];
 }
+
+/** HA `color_hs_to_RGB(h, s)`: full value (100 %). */
+export function hsToRgb(hs: readonly [number, number]): [number, number, number] {
+  return hsvToRgb255(hs[0], hs[1], 100);
+}
+
+const clampChannel = (c: number) => Math.min(255, Math.max(0, c));
+
+/**
+ * HA `color_temperature_to_rgb`: Tanner Helland's black-body approximation
+ * (https://tannerhelland.com/2012/09/18/convert-temperature-rgb-algorithm-code.html),
+ * kelvin clamped to 1000..40000; float channels 0..255.
+ */
+function colorTemperatureToRgb(kelvin: number): [number, number, number] {
+  const t = Math.min(40000, Math.max(1000, kelvin)) / 100;
+  const red = t <= 66 ? 255 : clampChannel(329.698727446 * Math.pow(t - 60, -0.1332047592));
+  const green = t <= 66
+    ? clampChannel(99.4708025861 * Math.log(t) - 161.1195681661)
+    : clampChannel(288.1221695283 * Math.pow(t - 60, -0.0755148492));
+  const blue = t >= 66 ? 255 : t <= 19 ? 0 : clampChannel(138.5177312231 * Math.log(t - 10) - 305.0447927307);
+  return [red, green, blue];
+}
+
+/** HA `color_temperature_to_hs`: how a colour-only light shows a white of `kelvin`. */
+export function colorTemperatureToHs(kelvin: number): [number, number] {
+  return rgbToHs(colorTemperatureToRgb(kelvin));
+}

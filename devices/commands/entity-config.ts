@@ -10,14 +10,20 @@ import { compileTemplate, type CompiledTemplate } from "../template.ts";
 import { type ActionType, UnsupportedActionError } from "./action.ts";
 import { pyString } from "./ha-math.ts";
 
-/** Compiled templates by source: discovery configs repeat the same few templates. */
+/**
+ * Compiled templates by source: discovery configs repeat the same few
+ * templates. Bounded, oldest first out, so a stream of odd configs cannot
+ * grow it without end.
+ */
 const templateCache = new Map<string, CompiledTemplate>();
+const TEMPLATE_CACHE_SIZE = 512;
 
 function compiled(source: string): CompiledTemplate {
   let template = templateCache.get(source);
   if (!template) {
     template = compileTemplate(source);
     templateCache.set(source, template);
+    if (templateCache.size > TEMPLATE_CACHE_SIZE) templateCache.delete(templateCache.keys().next().value!);
   }
   return template;
 }
@@ -57,6 +63,7 @@ export class EntityConfig {
     return this.string(key) ?? fallback;
   }
 
+  /** A numeric option (`vol.Coerce(float)`: numeric strings accepted); throws naming the field otherwise. */
   number(key: string, fallback: number): number;
   number(key: string): number | undefined;
   number(key: string, fallback?: number): number | undefined {

@@ -7,21 +7,32 @@
  */
 
 /**
- * Python's `round(x, digits)`: nearest value, exact halves to the even
- * neighbour (`round(2.5) == 2`, `round(127.5) == 128`).
+ * Python's `round(x, digits)`: the decimal nearest to the exact binary value
+ * of x, exact halves to the even neighbour (`round(2.5) == 2`,
+ * `round(127.5) == 128`, `round(2.675, 2) == 2.67` because 2.675 is stored
+ * as 2.67499999...).
  */
 export function pyRound(x: number, digits = 0): number {
-  const scale = 10 ** digits;
-  const scaled = x * scale;
-  const floor = Math.floor(scaled);
-  const diff = scaled - floor;
-  let rounded: number;
-  if (diff > 0.5) rounded = floor + 1;
-  else if (diff < 0.5) rounded = floor;
-  else rounded = floor % 2 === 0 ? floor : floor + 1;
-  if (digits === 0) return rounded;
-  // toFixed gives the shortest decimal for the rounded value (avoids 0.30000000000000004).
-  return Number((rounded / scale).toFixed(digits));
+  if (!Number.isFinite(x)) return x;
+  if (digits === 0) {
+    // x - floor(x) is exact in binary floating point, so the tie test is exact.
+    const floor = Math.floor(x);
+    const diff = x - floor;
+    if (diff !== 0.5) return Math.round(x);
+    return floor % 2 === 0 ? floor : floor + 1;
+  }
+  // toFixed rounds the exact value but sends ties up; its 100-digit expansion is exact, so detect ties there.
+  const exact = Math.abs(x).toFixed(100);
+  const point = exact.indexOf(".");
+  const rest = exact.slice(point + 1 + digits);
+  if (/^50*$/.test(rest)) {
+    const kept = exact.slice(0, point + 1 + digits);
+    const lastDigit = Number(kept[kept.length - 1]);
+    const truncated = Number(kept);
+    const magnitude = lastDigit % 2 === 0 ? truncated : Number((truncated + 10 ** -digits).toFixed(digits));
+    return x < 0 ? -magnitude : magnitude;
+  }
+  return Number(x.toFixed(digits));
 }
 
 /** Python's `str(x)` for a number HA holds as a float: `21.0`, `21.5`. */

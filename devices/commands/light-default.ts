@@ -90,7 +90,7 @@ export function encodeDefaultLight(config: EntityConfig, action: Action): Outgoi
     const rgb = scaleChannels(rgbColor, request.brightness);
     messages.push(config.message(rgbTopic, renderChannels("rgb_command_template", rgb, ["red", "green", "blue"])));
   } else if (request.brightness !== undefined && !request.rgbw && rgbwTopic) {
-    const rgbwColor = Array.isArray(current.rgbw_color) && current.rgbw_color.length === 4 ? (current.rgbw_color as number[]) : [255, 255, 255, 0];
+    const rgbwColor = Array.isArray(current.rgbw_color) && current.rgbw_color.length === 4 ? (current.rgbw_color as number[]) : [255, 255, 255, 255];
     const rgbw = scaleChannels(rgbwColor, request.brightness);
     messages.push(config.message(rgbwTopic, renderChannels("rgbw_command_template", rgbw, ["red", "green", "blue", "white"])));
   }

@@ -2,14 +2,15 @@
  * What Home Assistant's `light.turn_on` service does before a light platform
  * sees the call (`homeassistant/components/light/__init__.py`): brightness
  * percent to 0..255, brightness 0 meaning off, colour temperature clamped to
- * the light's range, and an RGB colour converted to the colour mode the light
- * supports (RGB, else RGBW, else HS, else XY). The three MQTT light schemas
- * then encode the resulting request.
+ * the light's range, an RGB colour converted to the colour mode the light
+ * supports (RGB, else RGBW, else HS, else XY), and a colour temperature on a
+ * colour-only light emulated as the HS colour of that white. The three MQTT
+ * light schemas then encode the resulting request.
  */
 import type { Action } from "./action.ts";
-import { rgbToHs, rgbToRgbw, rgbToXy } from "./color.ts";
+import { colorTemperatureToHs, hsToRgb, rgbToHs, rgbToRgbw, rgbToXy } from "./color.ts";
 import type { EntityConfig } from "./entity-config.ts";
-import { pyRound } from "./ha-math.ts";
+import { miredToKelvin, pyRound } from "./ha-math.ts";
 
 export type ColorMode = "onoff" | "brightness" | "color_temp" | "hs" | "xy" | "rgb" | "rgbw" | "rgbww" | "white";
 
@@ -26,7 +27,7 @@ export interface LightOnRequest {
 export type LightRequest = { on: false } | ({ on: true } & LightOnRequest);
 
 /** The light's colour temperature range in kelvin, as HA's MQTT light derives it from the config. */
-export interface KelvinRange {
+interface KelvinRange {
   min: number;
   max: number;
 }
@@ -36,12 +37,12 @@ const DEFAULT_MIN_KELVIN = 2000;
 const DEFAULT_MAX_KELVIN = 6535;
 
 /** `min_mireds`/`max_mireds` (inverted into kelvin) take precedence over `min_kelvin`/`max_kelvin`. */
-export function kelvinRange(config: EntityConfig): KelvinRange {
+function kelvinRange(config: EntityConfig): KelvinRange {
   const maxMireds = config.number("max_mireds");
   const minMireds = config.number("min_mireds");
   return {
-    min: maxMireds ? Math.floor(1_000_000 / maxMireds) : config.number("min_kelvin", DEFAULT_MIN_KELVIN),
-    max: minMireds ? Math.floor(1_000_000 / minMireds) : config.number("max_kelvin", DEFAULT_MAX_KELVIN),
+    min: maxMireds ? miredToKelvin(maxMireds) : config.number("min_kelvin", DEFAULT_MIN_KELVIN),
+    max: minMireds ? miredToKelvin(minMireds) : config.number("max_kelvin", DEFAULT_MAX_KELVIN),
   };
 }
 
@@ -84,9 +85,12 @@ export function lightRequest(config: EntityConfig, action: Action, modes: Readon
   if (action.color_temp_kelvin !== undefined) {
     const kelvin = action.color_temp_kelvin;
     if (!Number.isFinite(kelvin) || kelvin <= 0) throw config.unsupported(`colour temperature ${kelvin} K is not a positive number`);
-    if (!modes.has("color_temp")) throw config.unsupported("the light has no colour temperature control");
     const range = kelvinRange(config);
-    request.colorTempKelvin = Math.round(Math.min(range.max, Math.max(range.min, kelvin)));
+    const clamped = Math.round(Math.min(range.max, Math.max(range.min, kelvin)));
+    if (modes.has("color_temp")) request.colorTempKelvin = clamped;
+    else if (!setHs(request, colorTemperatureToHs(clamped), modes)) {
+      throw config.unsupported("the light has no colour temperature or colour control");
+    }
   }
   if (action.rgb) {
     const rgb = action.rgb;
@@ -100,4 +104,18 @@ export function lightRequest(config: EntityConfig, action: Action, modes: Readon
     else throw config.unsupported("the light has no colour control");
   }
   return request;
+}
+
+/**
+ * An HS colour in the light's mode (HS, else RGB, RGBW, XY through RGB at
+ * full value), as HA converts it; false when the light has no colour mode.
+ * Used for colour temperature on colour-only lights, which HA emulates.
+ */
+function setHs(request: LightOnRequest, hs: [number, number], modes: ReadonlySet<ColorMode>): boolean {
+  if (modes.has("hs")) request.hs = hs;
+  else if (modes.has("rgb")) request.rgb = hsToRgb(hs);
+  else if (modes.has("rgbw")) request.rgbw = rgbToRgbw(hsToRgb(hs));
+  else if (modes.has("xy")) request.xy = rgbToXy(hsToRgb(hs));
+  else return false;
+  return true;
 }

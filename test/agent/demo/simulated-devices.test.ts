@@ -24,7 +24,7 @@ before(async () => {
   observer = await mqtt.connectAsync(URL, { clientId: `hearth-test-observer-${process.pid}` });
   observer.on("message", (topic, payload, packet) => {
     if (topic.startsWith(`${PREFIX}/`)) {
-      if (payload.length > 0) configs.set(topic, JSON.parse(payload.toString()) as Record<string, unknown>);
+      if (topic.endsWith("/config") && payload.length > 0) configs.set(topic, JSON.parse(payload.toString()) as Record<string, unknown>);
     } else {
       seen.push({ topic, payload: payload.toString(), retain: packet.retain });
     }
@@ -181,6 +181,15 @@ test("ESPHome fan: percentage onto three speed levels, then off", async () => {
   await stateAfter(off, `${NS}bedroom-node/fan/ceiling_fan/state`, (p) => p === "OFF");
 });
 
+test("Home Assistant's birth message makes every device announce itself again", async () => {
+  const mark = seen.length;
+  const before = configs.size;
+  configs.clear();
+  await observer.publishAsync(`${PREFIX}/status`, "online", { qos: 1 });
+  await until(() => configs.size === before, "the re-announced discovery configs");
+  await until(() => home.devices.every((d) => d.statePublications().every((p) => seen.slice(mark).some((m) => m.topic === p.topic))), "re-published states");
+});
+
 test("devices ignore malformed commands and keep working", async () => {
   const topic = `${NS}living-room-node/light/lamp/state`;
   const before = seen.length;
@@ -207,4 +216,39 @@ test("stop({ forget }) clears every retained config and state it published", asy
   await probed;
   await late.endAsync();
   assert.deepEqual(retained, []);
+});
+
+test("an unreachable broker is a clear error naming the URL", async () => {
+  await assert.rejects(startSimulatedHome({ url: "mqtt://127.0.0.1:1" }), /simulated home: cannot connect to mqtt:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/);
+});
+
+test("stop() without forget leaves each availability topic saying offline, as the firmware's last will would", async () => {
+  const ns = `${NS}second/`;
+  const second = await startSimulatedHome({ url: URL, prefix: `${ns}homeassistant`, namespace: ns });
+  await second.stop();
+  const client = await mqtt.connectAsync(URL, { clientId: `hearth-test-offline-${process.pid}` });
+  const retained = new Map<string, string>();
+  client.on("message", (topic, payload, packet) => {
+    if (packet.retain && payload.length > 0) retained.set(topic, payload.toString());
+  });
+  const probe = `${ns}probe`;
+  const probed = new Promise<void>((resolve) => client.on("message", (topic) => topic === probe && resolve()));
+  await client.subscribeAsync([...second.devices.map((d) => d.availability.topic), probe], { qos: 1 });
+  // Retained messages come right after SUBACK, before our own probe message.
+  await client.publishAsync(probe, "x", { qos: 1 });
+  await probed;
+  try {
+    assert.deepEqual(Object.fromEntries(retained), {
+      [`${ns}tasmota_4C11AE/tele/LWT`]: "Offline",
+      [`${ns}living-room-node/status`]: "offline",
+      [`${ns}zigbee2mqtt/bridge/state`]: '{"state":"offline"}',
+      [`${ns}garage-node/status`]: "offline",
+      [`${ns}bedroom-node/status`]: "offline",
+    });
+  } finally {
+    // Leave the shared broker clean: clear everything the second home retained.
+    const topics = new Set(second.devices.flatMap((d) => [d.availability.topic, d.discoveryTopic, ...d.statePublications().map((p) => p.topic)]));
+    for (const topic of topics) await client.publishAsync(topic, "", { qos: 1, retain: true });
+    await client.endAsync();
+  }
 });

@@ -34,8 +34,8 @@ test("commandSupport names the missing command topic or the template nunjucks ca
   const broken = commandSupport(makeEntity("light", "l", { command_topic: "l/set", brightness_command_topic: "l/b", brightness_command_template: "{{ value | " }));
   assert.equal(broken.ok, false);
   assert.match((broken as { reason: string }).reason, /^brightness_command_template: cannot use template/);
-  const unknownFilter = commandSupport(makeEntity("light", "l", { command_topic: "l/set", rgb_command_topic: "l/rgb", rgb_command_template: "{{ '%02x%02x%02x' | format(red, green, blue) }}" }));
-  assert.deepEqual(unknownFilter, { ok: false, reason: `rgb_command_template: cannot use template "{{ '%02x%02x%02x' | format(red, green, blue) }}": filter not found: format` });
+  const unknownFilter = commandSupport(makeEntity("select", "s", { command_topic: "s/set", options: ["a"], command_template: "{{ value | regex_replace('a', 'b') }}" }));
+  assert.deepEqual(unknownFilter, { ok: false, reason: `command_template: cannot use template "{{ value | regex_replace('a', 'b') }}": filter not found: regex_replace` });
   const haFunction = commandSupport(makeEntity("number", "n", { command_topic: "n/set", command_template: "{{ states('sensor.x') }}" }));
   assert.equal(haFunction.ok, false);
   assert.match((haFunction as { reason: string }).reason, /Unable to call `states`/);
@@ -45,6 +45,15 @@ test("commandSupport names the missing command topic or the template nunjucks ca
   });
   assert.deepEqual(commandSupport(makeEntity("cover", "c", { set_position_topic: "c/pos" })), { ok: true });
   assert.deepEqual(commandSupport({ ...makeEntity("light", "f", {}), config: undefined }), { ok: false, reason: "no MQTT discovery config (fixtures-only entity)" });
+});
+
+test("an RGB hex template with Jinja's format filter is usable", () => {
+  const strip = makeEntity("light", "l", { command_topic: "l/set", rgb_command_topic: "l/rgb", rgb_command_template: "{{ '%02x%02x%02x' | format(red, green, blue) }}" });
+  assert.deepEqual(commandSupport(strip), { ok: true });
+  assert.deepEqual(encodeAction(strip, { type: "light_set", rgb: [255, 128, 0] }), [
+    { topic: "l/rgb", payload: "ff8000", qos: 0, retain: false },
+    { topic: "l/set", payload: "ON", qos: 0, retain: false },
+  ]);
 });
 
 test("encodeAction refuses state-only components and fixtures-only entities with UnsupportedActionError", () => {

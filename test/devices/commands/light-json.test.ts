@@ -80,9 +80,21 @@ test("ESPHome-style JSON RGB light: rgb colour, hs colour, kelvin, qos and retai
   assert.deepEqual(encodeAction(hs, { type: "light_set", color_temp_kelvin: 9000 }), msg('{"state":"ON","color_temp":6535}'));
 });
 
+test("colour temperature on an RGB-only light is emulated through HS, as HA does (Tanner Helland's black-body curve)", () => {
+  const strip = makeEntity("light", "strip", { schema: "json", command_topic: "strip/set", brightness: true, supported_color_modes: ["rgb"] });
+  // 2700 K → hs (28.395, 65.723) → rgb at full value (255, 167, 87).
+  assert.deepEqual(encodeAction(strip, { type: "light_set", color_temp_kelvin: 2700 }), [
+    { topic: "strip/set", payload: '{"state":"ON","color":{"r":255,"g":167,"b":87}}', qos: 0, retain: false },
+  ]);
+  const hs = makeEntity("light", "hs", { schema: "json", command_topic: "hs/set", supported_color_modes: ["hs"] });
+  assert.deepEqual(encodeAction(hs, { type: "light_set", color_temp_kelvin: 4000 }), [
+    { topic: "hs/set", payload: '{"state":"ON","color":{"h":26.812,"s":34.87}}', qos: 0, retain: false },
+  ]);
+});
+
 test("values out of range are refused with a reason", () => {
   const light = makeEntity("light", "x", { schema: "json", command_topic: "x/set", brightness: true });
   assert.throws(() => encodeAction(light, { type: "light_set", brightness_pct: 150 }), /brightness 150 % is outside 0\.\.100/);
-  assert.throws(() => encodeAction(light, { type: "light_set", color_temp_kelvin: 3000 }), /no colour temperature control/);
+  assert.throws(() => encodeAction(light, { type: "light_set", color_temp_kelvin: 3000 }), /no colour temperature or colour control/);
   assert.throws(() => encodeAction(light, { type: "lock" }), /a light can only/);
 });
