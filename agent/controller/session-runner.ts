@@ -38,6 +38,16 @@ export class SessionRunner {
     return String(this.actor.getSnapshot().value);
   }
 
+  /** Called with the state name whenever the statechart moves to another state. */
+  onState(listener: (state: string) => void): () => void {
+    let last = this.state;
+    const sub = this.actor.subscribe((snapshot) => {
+      const state = String(snapshot.value);
+      if (state !== last) listener((last = state));
+    });
+    return () => sub.unsubscribe();
+  }
+
   /** Called with every event the session publishes, including timeouts nobody awaited. */
   onEvent(listener: (event: SessionEvent) => void): () => void {
     this.listeners.add(listener);

@@ -8,6 +8,7 @@
 import { EventEmitter } from "node:events";
 import type { Config } from "../config/schema.ts";
 import { DiscoveryConsumer } from "../../devices/discovery/consumer.ts";
+import { agentTopics, DiscoveryProducer } from "../../devices/discovery/producer.ts";
 import { loadFixtures } from "../../devices/fixtures.ts";
 import { MqttSession } from "../../devices/mqtt/session.ts";
 import { EntityRegistry } from "../../devices/registry.ts";
@@ -22,6 +23,15 @@ import { createUnderstander } from "../understand.ts";
 
 const log = logger("service/agent");
 
+/** hearth's version, announced to HA. */
+export const HEARTH_VERSION = "0.1.0";
+
+/** The built-in intents (HA's names). */
+export const BUILTIN_INTENTS = [
+  "HassTurnOn", "HassTurnOff", "HassLightSet", "HassClimateSetTemperature", "HassClimateGetTemperature",
+  "HassSetPosition", "HassGetState", "HassNevermind",
+];
+
 export interface AgentOptions {
   /** Compute command messages but publish none (`--dry-run`). */
   dryRun?: boolean;
@@ -33,19 +43,8 @@ export interface AgentOptions {
   textTopic?: boolean;
   /** Fail at once when the broker does not answer (CLI use) instead of retrying. */
   failFast?: boolean;
-}
-
-/** Own topics under `hearth/<agent_id>/`. */
-export function agentTopics(agentId: string) {
-  const base = `hearth/${agentId}`;
-  return {
-    base,
-    status: `${base}/status`,
-    events: `${base}/events`,
-    text: `${base}/text`,
-    transcript: `${base}/transcript`,
-    intent: `${base}/intent`,
-  };
+  /** Announce hearth as an HA device (the service does; one-shot CLI commands do not). */
+  announce?: boolean;
 }
 
 export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
@@ -58,6 +57,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
   private readonly executor: Executor;
   private readonly runner: SessionRunner;
   private consumer?: DiscoveryConsumer;
+  /** hearth's own HA device; later stages add components (occupancy, person counts, snapshots). */
+  producer?: DiscoveryProducer;
   private readonly cleanups: (() => void)[] = [];
 
   /** @throws Error naming the file when the fixtures or an intents file is invalid. */
@@ -104,7 +105,20 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
     if (this.options.textTopic && this.config.agent.text_input.enabled) {
       this.cleanups.push(this.session.subscribe(this.topics.text, (message) => void this.onTextMessage(message.payload)));
     }
+    if (this.options.announce && this.config.homeassistant.announce) {
+      this.producer = new DiscoveryProducer(this.session, {
+        agentId: this.config.agent.id,
+        agentName: this.config.agent.name,
+        discoveryPrefix: this.config.homeassistant.discovery_prefix,
+        haStatusTopic: this.config.homeassistant.status_topic,
+        intents: this.intentNames(),
+        version: HEARTH_VERSION,
+      });
+    }
     await this.session.start({ failFast: this.options.failFast });
+    await this.producer?.start();
+    this.publishOwn(this.topics.state, this.runner.state, true);
+    this.cleanups.push(this.runner.onState((state) => this.publishOwn(this.topics.state, state, true)));
     log.info({ broker: this.session.endpoint }, "agent started");
   }
 
@@ -158,12 +172,25 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
     await this.submit(text.trim(), { kind: "mqtt", source: this.topics.text, area });
   }
 
+  /** Built-in and custom intent names: the event types of hearth's intent event entity. */
+  intentNames(): string[] {
+    const names = new Set(BUILTIN_INTENTS);
+    for (const file of this.customIntents) for (const intent of file.intents) names.add(intent.name);
+    return [...names];
+  }
+
+  private publishOwn(topic: string, payload: string, retain = false): void {
+    if (!this.session) return;
+    void this.session.publish({ topic, payload, qos: 0, retain }).catch((err: Error) => log.warn({ topic, err: err.message }, "cannot publish"));
+  }
+
   private async respond(event: SessionEvent): Promise<void> {
     this.emit("event", event);
-    if (!this.session) return;
-    void this.session
-      .publish({ topic: this.topics.events, payload: JSON.stringify(event), qos: 0, retain: false })
-      .catch((err: Error) => log.warn({ err: err.message }, "cannot publish event"));
+    this.publishOwn(this.topics.events, JSON.stringify(event));
+    if (event.text) this.publishOwn(this.topics.transcript, event.text.slice(0, 255), true);
+    if (event.intent && event.type === "command" && !event.error) {
+      this.publishOwn(this.topics.intent, JSON.stringify({ event_type: event.intent, ...event.slots }));
+    }
   }
 
   /** Wait until every command handed to the broker is delivered. */
@@ -174,6 +201,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
   /** Stop in reverse order: inputs, controller, discovery, then the session (publishing `offline`). */
   async stop(): Promise<void> {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.producer?.stop();
     this.runner.stop();
     this.recognizer.close();
     this.consumer?.stop();
