@@ -8,6 +8,8 @@ import { ConfigError } from "../config/load.ts";
 import { registerConfigCommand } from "./config-command.ts";
 import { registerServiceCommand } from "./service-command.ts";
 import { registerSayCommand } from "./say-command.ts";
+import { registerRunCommand } from "./run-command.ts";
+import { registerStatusCommand } from "./status-command.ts";
 import { registerRulesCommand } from "./rules-command.ts";
 import { registerIntentCommand } from "./intent-command.ts";
 import { registerDevicesCommand } from "./devices-command.ts";
@@ -19,6 +21,8 @@ const program = new Command("hearth")
 registerConfigCommand(program);
 registerServiceCommand(program);
 registerSayCommand(program);
+registerRunCommand(program);
+registerStatusCommand(program);
 registerRulesCommand(program);
 registerIntentCommand(program);
 registerDevicesCommand(program);

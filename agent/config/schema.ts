@@ -4,6 +4,7 @@
  * stages (voice, vision, models, service) add their section next to these.
  */
 import { z } from "zod";
+import { serviceSchema } from "./service.ts";
 import { locationSchema } from "./location.ts";
 import { rulesSchema } from "./rules.ts";
 
@@ -89,6 +90,7 @@ export const configSchema = z.strictObject({
   /** A static registry in the HA intents fixtures format, for homes without discovery. */
   fixtures: z.string().optional(),
   intents: intentsSchema.default(intentsSchema.parse({})),
+  service: serviceSchema.default(serviceSchema.parse({})),
   /** Where the home is (sun times, local clock); required by rules with a `sun` condition. */
   location: locationSchema.optional(),
   /** Scene rules: camera triggers, conditions, actions (see agent/config/rules.ts). */
