@@ -22,7 +22,7 @@ export const detectorSettingsSchema = z.strictObject({
   /** COCO labels to keep (e.g. person, cat, dog); the others are dropped. */
   labels: z.array(z.string().min(1)).min(1).default(["person"]),
   /** Minimum score (objectness × class probability), 0..1. */
-  score_threshold: z.number().min(0).max(1).default(0.35),
+  score_threshold: z.number().min(0).max(1).default(0.2),
   /** Per-label overrides of `score_threshold`. */
   thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
   /** IoU above which two boxes of the same class are one object (NMS). */
@@ -33,7 +33,7 @@ export const trackerSettingsSchema = z.strictObject({
   /** IoU needed to continue a track with a new box. */
   match_iou: z.number().min(0).max(1).default(0.2),
   /** Detections at or above this score may start tracks; lower ones only continue them (ByteTrack). */
-  high_score: z.number().min(0).max(1).default(0.5),
+  high_score: z.number().min(0).max(1).default(0.4),
   /** Frames a track must be seen before it counts. */
   min_hits: z.number().int().min(1).default(2),
   /** How long a lost track is kept before it is dropped, in ms. */

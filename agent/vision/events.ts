@@ -33,7 +33,7 @@ export interface TrackEvent {
   t_ms: number;
 }
 
-/** The camera's frame source changed state (see FrameSourceState). */
+/** The camera's frame source changed state (see FrameSourceState); `t_ms` is the time of the last frame before the change. */
 export interface CameraStateEvent {
   type: "camera";
   camera: string;
