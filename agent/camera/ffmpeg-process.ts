@@ -85,7 +85,7 @@ export class FfmpegProcess {
       this.child.on("close", (code, signal) => {
         this.ended = true;
         this.notify();
-        if (spawnError && code === null && signal === null) {
+        if (spawnError) {
           const why = spawnError.code === "ENOENT" ? `ffmpeg not found at ${ffmpegPath}` : `cannot run ${ffmpegPath}: ${spawnError.message}`;
           resolve({ code, signal, reason: why, spawnFailed: true });
           return;
