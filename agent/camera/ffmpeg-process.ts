@@ -28,27 +28,43 @@ export interface FfmpegExit {
 const MAX_QUEUED = 3;
 const TELLING = /error|invalid|no such|not found|denied|refused|unauthorized|timed out|could not|cannot|failed|unable|does not|end of file|broken/i;
 
-/** Split a byte stream into records of `size` bytes. */
+/**
+ * Split a byte stream into records of `size` bytes, copying each chunk once
+ * straight into a preallocated record (frames are ~1 MB; pipe chunks 64 KB).
+ * Chunks that arrive before the size is known wait in `early`.
+ */
 class RecordQueue {
   records: Buffer[] = [];
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  size = 0;
+  private current: Buffer | undefined;
+  private filled = 0;
+  private early: Buffer[] = [];
+  private size = 0;
 
-  push(chunk: Buffer): void {
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    this.cut();
+  /** Set the record size once known and cut what arrived before. */
+  setSize(size: number): void {
+    this.size = size;
+    const early = this.early;
+    this.early = [];
+    for (const chunk of early) this.push(chunk);
   }
 
-  cut(): void {
-    if (this.size <= 0) return;
-    while (this.pendingBytes >= this.size) {
-      const all = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
-      this.records.push(Buffer.from(all.subarray(0, this.size)));
-      const rest = all.subarray(this.size);
-      this.pending = rest.length ? [rest] : [];
-      this.pendingBytes = rest.length;
+  push(chunk: Buffer): void {
+    if (this.size <= 0) {
+      this.early.push(chunk);
+      return;
+    }
+    let offset = 0;
+    while (offset < chunk.length) {
+      this.current ??= Buffer.allocUnsafeSlow(this.size);
+      const n = Math.min(this.size - this.filled, chunk.length - offset);
+      chunk.copy(this.current, this.filled, offset, offset + n);
+      this.filled += n;
+      offset += n;
+      if (this.filled === this.size) {
+        this.records.push(this.current);
+        this.current = undefined;
+        this.filled = 0;
+      }
     }
   }
 }
@@ -72,7 +88,7 @@ export class FfmpegProcess {
    */
   constructor(ffmpegPath: string, args: string[], private readonly letterboxSize?: number) {
     this.child = spawn(ffmpegPath, args, { stdio: ["ignore", "pipe", "pipe", ...(letterboxSize ? ["pipe" as const] : [])] });
-    if (letterboxSize) this.lb.size = letterboxSize * letterboxSize * 3;
+    if (letterboxSize) this.lb.setSize(letterboxSize * letterboxSize * 3);
     this.child.stdout!.on("data", (chunk: Buffer) => this.onData(this.full, chunk));
     this.lbStream?.on("data", (chunk: Buffer) => this.onData(this.lb, chunk));
     this.child.stderr!.setEncoding("utf8");
@@ -153,8 +169,7 @@ export class FfmpegProcess {
         if (m) {
           this.width = Number(m[1]);
           this.height = Number(m[2]);
-          this.full.size = this.width * this.height * 3;
-          this.full.cut();
+          this.full.setSize(this.width * this.height * 3);
           this.flow();
           this.notify();
         }
