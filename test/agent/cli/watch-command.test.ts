@@ -12,18 +12,12 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { cameraSchema } from "../../../agent/config/cameras.ts";
 import type { OccupancyEvent, TrackEvent, VisionEvent } from "../../../agent/vision/events.ts";
+import { assertMatchesVisits, visitLabels, visitVideo } from "../../helpers/visits.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "../../..");
 const shared = join(repo, "../shared");
-const labels = JSON.parse(readFileSync(join(repo, "test/fixtures/one-by-one-visits.json"), "utf8")) as {
-  video: string;
-  max_people: number;
-  visits: { enter_s: number; leave_s: number }[];
-};
-const video = join(shared, labels.video);
-/** Allowed error in seconds between a reported and a labelled transition. */
-const TOLERANCE_S = 1.5;
+const video = visitVideo;
 
 function watch(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; seconds: number }> {
   const started = Date.now();
@@ -48,28 +42,13 @@ test("occupancy timeline of the one-by-one video matches the hand labels (5 fps)
   const area = "one-by-one-person-detection"; // the file name
   assert.ok(occupancy.every((e) => e.area === area && e.label === "person" && e.camera === area));
 
-  // Never more than one person.
-  assert.ok(occupancy.every((e) => e.count <= labels.max_people), JSON.stringify(occupancy.filter((e) => e.count > 1)));
-  // Starts empty, then alternates occupied / clear once per visit.
-  const changes = occupancy.slice(1);
-  assert.deepEqual(occupancy[0], { type: "occupancy", camera: area, area, label: "person", occupied: false, count: 0, t_ms: 0 });
-  assert.equal(changes.length, 2 * labels.visits.length, changes.map((e) => `${e.t_ms}:${e.count}`).join(" "));
   const leaveS = cameraSchema.parse({ name: "x", file: "x", area: "x" }).occupancy.leave_s;
-  labels.visits.forEach((visit, i) => {
-    const enter = changes[2 * i]!;
-    const leave = changes[2 * i + 1]!;
-    assert.equal(enter.occupied, true);
-    assert.equal(leave.occupied, false);
-    const enterS = enter.t_ms / 1000;
-    // The clear event comes leave_s after the first empty frame: take the hysteresis out.
-    const lastSeenS = leave.t_ms / 1000 - leaveS;
-    assert.ok(enterS >= visit.enter_s - 0.2 && enterS <= visit.enter_s + TOLERANCE_S, `visit ${i + 1}: occupied at ${enterS} s, person enters at ${visit.enter_s} s`);
-    assert.ok(Math.abs(lastSeenS - visit.leave_s) <= TOLERANCE_S, `visit ${i + 1}: clear at ${leave.t_ms / 1000} s (last seen ≈ ${lastSeenS} s), person gone after ${visit.leave_s} s`);
-  });
+  assertMatchesVisits(occupancy, leaveS);
+  const changes = occupancy.slice(1);
 
   // One stable track per visit: exactly one person track enters per visit.
   const enters = events.filter((e): e is TrackEvent => e.type === "track_enter");
-  assert.equal(new Set(enters.map((e) => e.track_id)).size, labels.visits.length);
+  assert.equal(new Set(enters.map((e) => e.track_id)).size, visitLabels.visits.length);
   const leaves = events.filter((e): e is TrackEvent => e.type === "track_leave");
   assert.deepEqual(leaves.map((e) => e.track_id), enters.map((e) => e.track_id));
 
