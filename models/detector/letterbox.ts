@@ -27,8 +27,12 @@ export function letterboxGeometry(width: number, height: number, size: number): 
   return { size, scaledWidth, scaledHeight, scaleX: scaledWidth / width, scaleY: scaledHeight / height };
 }
 
-/** Precomputed bilinear taps along one axis: for each destination index, the two source indices and the weight of the second. */
-function axisTaps(src: number, dst: number): { i0: Int32Array; i1: Int32Array; w1: Float32Array } {
+/**
+ * Precomputed bilinear taps along one axis (OpenCV INTER_LINEAR pixel-centre
+ * convention): for each destination index, the two source indices and the
+ * weight of the second.
+ */
+export function axisTaps(src: number, dst: number): { i0: Int32Array; i1: Int32Array; w1: Float32Array } {
   const i0 = new Int32Array(dst);
   const i1 = new Int32Array(dst);
   const w1 = new Float32Array(dst);
