@@ -97,11 +97,6 @@ export class FrameSource extends EventEmitter<FrameSourceEvents> implements Asyn
     this.wakeSleep?.();
   }
 
-  /** Kill the running ffmpeg as if it had crashed (for tests and the stuck-stream watchdog); it restarts. */
-  killProcess(reason = "killed"): void {
-    this.current?.kill(reason);
-  }
-
   /** Pid of the running ffmpeg, if any. */
   get pid(): number | undefined {
     return this.current?.pid;
