@@ -79,6 +79,8 @@ export class FfmpegProcess {
   private readonly lb = new RecordQueue();
   private width = 0;
   private height = 0;
+  /** ffmpeg has started describing its outputs (input streams are described first and may be rawvideo too, e.g. V4L2). */
+  private inOutputs = false;
   private ended = false;
   private wake: (() => void) | undefined;
 
@@ -164,7 +166,8 @@ export class FfmpegProcess {
       this.stderrLines.push(line.trim());
       if (this.stderrLines.length > 40) this.stderrLines.shift();
       // ffmpeg describes its first output before writing it: "Stream #0:0: Video: rawvideo (RGB[24] ...), rgb24(...), 768x432, ..."
-      if (!this.width) {
+      if (line.startsWith("Output #0")) this.inOutputs = true;
+      if (!this.width && this.inOutputs) {
         const m = /Stream #0:0.*Video: rawvideo.*?, (\d+)x(\d+)/.exec(line);
         if (m) {
           this.width = Number(m[1]);
@@ -181,7 +184,8 @@ export class FfmpegProcess {
     const lines = [...this.stderrLines, this.stderrRest.trim()].filter(Boolean);
     const telling = [...lines].reverse().find((l) => TELLING.test(l) && !/^\s*(Stream|Input|Output|Metadata|encoder|Duration)/.test(l));
     const status = signal ? `killed by ${signal}` : `exit code ${code}`;
-    return telling ? `ffmpeg ${status}: ${telling}` : `ffmpeg ${status}`;
+    // ffmpeg repeats the URL in its messages: keep credentials out of logs and events.
+    return (telling ? `ffmpeg ${status}: ${telling}` : `ffmpeg ${status}`).replace(/\/\/[^@/\s]*@/g, "//***@");
   }
 
   private notify(): void {

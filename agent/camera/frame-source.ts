@@ -115,7 +115,7 @@ export class FrameSource extends EventEmitter<FrameSourceEvents> implements Asyn
       while (!this.closed) {
         const startAtMs = isFile ? fileFrames * periodMs : 0;
         const args = ffmpegArgs({ input, fps, letterbox: options.letterbox, startAtMs, realtime: options.realtime });
-        log.debug({ camera, args }, "starting ffmpeg");
+        log.debug({ camera, input: describeInput(input), startAtMs }, "starting ffmpeg");
         const proc = new FfmpegProcess(options.ffmpegPath ?? "ffmpeg", args, options.letterbox?.size);
         this.current = proc;
         let gotFrame = false;

@@ -138,6 +138,18 @@ test("a stream that stalls is restarted; a camera that disappears retries with b
   assert.equal(camera.requests(), 1);
 });
 
+test("a camera device that is not there and a refused stream name the camera; passwords stay out of the message", async (t) => {
+  if (!hasFfmpeg) return t.skip("ffmpeg absent");
+  await assert.rejects(
+    collect(new FrameSource({ camera: "nursery", input: { kind: "device", path: "/dev/video97" }, fps: 5, maxFailures: 1 })),
+    /^CameraError: camera "nursery": ffmpeg exit code 1: \/dev\/video97: No such file or directory$/,
+  );
+  const refused = await collect(new FrameSource({ camera: "gate", input: { kind: "url", url: "rtsp://admin:hunter2@127.0.0.1:1/live" }, fps: 5, maxFailures: 1 })).catch((e: Error) => e);
+  assert.ok(refused instanceof CameraError);
+  assert.match(refused.message, /^camera "gate": .*rtsp:\/\/\*\*\*@127\.0\.0\.1:1\/live.*Connection refused/);
+  assert.doesNotMatch(refused.message, /hunter2/);
+});
+
 test("close() ends the iteration cleanly while ffmpeg is running", async (t) => {
   if (!hasVideo || !hasFfmpeg) return t.skip("../shared or ffmpeg absent: cannot read the recording");
   const source = new FrameSource({ camera: "hall", input: { kind: "file", path: video, loop: true }, fps: 10 });
