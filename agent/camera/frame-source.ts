@@ -113,7 +113,8 @@ export class FrameSource extends EventEmitter<FrameSourceEvents> implements Asyn
     let fileFrames = 0; // frames delivered from the file so far: where a restart resumes
     try {
       while (!this.closed) {
-        const startAtMs = isFile ? fileFrames * periodMs : 0;
+        // A file resumes where it stopped; a looping one restarts its loop (seeking past the end of a loop fails), its media time keeps counting.
+        const startAtMs = isFile && !input.loop ? fileFrames * periodMs : 0;
         const args = ffmpegArgs({ input, fps, letterbox: options.letterbox, startAtMs, realtime: options.realtime });
         log.debug({ camera, input: describeInput(input), startAtMs }, "starting ffmpeg");
         const proc = new FfmpegProcess(options.ffmpegPath ?? "ffmpeg", args, options.letterbox?.size);

@@ -150,6 +150,16 @@ test("a camera device that is not there and a refused stream name the camera; pa
   assert.doesNotMatch(refused.message, /hunter2/);
 });
 
+test("a looping file runs past its end with media time still counting", async (t) => {
+  if (!hasVideo || !hasFfmpeg) return t.skip("../shared or ffmpeg absent: cannot read the recording");
+  const source = new FrameSource({ camera: "hall", input: { kind: "file", path: video, loop: true }, fps: 10 });
+  // 1500 frames at 10 fps = 150 s, past the recording's 139.4 s.
+  const frames = await collect(source, (n) => n === 1500 && source.close());
+  assert.equal(frames.length, 1500);
+  frames.forEach((f, i) => assert.equal(f.t, i * 100));
+  assert.equal(source.status.restarts, 0);
+});
+
 test("close() ends the iteration cleanly while ffmpeg is running", async (t) => {
   if (!hasVideo || !hasFfmpeg) return t.skip("../shared or ffmpeg absent: cannot read the recording");
   const source = new FrameSource({ camera: "hall", input: { kind: "file", path: video, loop: true }, fps: 10 });
