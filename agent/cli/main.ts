@@ -13,6 +13,7 @@ import { registerStatusCommand } from "./status-command.ts";
 import { registerRulesCommand } from "./rules-command.ts";
 import { registerIntentCommand } from "./intent-command.ts";
 import { registerDevicesCommand } from "./devices-command.ts";
+import { registerWatchCommand } from "./watch-command.ts";
 
 const program = new Command("hearth")
   .description("Local voice and vision agent for Home Assistant MQTT devices")
@@ -26,6 +27,7 @@ registerStatusCommand(program);
 registerRulesCommand(program);
 registerIntentCommand(program);
 registerDevicesCommand(program);
+registerWatchCommand(program);
 
 try {
   await program.parseAsync(process.argv);

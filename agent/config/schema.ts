@@ -7,6 +7,7 @@ import { z } from "zod";
 import { serviceSchema } from "./service.ts";
 import { locationSchema } from "./location.ts";
 import { rulesSchema } from "./rules.ts";
+import { camerasSchema } from "./cameras.ts";
 
 const mqttSchema = z.strictObject({
   /** Host name or IP of the broker. */
@@ -95,6 +96,7 @@ export const configSchema = z.strictObject({
   location: locationSchema.optional(),
   /** Scene rules: camera triggers, conditions, actions (see agent/config/rules.ts). */
   rules: rulesSchema.default([]),
+  cameras: camerasSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;
