@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { vadSchema } from "./vad.ts";
+import { wakeWordSchema } from "./wakeword.ts";
 
 const mqttSchema = z.strictObject({
   /** Host name or IP of the broker. */
@@ -89,6 +90,7 @@ export const configSchema = z.strictObject({
   fixtures: z.string().optional(),
   intents: intentsSchema.default(intentsSchema.parse({})),
   vad: vadSchema.default(vadSchema.parse({})),
+  wakeword: wakeWordSchema.default(wakeWordSchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;
