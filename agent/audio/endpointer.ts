@@ -14,10 +14,12 @@
  *   reaching `max_utterance_ms`.
  * - The utterance keeps `pre_roll_ms` of audio before the onset, but never
  *   reaches further back than `pre_roll_ms` before the arming point.
- * - Speech already going on when the endpointer is armed (a command said in
- *   the same breath as the wake word) counts from the arming point, so the
- *   words after the wake word are kept; a short tail of the wake word itself
- *   followed by a pause is dropped as a blip.
+ * - Speech already going on when the endpointer is armed is first taken for
+ *   the wake word's tail (the detector fires before the word ends): if a gap
+ *   of `wake_tail_gap_ms` follows within `wake_tail_max_ms`, it is dropped and
+ *   the command is the next speech; if it runs on without such a gap, it is a
+ *   command said in the same breath and counts from the arming point, so the
+ *   words after the wake word are kept.
  * - Armed with a timeout (after a wake word), `no_speech_timeout_ms` without
  *   any speech gives `no_speech`.
  */
@@ -54,7 +56,7 @@ export type EndpointEvent =
 
 export type EndpointerTimings = Pick<
   VadConfig,
-  "threshold" | "neg_threshold" | "pre_roll_ms" | "min_speech_ms" | "trailing_silence_ms" | "max_utterance_ms" | "no_speech_timeout_ms"
+  "threshold" | "neg_threshold" | "pre_roll_ms" | "min_speech_ms" | "trailing_silence_ms" | "max_utterance_ms" | "no_speech_timeout_ms" | "wake_tail_max_ms" | "wake_tail_gap_ms"
 >;
 
 type Mode = "idle" | "waiting" | "speech";
@@ -77,6 +79,8 @@ export class Endpointer {
   private onset = -1;
   /** End sample of the last chunk that counted as speech. */
   private lastSpeechEnd = 0;
+  /** While the speech in progress at the arming point may still be the wake word's tail. */
+  private inWakeTail = false;
   private readonly preRoll: number;
 
   constructor(private readonly timings: EndpointerTimings) {
@@ -96,8 +100,9 @@ export class Endpointer {
     this.mode = "waiting";
     this.armSample = atSample;
     this.withTimeout = options.timeout;
-    // Speech in progress at the arming point starts counting here (same-breath command).
+    // Speech in progress at the arming point: the wake word's tail or a same-breath command (decided in push).
     this.onset = this.triggered ? atSample : -1;
+    this.inWakeTail = this.triggered;
     this.lastSpeechEnd = atSample;
   }
 
@@ -105,6 +110,7 @@ export class Endpointer {
   disarm(): void {
     this.mode = "idle";
     this.onset = -1;
+    this.inWakeTail = false;
     this.trim();
   }
 
@@ -116,14 +122,22 @@ export class Endpointer {
     const events: EndpointEvent[] = [];
 
     if (isSpeech) {
-      if (!this.triggered && this.mode !== "idle" && this.onset < 0) this.onset = Math.max(chunk.start, this.armSample);
+      if (this.mode === "waiting" && this.onset < 0) this.onset = Math.max(chunk.start, this.armSample);
       this.triggered = true;
       this.lastSpeechEnd = end;
     } else if (this.triggered && end - this.lastSpeechEnd >= msToSamples(this.timings.trailing_silence_ms)) {
       this.triggered = false;
     }
 
-    if (this.mode === "waiting") {
+    if (this.mode === "waiting" && this.inWakeTail) {
+      if (end - this.lastSpeechEnd >= msToSamples(this.timings.wake_tail_gap_ms)) {
+        this.inWakeTail = false;
+        this.onset = -1; // it was the wake word's tail: the command is the next speech
+      } else if (end - this.armSample >= msToSamples(this.timings.wake_tail_max_ms)) {
+        this.inWakeTail = false; // no gap: a command in the same breath, counted from the wake point
+      }
+    }
+    if (this.mode === "waiting" && !this.inWakeTail) {
       if (this.onset >= 0 && isSpeech && this.lastSpeechEnd - this.onset >= msToSamples(this.timings.min_speech_ms)) {
         this.mode = "speech";
         events.push({ type: "speech_start", t_ms: samplesToMs(this.onset) });

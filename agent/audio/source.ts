@@ -73,3 +73,12 @@ export async function collectFrames(frames: AudioSource): Promise<Int16Array> {
   parts.forEach((p, i) => out.set(p, i * FRAME_SAMPLES));
   return out;
 }
+
+/** An in-memory recording as a source (1280-sample frames, the last zero-padded). */
+export async function* framesFromSamples(pcm: Int16Array): AudioSource & AsyncGenerator<Int16Array> {
+  for (let i = 0; i < pcm.length; i += FRAME_SAMPLES) {
+    const frame = new Int16Array(FRAME_SAMPLES);
+    frame.set(pcm.subarray(i, Math.min(i + FRAME_SAMPLES, pcm.length)));
+    yield frame;
+  }
+}

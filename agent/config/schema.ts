@@ -4,6 +4,7 @@
  * stages (voice, vision, models, service) add their section next to these.
  */
 import { z } from "zod";
+import { audioSchema } from "./audio.ts";
 import { vadSchema } from "./vad.ts";
 import { wakeWordSchema } from "./wakeword.ts";
 
@@ -89,6 +90,7 @@ export const configSchema = z.strictObject({
   /** A static registry in the HA intents fixtures format, for homes without discovery. */
   fixtures: z.string().optional(),
   intents: intentsSchema.default(intentsSchema.parse({})),
+  audio: audioSchema.default(audioSchema.parse({})),
   vad: vadSchema.default(vadSchema.parse({})),
   wakeword: wakeWordSchema.default(wakeWordSchema.parse({})),
 });

@@ -12,7 +12,7 @@
  * are ignored while an utterance is being collected.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, extname, join } from "node:path";
 import type { SileroVad } from "../../models/vad/silero.ts";
 import type { WakeWordDetection, WakeWordEngine } from "../../models/wakeword/detection.ts";
 import { Endpointer, type EndpointEvent, type EndpointerTimings, type Utterance } from "../audio/endpointer.ts";
@@ -62,6 +62,8 @@ export interface VoicePipelineOptions {
   vad: SileroVad;
   timings: EndpointerTimings;
   recognize?: Recognize;
+  /** Only these wake word models open a session on this source (a microphone's gate); default all. */
+  wakeModels?: readonly string[];
   /** Shared between sources so that only the microphone that heard a wake word best answers. */
   arbiter?: WakeArbiter;
   /** Write a WAV around every detection. */
@@ -132,7 +134,7 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
     if (!save || !ring) return;
     const at = toSamples(d.t_ms);
     const { start, samples: pcm } = ring.slice(at - toSamples(save.before_ms), at + toSamples(save.after_ms));
-    const name = `${source.name.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^_+/, "")}-${d.model}-${Math.round(d.t_ms)}ms-${d.score.toFixed(3)}.wav`;
+    const name = `${basename(source.name, extname(source.name)).replace(/[^A-Za-z0-9._-]+/g, "_")}-${d.model}-${Math.round(d.t_ms)}ms-${d.score.toFixed(3)}.wav`;
     try {
       mkdirSync(save.dir, { recursive: true });
       writeFileSync(join(save.dir, name), encodeWav(pcm));
@@ -151,6 +153,7 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
       if (wake) {
         const result = await wake.process(frame);
         for (const detection of result.detections) {
+          if (options.wakeModels && !options.wakeModels.includes(detection.model)) continue;
           pendingSaves.push(detection);
           if (endpointer.armed) continue;
           const won = options.arbiter ? await options.arbiter.submit({ source: source.name, model: detection.model, score: detection.score }) : true;

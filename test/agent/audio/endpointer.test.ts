@@ -10,6 +10,8 @@ const TIMINGS: EndpointerTimings = {
   trailing_silence_ms: 160,
   max_utterance_ms: 1600,
   no_speech_timeout_ms: 640,
+  wake_tail_max_ms: 320,
+  wake_tail_gap_ms: 96,
 };
 const CHUNK = 512; // 32 ms
 
@@ -113,6 +115,18 @@ test("the wake word's own tail followed by a pause is not taken for the command"
   const end = events[1]!;
   assert.ok(end.type === "speech_end");
   assert.equal(end.utterance.speech_start_ms, 32 * 32);
+});
+
+test("a wake word tail longer than min_speech_ms is still not the command", () => {
+  // The detector fired 288 ms before "alexa" ended; a 160 ms pause; then "turn on the lamp".
+  const ep = new Endpointer(TIMINGS);
+  run(ep, [...silence(5), ...speech(15)]);
+  ep.arm(20 * CHUNK, { timeout: true });
+  const events = run(ep, [...speech(9), ...silence(5), ...speech(12), ...silence(8)], 20);
+  assert.deepEqual(events.map((e) => [e.type, e.t_ms]), [["speech_start", 34 * 32], ["speech_end", 51 * 32]]);
+  const end = events[1]!;
+  assert.ok(end.type === "speech_end");
+  assert.equal(end.utterance.start_ms, 34 * 32 - 64);
 });
 
 test("flush ends an utterance in progress at the end of the stream", () => {
