@@ -37,6 +37,12 @@ export const wakeWordSchema = z.strictObject({
   backend: z.enum(["openwakeword", "porcupine"]).default("openwakeword"),
   models: z.array(wakeWordModelSchema).min(1).default([wakeWordModelSchema.parse({ model: "alexa" })]),
   porcupine: porcupineSchema.default(porcupineSchema.parse({})),
+  /**
+   * VAD gate (openWakeWord's `vad_threshold`): a detection counts only if Silero VAD's speech probability
+   * reached this within `vad_window_ms` before it. 0 disables the gate.
+   */
+  vad_threshold: z.number().min(0).max(1).default(0.5),
+  vad_window_ms: z.number().int().min(80).max(5_000).default(1_000),
   /** Detections of the same wake word by several microphones within this window open one session, for the best score. */
   arbitration_window_ms: z.number().int().min(0).max(5_000).default(500),
   /** Audio kept per source for saving around detections, seconds. */

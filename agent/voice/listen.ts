@@ -78,6 +78,10 @@ function saveOptions(config: Config, options: ListenOptions): SaveDetectionsOpti
   return dir ? { dir, before_ms: config.wakeword.save_before_ms, after_ms: config.wakeword.save_after_ms } : undefined;
 }
 
+function vadGate(config: Config): { threshold: number; window_ms: number } {
+  return { threshold: config.wakeword.vad_threshold, window_ms: config.wakeword.vad_window_ms };
+}
+
 /** Events of every recording in `inputs`, one after another; a bad file gives an `error` event and the next one runs. */
 export async function* listenToFiles(inputs: string[], config: Config, options: ListenOptions = {}, models?: VoiceModels): AsyncGenerator<VoiceEvent> {
   const loaded = models ?? (await loadVoiceModels(config, options));
@@ -93,6 +97,7 @@ export async function* listenToFiles(inputs: string[], config: Config, options: 
       recognize: options.recognize,
       saveDetections: saveOptions(config, options),
       ringBufferSeconds: config.wakeword.ring_buffer_s,
+      wakeVadGate: vadGate(config),
     });
   }
 }
@@ -130,6 +135,7 @@ export async function* listenToMicrophones(
         timings: config.vad,
         recognize: options.recognize,
         arbiter,
+        wakeVadGate: vadGate(config),
         saveDetections: saveOptions(config, options),
         ringBufferSeconds: config.wakeword.ring_buffer_s,
       });

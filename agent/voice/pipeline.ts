@@ -20,6 +20,7 @@ import { AudioRingBuffer } from "../audio/ring-buffer.ts";
 import { SAMPLE_RATE, type NamedSource } from "../audio/source.ts";
 import { encodeWav } from "../audio/wav.ts";
 import { logger } from "../log.ts";
+import { RecentSpeech } from "./recent-speech.ts";
 import type { WakeArbiter } from "./wake-arbiter.ts";
 
 const log = logger("agent/voice");
@@ -62,6 +63,8 @@ export interface VoicePipelineOptions {
   vad: SileroVad;
   timings: EndpointerTimings;
   recognize?: Recognize;
+  /** VAD gate for wake word detections: minimum recent speech probability (0: off) and how far back, ms. */
+  wakeVadGate?: { threshold: number; window_ms: number };
   /** Only these wake word models open a session on this source (a microphone's gate); default all. */
   wakeModels?: readonly string[];
   /** Shared between sources so that only the microphone that heard a wake word best answers. */
@@ -92,6 +95,8 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
   /** Recognitions run while audio keeps flowing; results are reported in order as they finish. */
   const recognitions: Array<{ done: boolean; event?: VoiceEvent; promise: Promise<void> }> = [];
   let samples = 0;
+  const gate = options.wakeVadGate && options.wakeVadGate.threshold > 0 ? options.wakeVadGate : null;
+  const recentSpeech = gate ? new RecentSpeech(gate.window_ms) : null;
 
   vad.reset();
   await wake?.reset();
@@ -148,12 +153,20 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
     for await (const frame of source.frames) {
       ring?.write(frame);
       const events: VoiceEvent[] = [];
-      for (const chunk of await vad.process(frame)) events.push(...endpointEvents(endpointer.push(chunk), chunk.start + chunk.samples.length));
+      for (const chunk of await vad.process(frame)) {
+        recentSpeech?.push(chunk.start + chunk.samples.length, chunk.probability);
+        events.push(...endpointEvents(endpointer.push(chunk), chunk.start + chunk.samples.length));
+      }
       samples += frame.length;
       if (wake) {
         const result = await wake.process(frame);
         for (const detection of result.detections) {
           if (options.wakeModels && !options.wakeModels.includes(detection.model)) continue;
+          const speech = recentSpeech?.maxBefore(samples);
+          if (gate && speech! < gate.threshold) {
+            log.debug({ source: source.name, model: detection.model, score: detection.score, speech }, "wake word without speech: vetoed by the VAD gate");
+            continue;
+          }
           pendingSaves.push(detection);
           if (endpointer.armed) continue;
           const won = options.arbiter ? await options.arbiter.submit({ source: source.name, model: detection.model, score: detection.score }) : true;
