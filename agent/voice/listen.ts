@@ -102,35 +102,28 @@ export async function* listenToFiles(inputs: string[], config: Config, options: 
   }
 }
 
+/** A live or recorded source plus its wake word gate. */
+export interface GatedSource extends NamedSource {
+  /** False: no wake word on this source (every utterance counts). Default true. */
+  wakeWord?: boolean;
+  /** Subset of the wake word models this source answers to; default all. */
+  wakeModels?: string[];
+}
+
 /**
- * Events of every configured microphone, concurrently, until `signal` aborts. Each microphone restarts on
- * failure with backoff (`onState` sees `restarting`); a wake word heard by several answers only where it scored best.
- * @throws Error when no microphone is configured.
+ * Events of several sources at once, interleaved as they come. Each source has its own VAD and wake word state;
+ * a wake word heard by several sources within `wakeword.arbitration_window_ms` answers only where it scored best.
  */
-export async function* listenToMicrophones(
-  config: Config,
-  options: ListenOptions & { signal?: AbortSignal; onState?: (mic: string, state: SourceState, error?: Error) => void } = {},
-): AsyncGenerator<VoiceEvent> {
-  const mics = config.audio.microphones;
-  if (!mics.length) throw new Error("no microphones configured (audio.microphones is empty)");
-  const models = await loadVoiceModels(config, options);
+export async function* listenToSources(sources: GatedSource[], config: Config, options: ListenOptions = {}, models?: VoiceModels): AsyncGenerator<VoiceEvent> {
+  const loaded = models ?? (await loadVoiceModels(config, options));
   const arbiter = new WakeArbiter(config.wakeword.arbitration_window_ms);
   const streams = await Promise.all(
-    mics.map(async (mic) => {
-      const gated = !options.noWake && mic.wake_word.enabled && models.wake;
+    sources.map(async (source) => {
+      const gated = source.wakeWord !== false && loaded.wake;
       return voiceEvents({
-        source: {
-          name: mic.name,
-          area: mic.area,
-          frames: resilientSource(mic.name, () => microphoneSource(mic), {
-            minDelayMs: config.audio.retry_min_ms,
-            maxDelayMs: config.audio.retry_max_ms,
-            signal: options.signal,
-            onState: (state, error) => options.onState?.(mic.name, state, error),
-          }),
-        },
-        wake: gated ? await models.wake!.create() : null,
-        wakeModels: mic.wake_word.models,
+        source,
+        wake: gated ? await loaded.wake!.create() : null,
+        wakeModels: source.wakeModels,
         vad: await SileroVad.load(),
         timings: config.vad,
         recognize: options.recognize,
@@ -142,6 +135,32 @@ export async function* listenToMicrophones(
     }),
   );
   yield* mergeStreams(streams);
+}
+
+/**
+ * Events of every configured microphone until `signal` aborts. Each microphone restarts on failure with
+ * backoff (`onState` sees `restarting`) while the others keep running.
+ * @throws Error when no microphone is configured.
+ */
+export async function* listenToMicrophones(
+  config: Config,
+  options: ListenOptions & { signal?: AbortSignal; onState?: (mic: string, state: SourceState, error?: Error) => void } = {},
+): AsyncGenerator<VoiceEvent> {
+  const mics = config.audio.microphones;
+  if (!mics.length) throw new Error("no microphones configured (audio.microphones is empty)");
+  const sources: GatedSource[] = mics.map((mic) => ({
+    name: mic.name,
+    area: mic.area,
+    wakeWord: mic.wake_word.enabled,
+    wakeModels: mic.wake_word.models,
+    frames: resilientSource(mic.name, () => microphoneSource(mic), {
+      minDelayMs: config.audio.retry_min_ms,
+      maxDelayMs: config.audio.retry_max_ms,
+      signal: options.signal,
+      onState: (state, error) => options.onState?.(mic.name, state, error),
+    }),
+  }));
+  yield* listenToSources(sources, config, options);
 }
 
 /** Interleave several async generators, yielding values as they come. */
