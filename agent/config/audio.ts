@@ -24,7 +24,14 @@ export const microphoneSchema = z.strictObject({
 });
 
 export const audioSchema = z.strictObject({
-  microphones: z.array(microphoneSchema).default([]),
+  microphones: z
+    .array(microphoneSchema)
+    .default([])
+    .superRefine((mics, ctx) => {
+      mics.forEach((mic, i) => {
+        if (mics.findIndex((m) => m.name === mic.name) !== i) ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate microphone name "${mic.name}"` });
+      });
+    }),
   /** First delay before restarting a failed live source; doubled on each failure up to `retry_max_ms`. */
   retry_min_ms: z.number().int().min(10).default(500),
   retry_max_ms: z.number().int().min(10).default(30_000),
