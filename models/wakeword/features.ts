@@ -129,7 +129,8 @@ export class FeatureStream {
     for (let i = 0; i < WAKE_FRAME_SAMPLES; i++) audio[MEL_CONTEXT_SAMPLES + i] = frame[i]!;
     this.context.set(audio.subarray(audio.length - MEL_CONTEXT_SAMPLES));
     const fresh = await this.models.melspectrogram(audio);
-    const n = fresh.length; // MEL_FRAMES_PER_FRAME × MEL_BINS
+    const n = MEL_FRAMES_PER_FRAME * MEL_BINS;
+    if (fresh.length !== n) throw new Error(`melspectrogram model returned ${fresh.length / MEL_BINS} frames for 1760 samples, expected ${MEL_FRAMES_PER_FRAME}`);
     this.mel.copyWithin(0, n);
     this.mel.set(fresh, this.mel.length - n);
     const embedding = await this.models.embed(this.mel);
