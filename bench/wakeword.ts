@@ -194,6 +194,8 @@ const md = [
   "",
   `Target (≥ 95 % detected at ≤ 0.5 FA/hour): ${meeting.length ? `met at thresholds ${meeting.map((r) => r.threshold).join(", ")}` : "not met at any threshold"}. At the default 0.5: ${pct(atDefault.detection_rate)} detected, ${atDefault.fa_per_hour.toFixed(2)} FA/hour; missed: ${report.missed_at_0_5.join(", ") || "none"}.`,
   "",
+  `Resolution: ${negativeHours.toFixed(3)} h of negative audio cannot prove a rate as low as 0.5/h; zero false accepts in it only bounds the rate below ${(3 / negativeHours).toFixed(1)}/h (95 % upper limit of a Poisson count of 0). Longer negative recordings are needed to confirm the target.`,
+  "",
   `Cost (wake word + Silero VAD, ${musicSeconds.toFixed(0)} s of music in 80 ms frames): ${cost.cpu_percent_of_one_core.toFixed(2)} % of one core (target < 5 %), ${cost.wall_ms_per_80ms_frame.toFixed(2)} ms per frame; RSS with the wake word and VAD models loaded ${cost.rss_after_loading_models_mib.toFixed(0)} MiB; peak RSS of the whole bench process ${cost.peak_rss_mib.toFixed(0)} MiB.`,
   "",
   "![plot](wakeword.svg)",

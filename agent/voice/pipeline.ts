@@ -167,7 +167,7 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
             log.debug({ source: source.name, model: detection.model, score: detection.score, speech }, "wake word without speech: vetoed by the VAD gate");
             continue;
           }
-          pendingSaves.push(detection);
+          if (save) pendingSaves.push(detection);
           if (endpointer.armed) continue;
           const won = options.arbiter ? await options.arbiter.submit({ source: source.name, model: detection.model, score: detection.score }) : true;
           if (!won) {
@@ -178,7 +178,7 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
           endpointer.arm(samples, { timeout: true });
         }
       }
-      while (pendingSaves[0] && toSamples(pendingSaves[0].t_ms + (save?.after_ms ?? 0)) <= samples) writeDetection(pendingSaves.shift()!);
+      while (save && pendingSaves[0] && toSamples(pendingSaves[0].t_ms + save.after_ms) <= samples) writeDetection(pendingSaves.shift()!);
       yield* events;
       yield* finishedRecognitions();
     }
