@@ -88,7 +88,7 @@ export async function* listenToFiles(inputs: string[], config: Config, options: 
   const vad = await SileroVad.load();
   const wake = loaded.wake ? await loaded.wake.create() : null;
   for (const input of inputs) {
-    const source: NamedSource = { name: input, frames: input === "-" ? rawPcmSource() : fileSource(input, { realtime: options.realtime }) };
+    const source: NamedSource = input === "-" ? { name: "stdin", frames: rawPcmSource() } : { name: input, frames: fileSource(input, { realtime: options.realtime }) };
     yield* voiceEvents({
       source,
       wake,

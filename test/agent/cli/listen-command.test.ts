@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { decodeFile } from "../../../agent/audio/file-source.ts";
 import { sharedData, sharedDataMissing } from "../../helpers/shared-data.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -36,4 +37,16 @@ test("hearth listen --no-wake segments speech without a wake word", { skip: shar
   assert.equal(run.status, 0, run.stderr);
   const types = run.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { type: string }).type);
   assert.deepEqual(types, ["speech_start", "speech_end", "speech_start", "speech_end", "speech_start", "speech_end"]);
+});
+
+test("hearth listen --input - reads raw 16 kHz s16le PCM from stdin", { skip: sharedDataMissing() }, async () => {
+  const pcm = await decodeFile(sharedData("wakeword", "alexa", "alexa_003.flac"));
+  const run = spawnSync(process.execPath, ["--import", "tsx", join(root, "agent/cli/main.ts"), "listen", "--input", "-", "--json"], {
+    cwd: root,
+    encoding: "utf8",
+    input: Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength),
+  });
+  assert.equal(run.status, 0, run.stderr);
+  const first = JSON.parse(run.stdout.trim().split("\n")[0]!) as Record<string, unknown>;
+  assert.deepEqual([first.type, first.file, first.model], ["wake", "stdin", "alexa"]);
 });
