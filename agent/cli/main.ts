@@ -15,6 +15,7 @@ import { registerRulesCommand } from "./rules-command.ts";
 import { registerIntentCommand } from "./intent-command.ts";
 import { registerDevicesCommand } from "./devices-command.ts";
 import { registerWatchCommand } from "./watch-command.ts";
+import { registerListenCommand } from "./listen-command.ts";
 
 const program = new Command("hearth")
   .description("Local voice and vision agent for Home Assistant MQTT devices")
@@ -30,6 +31,7 @@ registerRulesCommand(program);
 registerIntentCommand(program);
 registerDevicesCommand(program);
 registerWatchCommand(program);
+registerListenCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -8,6 +8,9 @@ import { serviceSchema } from "./service.ts";
 import { locationSchema } from "./location.ts";
 import { rulesSchema } from "./rules.ts";
 import { camerasSchema } from "./cameras.ts";
+import { audioSchema } from "./audio.ts";
+import { vadSchema } from "./vad.ts";
+import { wakeWordSchema } from "./wakeword.ts";
 
 const mqttSchema = z.strictObject({
   /** Host name or IP of the broker. */
@@ -97,6 +100,9 @@ export const configSchema = z.strictObject({
   /** Scene rules: camera triggers, conditions, actions (see agent/config/rules.ts). */
   rules: rulesSchema.default([]),
   cameras: camerasSchema,
+  audio: audioSchema.default(audioSchema.parse({})),
+  vad: vadSchema.default(vadSchema.parse({})),
+  wakeword: wakeWordSchema.default(wakeWordSchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;
