@@ -13,6 +13,7 @@ import { Agent } from "../service/agent.ts";
 import { AgentMetrics } from "../service/metrics.ts";
 import { redact } from "../service/redact.ts";
 import { SystemdNotifier } from "../service/sd-notify.ts";
+import { VisionExtension } from "../service/vision-extension.ts";
 import { serveStatus, statusSocketPath } from "../service/status-server.ts";
 
 const log = logger("cli/run");
@@ -54,6 +55,7 @@ export async function runService(config: Config): Promise<{ agent: Agent; ready:
         broker: { endpoint: agent.session?.endpoint, state: agent.session?.state, protocol: agent.session?.protocolVersion === 4 ? "3.1.1" : "5" },
         controller: agent.controllerState,
         entities: agent.registry.all().length,
+        occupancy: vision ? Object.fromEntries(vision.occupancy()) : undefined,
         last_events: lastEvents,
         config,
       },
@@ -72,14 +74,18 @@ export async function runService(config: Config): Promise<{ agent: Agent; ready:
         process.exit(1);
       }, SHUTDOWN_LIMIT_MS);
       timer.unref();
+      vision?.stop();
       await agent.stop();
       statusServer.close();
       metricsServer?.close();
       clearTimeout(timer);
     })());
 
+  const vision = config.cameras.length || config.rules.length ? new VisionExtension(agent, config.cameras) : undefined;
+  await vision?.prepare();
   const ready = (async () => {
     await agent.start();
+    await vision?.start();
     await notifier.ready(`connected to ${agent.session?.endpoint}; ${agent.registry.all().length} entities`);
     notifier.startWatchdog(() => ({ healthy: true, stale: [] }));
   })();

@@ -57,6 +57,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
   private readonly executor: Executor;
   private readonly runner: SessionRunner;
   private consumer?: DiscoveryConsumer;
+  /** People per area from the cameras (set by the vision extension), for presence fusion. */
+  occupancySource?: () => ReadonlyMap<string, number>;
   /** hearth's own HA device; later stages add components (occupancy, person counts, snapshots). */
   producer?: DiscoveryProducer;
   private readonly cleanups: (() => void)[] = [];
@@ -81,7 +83,13 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
     this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session);
     this.runner = new SessionRunner(
       {
-        understand: createUnderstander({ registry: this.registry, recognizer: this.recognizer, defaultArea: config.agent.default_area, eventTopic: this.topics.intent }),
+        understand: createUnderstander({
+          registry: this.registry,
+          recognizer: this.recognizer,
+          defaultArea: config.agent.default_area,
+          eventTopic: this.topics.intent,
+          occupancy: () => this.occupancySource?.() ?? new Map(),
+        }),
         act: (work) => this.executor.act(work),
         respond: async (event) => this.respond(event),
       },
@@ -140,7 +148,11 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
 
   /** Hand one utterance to the controller; resolves with the event it publishes. */
   submit(text: string, origin: CommandOrigin): Promise<SessionEvent> {
-    const request: CommandRequest = { text, origin };
+    return this.runner.submit({ text, origin });
+  }
+
+  /** Hand a prepared request (a rule's intent or messages) to the controller. */
+  submitRequest(request: CommandRequest): Promise<SessionEvent> {
     return this.runner.submit(request);
   }
 
@@ -179,7 +191,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
     return [...names];
   }
 
-  private publishOwn(topic: string, payload: string, retain = false): void {
+  /** Publish on one of hearth's own topics (state, occupancy, snapshots); failures are logged. */
+  publishOwn(topic: string, payload: string | Buffer, retain = false): void {
     if (!this.session) return;
     void this.session.publish({ topic, payload, qos: 0, retain }).catch((err: Error) => log.warn({ topic, err: err.message }, "cannot publish"));
   }
