@@ -62,12 +62,20 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
   private readonly warned = new Set<string>();
   private stopDiscovery?: () => void;
 
+  private readonly ignored: Set<string>;
+
+  /**
+   * @param options.ignoreTopics discovery topics to leave alone, e.g. hearth's own announcement
+   *   (`DiscoveryProducer.topic`), so the agent does not list or command itself.
+   */
   constructor(
     private readonly source: MessageSource,
     private readonly registry: EntityRegistry,
     private readonly config: Pick<Config, "homeassistant" | "entities">,
+    options: { ignoreTopics?: string[] } = {},
   ) {
     super();
+    this.ignored = new Set(options.ignoreTopics ?? []);
   }
 
   /** Subscribe to `<prefix>/#`; retained configs arrive right away. */
@@ -100,6 +108,7 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
   }
 
   private onDiscovery({ topic, payload }: IncomingMessage): void {
+    if (this.ignored.has(topic)) return;
     const { discovery_prefix: prefix, max_payload_bytes: maxBytes } = this.config.homeassistant;
     const message = readDiscoveryMessage(topic, payload, prefix, maxBytes);
     switch (message.kind) {
