@@ -232,6 +232,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
           log.warn({ endpoint: this.endpoint }, "broker refused MQTT 5; falling back to MQTT 3.1.1");
           this.version = 4;
           client.options.protocolVersion = 4;
+          client.options.clean = this.options.observer === true;
           delete client.options.properties;
           this.attempt = 0;
           return;
