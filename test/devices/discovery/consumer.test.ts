@@ -223,3 +223,31 @@ test("the fan whose command template nunjucks cannot compile stays read-only wit
     await session.close();
   }
 });
+
+test("after a dropped connection, retained states and configs changed meanwhile are picked up (resubscribe on reconnect)", { skip }, async () => {
+  const config = parseConfig({ mqtt: { port: broker.port, reconnect_min_ms: 400, reconnect_max_ms: 400 }, agent: { id: "t-outage" } });
+  await publish("homeassistant/switch/outage/config", { name: "Heater", cmd_t: "heater/set", stat_t: "heater/state" });
+  await publish("heater/state", "OFF");
+  const session = new MqttSession(config.mqtt, { agentId: "t-outage" });
+  await session.start();
+  const registry = new EntityRegistry();
+  const consumer = new DiscoveryConsumer(session, registry, config);
+  consumer.start();
+  try {
+    await until(() => registry.get("switch.heater")?.state === "off", "initial state");
+    const reconnected = new Promise<{ sessionPresent: boolean }>((resolve) => session.once("connected", resolve));
+    // Another client with hearth's client id takes the session over: hearth's link drops (as on a network cut).
+    const intruder = await mqtt.connectAsync({ host: "127.0.0.1", port: broker.port, clientId: "hearth-t-outage", clean: false, protocolVersion: 4, reconnectPeriod: 0 });
+    await until(() => session.state === "reconnecting", "link dropped");
+    // While hearth waits to reconnect, the heater turns on and a new device appears.
+    await publish("heater/state", "ON");
+    await publish("homeassistant/switch/outage2/config", { name: "Fan", cmd_t: "fan/set" });
+    await intruder.endAsync();
+    assert.equal((await reconnected).sessionPresent, true, "the broker kept the session");
+    await until(() => registry.get("switch.heater")!.state === "on" && registry.get("switch.fan") !== undefined, "state and config from the outage");
+  } finally {
+    consumer.stop();
+    await session.close();
+    for (const t of ["homeassistant/switch/outage/config", "homeassistant/switch/outage2/config", "heater/state"]) await publish(t, "");
+  }
+});
