@@ -108,7 +108,9 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
    */
   async start(): Promise<void> {
     if (!this.session) return;
-    this.consumer = new DiscoveryConsumer(this.session, this.registry, this.config);
+    // hearth's own announcement is not a device it controls.
+    const ownConfig = `${this.config.homeassistant.discovery_prefix}/device/${this.config.agent.id}/config`;
+    this.consumer = new DiscoveryConsumer(this.session, this.registry, this.config, { ignoreTopics: [ownConfig] });
     this.consumer.start();
     if (this.options.textTopic && this.config.agent.text_input.enabled) {
       this.cleanups.push(this.session.subscribe(this.topics.text, (message) => void this.onTextMessage(message.payload)));
