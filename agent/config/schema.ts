@@ -4,6 +4,8 @@
  * stages (voice, vision, models, service) add their section next to these.
  */
 import { z } from "zod";
+import { asrSchema } from "./asr.ts";
+import { ttsSchema } from "./tts.ts";
 
 const mqttSchema = z.strictObject({
   /** Host name or IP of the broker. */
@@ -87,6 +89,8 @@ export const configSchema = z.strictObject({
   /** A static registry in the HA intents fixtures format, for homes without discovery. */
   fixtures: z.string().optional(),
   intents: intentsSchema.default(intentsSchema.parse({})),
+  asr: asrSchema.default(asrSchema.parse({})),
+  tts: ttsSchema.default(ttsSchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;
