@@ -71,6 +71,50 @@ function usesWildcard(node: TemplateNode, intents: CustomIntents, seen = new Set
   }
 }
 
+/** The spoken words of a subtree made only of words, or null when it has lists, rules or alternatives. */
+function plainWords(node: TemplateNode): string[] | null {
+  if (node.type === "word") return spokenWords(node.text);
+  if (node.type !== "sequence") return null;
+  const parts = node.items.map(plainWords);
+  return parts.every((p) => p !== null) ? parts.flat() : null;
+}
+
+/** True when the brackets of `text` balance at every prefix (so outer brackets can be dropped). */
+function balanced(text: string): boolean {
+  let depth = 0;
+  for (const ch of text) {
+    depth += ch === "(" || ch === "[" ? 1 : ch === ")" || ch === "]" ? -1 : 0;
+    if (depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+/**
+ * Alternatives over word sequences, factored by common prefixes ("a lot of
+ * milk | a lot of cream" → "a lot of (milk | cream)"): the decoder's network
+ * then shares the prefix states instead of searching each value separately.
+ */
+export function prefixTree(values: string[][]): string {
+  const groups = new Map<string, string[][]>();
+  let endsHere = false;
+  for (const v of values) {
+    if (!v.length) {
+      endsHere = true;
+      continue;
+    }
+    const rest = groups.get(v[0]!) ?? [];
+    rest.push(v.slice(1));
+    groups.set(v[0]!, rest);
+  }
+  const options = [...groups].map(([word, rests]) => {
+    const tail = rests.every((r) => !r.length) ? "" : prefixTree(rests);
+    return tail ? `${word} ${tail}` : word;
+  });
+  if (!options.length) return "<NULL>";
+  if (endsHere) return `[${options.join(" | ")}]`;
+  return options.length === 1 ? options[0]! : `(${options.join(" | ")})`;
+}
+
 /**
  * Build the JSGF grammar for every intent sentence.
  * @throws Error when no sentence can be expressed (the grammar would be empty).
@@ -99,6 +143,14 @@ export function buildGrammar(intents: CustomIntents): Grammar {
         return parts.length ? parts.join(" ") : "<NULL>";
       }
       case "alternative": {
+        // Alternatives of plain words ("can i get|can i have") share prefixes like list values do.
+        const plain = node.options.map(plainWords);
+        if (plain.every((p): p is string[] => p !== null && p.length > 0)) {
+          plain.forEach((p) => p.forEach((w) => words.add(w)));
+          const tree = prefixTree(plain);
+          const group = tree.startsWith("(") && balanced(tree.slice(1, -1)) ? tree.slice(1, -1) : tree;
+          return node.optional ? `[${group}]` : `(${group})`;
+        }
         const options = node.options.map(expr);
         const nonEmpty = options.filter((o) => o !== "<NULL>");
         if (!nonEmpty.length) return "<NULL>";
@@ -139,10 +191,9 @@ export function buildGrammar(intents: CustomIntents): Grammar {
     }
     for (const name of [...usedLists].filter((l) => !emittedLists.has(l))) {
       emittedLists.add(name);
-      const values = spokenListValues(intents.lists[name]!) ?? [];
-      const distinct = [...new Set(values.map((v) => v.words.join(" ")))];
-      distinct.forEach((v) => v.split(" ").forEach((w) => words.add(w)));
-      lines.push(`<${ruleName("list", name)}> = ${distinct.length ? distinct.join(" | ") : "<VOID>"};`);
+      const values = (spokenListValues(intents.lists[name]!) ?? []).map((v) => v.words);
+      values.forEach((v) => v.forEach((w) => words.add(w)));
+      lines.push(`<${ruleName("list", name)}> = ${values.length ? prefixTree(values) : "<VOID>"};`);
     }
   }
 

@@ -40,6 +40,8 @@ export interface PocketSphinxOptions {
   pronunciations?: Record<string, string>;
   /** Reject when the command scores this much (per frame, decoder log units) below the phone loop. Default 0. */
   maxLoopGap?: number;
+  /** Language weight of the command grammar (PocketSphinx `lw`, default 6.5). */
+  languageWeight?: number;
   /**
    * Language weight of the phone loop (the command grammar keeps the model's 6.5):
    * lower makes each phone cheaper, so the loop explains unrelated speech better
@@ -103,7 +105,7 @@ export class PocketSphinxRecognizer implements SpeechRecognizer {
       await decoder.initialize();
       return decoder;
     };
-    const commandDecoder = await newDecoder();
+    const commandDecoder = await newDecoder({ lw: options.languageWeight ?? 6.5 });
     const loopDecoder = await newDecoder({ lw: options.loopLanguageWeight ?? 3 });
     loopDecoder.add_words(...speechPhones.map((p): [string, string] => [PHONE_WORD_PREFIX + p.toLowerCase(), p]));
     loopDecoder.set_grammar(
@@ -119,6 +121,7 @@ export class PocketSphinxRecognizer implements SpeechRecognizer {
     const recognizer = new PocketSphinxRecognizer(module, commandDecoder, loopDecoder, {
       pronunciations,
       maxLoopGap: options.maxLoopGap ?? 0,
+      languageWeight: options.languageWeight ?? 6.5,
       loopLanguageWeight: options.loopLanguageWeight ?? 3,
       rejection: options.rejection ?? true,
       trimMarginMs: options.trimMarginMs === undefined ? 200 : options.trimMarginMs,

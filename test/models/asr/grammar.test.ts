@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { compileCustomIntents, customIntentsSchema, loadCustomIntents } from "../../../agent/intent/custom-intents.ts";
-import { buildGrammar } from "../../../models/asr/grammar.ts";
+import { buildGrammar, prefixTree } from "../../../models/asr/grammar.ts";
 import { letterToSound } from "../../../models/asr/letter-to-sound.ts";
 import { WordMatcher } from "../../../models/asr/match-words.ts";
 import { numberToWords, spokenWords } from "../../../models/asr/spoken-words.ts";
@@ -39,8 +39,8 @@ test("grammar has one rule per intent, list and expansion rule, with alternative
   const { jsgf, words, skipped } = buildGrammar(lights);
   assert.match(jsgf, /^#JSGF V1\.0;\ngrammar hearth;\npublic <command> = <intent_SetBrightness> \| <intent_Hello>;/);
   assert.ok(jsgf.includes("<intent_SetBrightness> = ([please] set [the] <list_name> to <list_level> percent) | ((dim | lower) <list_name>);"), jsgf);
-  assert.ok(jsgf.includes("<list_name> = kitchen light | lamp;"), jsgf);
-  assert.ok(jsgf.includes("<list_level> = zero | twenty five | fifty | seventy five | one hundred;"), jsgf);
+  assert.ok(jsgf.includes("<list_name> = (kitchen light | lamp);"), jsgf);
+  assert.ok(jsgf.includes("<list_level> = (zero | twenty five | fifty | seventy five | one hundred);"), jsgf);
   assert.ok(jsgf.includes("<rule_greet> = (hi | hello) [there];"), jsgf);
   assert.deepEqual(skipped, []);
   for (const w of ["please", "kitchen", "lamp", "seventy", "hundred", "hello", "there", "hearth"]) assert.ok(words.includes(w), w);
@@ -93,4 +93,10 @@ test("letter-to-sound gives ARPAbet for unknown words", () => {
   assert.equal(letterToSound("tv"), "T V");
   assert.match(letterToSound("hearthstone"), /^[A-Z]+( [A-Z]+)*$/);
   assert.equal(letterToSound("---"), "");
+});
+
+test("list values share their common prefixes in the grammar", () => {
+  const split = (v: string[]) => v.map((s) => s.split(" "));
+  assert.equal(prefixTree(split(["a lot of milk", "a lot of cream", "a bit of milk", "milk"])), "(a (lot of (milk | cream) | bit of milk) | milk)");
+  assert.equal(prefixTree(split(["milk", "milk please"])), "milk [please]");
 });
