@@ -6,12 +6,14 @@
 import { Command } from "commander";
 import { ConfigError } from "../config/load.ts";
 import { registerConfigCommand } from "./config-command.ts";
+import { registerListenCommand } from "./listen-command.ts";
 
 const program = new Command("hearth")
   .description("Local voice and vision agent for Home Assistant MQTT devices")
   .showHelpAfterError();
 
 registerConfigCommand(program);
+registerListenCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,6 +6,9 @@
 import { z } from "zod";
 import { asrSchema } from "./asr.ts";
 import { ttsSchema } from "./tts.ts";
+import { audioSchema } from "./audio.ts";
+import { vadSchema } from "./vad.ts";
+import { wakeWordSchema } from "./wakeword.ts";
 
 const mqttSchema = z.strictObject({
   /** Host name or IP of the broker. */
@@ -91,6 +94,9 @@ export const configSchema = z.strictObject({
   intents: intentsSchema.default(intentsSchema.parse({})),
   asr: asrSchema.default(asrSchema.parse({})),
   tts: ttsSchema.default(ttsSchema.parse({})),
+  audio: audioSchema.default(audioSchema.parse({})),
+  vad: vadSchema.default(vadSchema.parse({})),
+  wakeword: wakeWordSchema.default(wakeWordSchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;
