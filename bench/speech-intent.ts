@@ -11,7 +11,13 @@
  * pseudo-random offset, scaled so that 20·log10(rms(speech clip) / rms(noise))
  * equals the target SNR, added, and clipped to int16.
  *
- *   npx tsx bench/speech-intent.ts [--limit N] [--snr 24,18,12,6] [--max-loop-gap X] [--no-trim]
+ * By default every input first goes through the voice pipeline's Silero VAD
+ * and endpointer (agent/audio/speech-segments.ts), as it does in `hearth
+ * listen`: no utterance means no command, otherwise the span from the first
+ * utterance's start to the last one's end is recognised. `--no-vad` feeds the
+ * whole clip to the recognizer (which then only trims by energy).
+ *
+ *   npx tsx bench/speech-intent.ts [--limit N] [--snr 24,18,12,6] [--max-loop-gap X] [--no-trim] [--no-vad]
  *
  * Prints a table and writes reports/speech-intent.md and reports/speech-intent.json.
  */
@@ -19,9 +25,12 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { decodeAudioFile } from "../agent/audio/decode-file.ts";
+import { decodeFile as decodeAudioFile } from "../agent/audio/file-source.ts";
 import { loadCustomIntents } from "../agent/intent/custom-intents.ts";
+import { findUtterances } from "../agent/audio/speech-segments.ts";
+import { vadSchema } from "../agent/config/vad.ts";
 import { PocketSphinxRecognizer } from "../models/asr/pocketsphinx.ts";
+import { SileroVad } from "../models/vad/silero.ts";
 import { isRejected, type RecognitionResult } from "../models/asr/recognizer.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -34,6 +43,7 @@ const { values: args } = parseArgs({
     snr: { type: "string", default: "24,18,12,6" },
     "max-loop-gap": { type: "string" },
     "no-trim": { type: "boolean", default: false },
+    "no-vad": { type: "boolean", default: false },
     verbose: { type: "boolean", default: false },
   },
 });
@@ -85,6 +95,22 @@ async function main(): Promise<void> {
   const barista = await PocketSphinxRecognizer.create(loadCustomIntents(join(root, "examples/barista.yaml")), options);
   const home = await PocketSphinxRecognizer.create(loadCustomIntents(join(root, "test/fixtures/home-intents.yaml")), options);
 
+  const vad = args["no-vad"] ? null : await SileroVad.load();
+  const timings = vadSchema.parse({});
+  /** The pipeline's view of an input: the VAD's speech span, or null when it hears no speech. */
+  const speechSpan = async (pcm: Int16Array): Promise<Int16Array | null> => {
+    if (!vad) return pcm;
+    const utterances = await findUtterances(pcm, vad, timings);
+    if (!utterances.length) return null;
+    const start = Math.round((utterances[0]!.start_ms * 16_000) / 1000);
+    const end = Math.round((utterances[utterances.length - 1]!.end_ms * 16_000) / 1000);
+    return pcm.subarray(start, end);
+  };
+  const recognize = async (rec: PocketSphinxRecognizer, pcm: Int16Array): Promise<RecognitionResult> => {
+    const span = await speechSpan(pcm);
+    return span ? rec.recognize(span) : { rejected: true, reason: "no speech (VAD)" };
+  };
+
   console.log(`decoding ${files.length} barista clips…`);
   const clean = await Promise.all(files.map(async (f) => ({ file: f, pcm: await decodeAudioFile(join(baristaDir, "clips", f)) })));
   const kitchen = await decodeAudioFile(join(baristaDir, "kitchen-noise.flac"));
@@ -98,7 +124,7 @@ async function main(): Promise<void> {
     const margins: number[] = [];
     for (const { file, pcm } of clips) {
       const t0 = performance.now();
-      const result = await barista.recognize(pcm);
+      const result = await recognize(barista, pcm);
       decodeMs += performance.now() - t0;
       audioSeconds += pcm.length / 16_000;
       if (!isRejected(result) && result.loopMargin !== undefined) margins.push(result.loopMargin);
@@ -130,7 +156,7 @@ async function main(): Promise<void> {
   for (const f of outOfDomain) {
     const pcm = await decodeAudioFile(join(miscDir, f));
     for (const [grammar, rec] of [["coffee", barista], ["home", home]] as const) {
-      const r = await rec.recognize(pcm);
+      const r = await recognize(rec, pcm);
       rejection.push({ input: f, grammar, accepted: isRejected(r) ? null : r.text, detail: isRejected(r) ? r.reason : r.loopMargin });
     }
   }
@@ -141,7 +167,7 @@ async function main(): Promise<void> {
     for (let start = 0; start + 64_000 <= pcm.length; start += 64_000) {
       const window = pcm.subarray(start, start + 64_000);
       for (const [grammar, rec] of [["coffee", barista], ["home", home]] as const) {
-        const r = await rec.recognize(window);
+        const r = await recognize(rec, window);
         rejection.push({ input: `${path.split("/").pop()}@${start / 16_000}s`, grammar, accepted: isRejected(r) ? null : r.text, detail: isRejected(r) ? r.reason : r.loopMargin });
       }
     }
@@ -155,6 +181,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     clips: files.length,
     trim: !args["no-trim"],
+    vad: !args["no-vad"],
     maxLoopGap: options.maxLoopGap ?? "default",
     conditions: conditions.map(({ errors, ...c }) => ({ ...c, errors: errors.slice(0, 50) })),
     averageNoisy,
@@ -169,7 +196,7 @@ async function main(): Promise<void> {
   const md = [
     "# Speech to intent (PocketSphinx grammar + phone-loop rejection)",
     "",
-    `${report.date}, ${files.length} barista clips, trimming ${report.trim ? "on" : "off"}, max_loop_gap ${report.maxLoopGap}.`,
+    `${report.date}, ${files.length} barista clips, Silero VAD segmentation ${report.vad ? "on" : "off"}, energy trimming ${report.trim ? "on" : "off"}, max_loop_gap ${report.maxLoopGap}.`,
     "",
     "| condition | command accuracy | rejected |",
     "|---|---|---|",

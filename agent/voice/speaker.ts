@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { logger } from "../log.ts";
 import type { TtsConfig } from "../config/tts.ts";
 import { synthesizeFlite } from "../../models/tts/flite.ts";
-import { encodeWav } from "../../models/tts/wav.ts";
+import { encodeWav } from "../audio/wav.ts";
 
 const log = logger("agent/voice/speaker");
 
@@ -38,7 +38,7 @@ export class Speaker {
   async say(text: string): Promise<Spoken | null> {
     if (!this.enabled) return null;
     const audio = await synthesizeFlite(text, this.config.voice);
-    const wav = encodeWav(audio);
+    const wav = encodeWav(audio.samples, audio.sampleRate);
     const durationMs = Math.round((audio.samples.length / audio.sampleRate) * 1000);
     if (this.config.sink === "file") {
       const dir = resolve(this.config.dir);

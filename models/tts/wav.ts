@@ -1,6 +1,6 @@
 /**
- * RIFF/WAVE reading and writing for 16-bit PCM (mono or interleaved), the
- * format every synthesizer here produces and `aplay` plays.
+ * RIFF/WAVE reading for 16-bit PCM (mono or interleaved), the format every
+ * synthesizer here produces (the writer is agent/audio/wav.ts).
  */
 
 export interface PcmAudio {
@@ -38,24 +38,4 @@ export function parseWav(data: Uint8Array, source = "<wav>"): PcmAudio {
     at = body + size + (size & 1);
   }
   throw new Error(`${source}: no data chunk`);
-}
-
-/** Encode PCM as a canonical 44-byte-header WAV file. */
-export function encodeWav(audio: PcmAudio): Buffer {
-  const bytes = audio.samples.length * 2;
-  const out = Buffer.alloc(44 + bytes);
-  out.write("RIFF", 0, "ascii");
-  out.writeUInt32LE(36 + bytes, 4);
-  out.write("WAVEfmt ", 8, "ascii");
-  out.writeUInt32LE(16, 16);
-  out.writeUInt16LE(1, 20);
-  out.writeUInt16LE(audio.channels, 22);
-  out.writeUInt32LE(audio.sampleRate, 24);
-  out.writeUInt32LE(audio.sampleRate * audio.channels * 2, 28);
-  out.writeUInt16LE(audio.channels * 2, 32);
-  out.writeUInt16LE(16, 34);
-  out.write("data", 36, "ascii");
-  out.writeUInt32LE(bytes, 40);
-  for (let i = 0; i < audio.samples.length; i++) out.writeInt16LE(audio.samples[i]!, 44 + 2 * i);
-  return out;
 }
