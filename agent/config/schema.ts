@@ -8,6 +8,8 @@ import { serviceSchema } from "./service.ts";
 import { locationSchema } from "./location.ts";
 import { rulesSchema } from "./rules.ts";
 import { camerasSchema } from "./cameras.ts";
+import { asrSchema } from "./asr.ts";
+import { ttsSchema } from "./tts.ts";
 import { audioSchema } from "./audio.ts";
 import { vadSchema } from "./vad.ts";
 import { wakeWordSchema } from "./wakeword.ts";
@@ -100,6 +102,8 @@ export const configSchema = z.strictObject({
   /** Scene rules: camera triggers, conditions, actions (see agent/config/rules.ts). */
   rules: rulesSchema.default([]),
   cameras: camerasSchema,
+  asr: asrSchema.default(asrSchema.parse({})),
+  tts: ttsSchema.default(ttsSchema.parse({})),
   audio: audioSchema.default(audioSchema.parse({})),
   vad: vadSchema.default(vadSchema.parse({})),
   wakeword: wakeWordSchema.default(wakeWordSchema.parse({})),
