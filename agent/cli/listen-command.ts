@@ -7,6 +7,8 @@ import type { Command } from "commander";
 import { loadConfig, parseConfig } from "../config/load.ts";
 import { expandInputs, listenToFiles } from "../voice/listen.ts";
 import type { VoiceEvent } from "../voice/pipeline.ts";
+import { Agent } from "../service/agent.ts";
+import { VoiceExtension } from "../service/voice-extension.ts";
 
 /** The JSON line for an event: `source` becomes `file`, a finished utterance is described without its audio. */
 export function eventRecord(event: VoiceEvent): Record<string, unknown> {
@@ -27,6 +29,20 @@ function textLine(record: Record<string, unknown>): string {
   return `${file}\t${String(Math.round(Number(t_ms))).padStart(7)} ms\t${type}\t${details}`;
 }
 
+interface ListenOptionsCli {
+  input: string[];
+  config?: string;
+  wake: boolean;
+  wakeWord: string[];
+  json?: boolean;
+  saveDetections?: string;
+  realtime?: boolean;
+  dryRun?: boolean;
+  offline?: boolean;
+  entities?: string;
+  asr: boolean;
+}
+
 export function registerListenCommand(program: Command): void {
   program
     .command("listen")
@@ -38,19 +54,40 @@ export function registerListenCommand(program: Command): void {
     .option("--json", "print JSON lines")
     .option("--save-detections <dir>", "write a WAV around every wake word detection")
     .option("--realtime", "pace recordings in real time instead of as fast as possible")
-    .action(async (opts: { input: string[]; config?: string; wake: boolean; wakeWord: string[]; json?: boolean; saveDetections?: string; realtime?: boolean }) => {
+    .option("--dry-run", "understand and show the commands, publish nothing")
+    .option("--offline", "no broker at all (implies --dry-run); entities from --entities or the config's fixtures")
+    .option("--entities <fixtures>", "registry from a fixtures YAML file (HA intents format) instead of discovery")
+    .option("--no-asr", "stop at speech_end: no speech recognition, no commands")
+    .action(async (opts: ListenOptionsCli) => {
       const config = opts.config ? loadConfig(opts.config) : parseConfig({});
       const inputs = expandInputs(opts.input);
+      const print = (record: Record<string, unknown>) => process.stdout.write((opts.json ? JSON.stringify(record) : textLine(record)) + "\n");
+      const agent = opts.asr ? new Agent(config, { offline: opts.offline, dryRun: opts.dryRun, fixtures: opts.entities, failFast: true }) : undefined;
+      const voice = agent ? new VoiceExtension(agent) : undefined;
       let failed = false;
-      for await (const event of listenToFiles(inputs, config, {
-        noWake: !opts.wake,
-        wakeWords: opts.wakeWord,
-        saveDetections: opts.saveDetections,
-        realtime: opts.realtime,
-      })) {
-        if (event.type === "error") failed = true;
-        const record = eventRecord(event);
-        process.stdout.write((opts.json ? JSON.stringify(record) : textLine(record)) + "\n");
+      try {
+        if (agent) {
+          await agent.start();
+          if (!opts.offline) await agent.settle();
+          await voice!.prepare();
+        }
+        for await (const event of listenToFiles(inputs, config, {
+          noWake: !opts.wake,
+          wakeWords: opts.wakeWord,
+          saveDetections: opts.saveDetections,
+          realtime: opts.realtime,
+          recognize: voice?.recognize,
+        })) {
+          if (event.type === "error") failed = true;
+          print(eventRecord(event));
+          for (const record of (await voice?.handle(event)) ?? []) {
+            const { source, ...rest } = record;
+            print({ ...rest, file: source });
+          }
+        }
+      } finally {
+        voice?.close();
+        await agent?.stop();
       }
       if (failed) process.exitCode = 1;
     });
