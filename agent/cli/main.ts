@@ -6,12 +6,14 @@
 import { Command } from "commander";
 import { ConfigError } from "../config/load.ts";
 import { registerConfigCommand } from "./config-command.ts";
+import { registerModelsCommand } from "./models-command.ts";
 
 const program = new Command("hearth")
   .description("Local voice and vision agent for Home Assistant MQTT devices")
   .showHelpAfterError();
 
 registerConfigCommand(program);
+registerModelsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,6 +4,7 @@
  * stages (voice, vision, models, service) add their section next to these.
  */
 import { z } from "zod";
+import { modelsSchema } from "./models.ts";
 
 const mqttSchema = z.strictObject({
   /** Host name or IP of the broker. */
@@ -87,6 +88,7 @@ export const configSchema = z.strictObject({
   /** A static registry in the HA intents fixtures format, for homes without discovery. */
   fixtures: z.string().optional(),
   intents: intentsSchema.default(intentsSchema.parse({})),
+  models: modelsSchema.default(modelsSchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;
