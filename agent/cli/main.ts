@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { ConfigError } from "../config/load.ts";
 import { registerConfigCommand } from "./config-command.ts";
 import { registerModelsCommand } from "./models-command.ts";
+import { registerCalibrateCommand } from "./calibrate-command.ts";
 
 const program = new Command("hearth")
   .description("Local voice and vision agent for Home Assistant MQTT devices")
@@ -14,6 +15,7 @@ const program = new Command("hearth")
 
 registerConfigCommand(program);
 registerModelsCommand(program);
+registerCalibrateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -17,8 +17,8 @@ const tensorrtSchema = z.strictObject({
   timing_cache_dir: z.string().optional(),
   /** INT8 calibration table (from `hearth calibrate quantize`) for models without Q/DQ nodes. */
   int8_calibration_table: z.string().optional(),
-  /** The table is TensorRT's native text format (`TRT-…Calibration` header), which hearth writes. */
-  int8_use_native_calibration_table: z.boolean().default(true),
+  /** true: the table is TensorRT's native text cache; false: onnxruntime's FlatBuffer table, which hearth writes. */
+  int8_use_native_calibration_table: z.boolean().default(false),
   /** Workspace for tactic selection, in MiB. */
   max_workspace_mb: z.number().int().min(16).default(1024),
 });
