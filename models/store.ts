@@ -77,7 +77,7 @@ export async function verifyFile(modelId: string, path: string, expected: ModelF
   } catch {
     throw new ModelIntegrityError(modelId, path, expected.sha256, "missing");
   }
-  const key = `${path}:${stat.size}:${stat.mtimeMs}`;
+  const key = `${stat.size}:${stat.mtimeMs}:${expected.sha256}`;
   if (!options.force && verified.get(path) === key) return;
   verified.delete(path);
   const actual = await sha256File(path);
