@@ -8,6 +8,7 @@ import { ConfigError } from "../config/load.ts";
 import { registerConfigCommand } from "./config-command.ts";
 import { registerModelsCommand } from "./models-command.ts";
 import { registerCalibrateCommand } from "./calibrate-command.ts";
+import { registerListenCommand } from "./listen-command.ts";
 
 const program = new Command("hearth")
   .description("Local voice and vision agent for Home Assistant MQTT devices")
@@ -16,6 +17,7 @@ const program = new Command("hearth")
 registerConfigCommand(program);
 registerModelsCommand(program);
 registerCalibrateCommand(program);
+registerListenCommand(program);
 
 try {
   await program.parseAsync(process.argv);

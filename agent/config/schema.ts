@@ -5,6 +5,9 @@
  */
 import { z } from "zod";
 import { modelsSchema } from "./models.ts";
+import { audioSchema } from "./audio.ts";
+import { vadSchema } from "./vad.ts";
+import { wakeWordSchema } from "./wakeword.ts";
 
 const mqttSchema = z.strictObject({
   /** Host name or IP of the broker. */
@@ -89,6 +92,9 @@ export const configSchema = z.strictObject({
   fixtures: z.string().optional(),
   intents: intentsSchema.default(intentsSchema.parse({})),
   models: modelsSchema.default(modelsSchema.parse({})),
+  audio: audioSchema.default(audioSchema.parse({})),
+  vad: vadSchema.default(vadSchema.parse({})),
+  wakeword: wakeWordSchema.default(wakeWordSchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;
