@@ -1,62 +1,27 @@
 /**
- * Compares detector outputs: decodes YOLOX's raw output into boxes and scores
- * F1 of one set of detections against another (matched by class at IoU ≥ 0.5).
- *
- * NOTE: models/detector (vision branch) owns the live YOLOX post-processing; this
- * decoder exists so calibration can run before that merge — unify afterwards.
+ * Compares two sets of detections: greedy matching by class at IoU ≥ 0.5 and
+ * the F1 of one set against the other. YOLOX output is decoded by the live
+ * detector's own code (models/detector: grid decode + class-aware NMS), in
+ * model-input pixels.
  */
+import { iou, type Box } from "../models/detector/box.ts";
+import { decodeYolox as decodeGrid, type Candidate } from "../models/detector/decode.ts";
+import { letterboxGeometry } from "../models/detector/letterbox.ts";
+import { nonMaxSuppression } from "../models/detector/nms.ts";
+import { YOLOX_STRIDES } from "../models/detector/yolox.ts";
 
-/** One detection in model-input pixels; `box` = [x1, y1, x2, y2]. */
-export interface Detection {
-  classId: number;
-  score: number;
-  box: [number, number, number, number];
-}
+/** One detection: class id, score and box. */
+export type Detection = Pick<Candidate, "classId" | "score"> & { box: Box };
 
 /**
- * Decode YOLOX output f32[N, 5 + classes] (per anchor: raw cx, cy, w, h, objectness, class
- * scores, sigmoids already applied) over strides 8/16/32 of a square `size` input, keep
- * score = objectness × class score ≥ `scoreThreshold`, then greedy per-class NMS at `nmsIou`.
- * Source: YOLOX `demo_postprocess` + `multiclass_nms` (Megvii-BaseDetection/YOLOX, yolox/utils/demo_utils.py).
+ * Decode YOLOX output f32[anchors, 5 + 80] of a square `size` input into detections in
+ * model pixels: score = objectness × class score ≥ `scoreThreshold`, NMS at `nmsIou`.
  * @throws Error when the output length does not match the anchor grid.
  */
-export function decodeYolox(output: Float32Array, size: number, scoreThreshold = 0.3, nmsIou = 0.45, classes = 80): Detection[] {
-  const stride = 5 + classes;
-  const grids: Array<[number, number, number]> = [];
-  for (const s of [8, 16, 32]) {
-    const cells = Math.floor(size / s);
-    for (let y = 0; y < cells; y++) for (let x = 0; x < cells; x++) grids.push([x, y, s]);
-  }
-  if (output.length !== grids.length * stride) throw new Error(`YOLOX output has ${output.length} values, expected ${grids.length} anchors × ${stride}`);
-  const candidates: Detection[] = [];
-  grids.forEach(([gx, gy, s], a) => {
-    const o = a * stride;
-    const objectness = output[o + 4]!;
-    if (objectness < scoreThreshold) return;
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (output[o + 5 + c]! > output[o + 5 + best]!) best = c;
-    const score = objectness * output[o + 5 + best]!;
-    if (score < scoreThreshold) return;
-    const cx = (output[o]! + gx) * s;
-    const cy = (output[o + 1]! + gy) * s;
-    const w = Math.exp(output[o + 2]!) * s;
-    const h = Math.exp(output[o + 3]!) * s;
-    candidates.push({ classId: best, score, box: [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2] });
-  });
-  candidates.sort((p, q) => q.score - p.score);
-  const kept: Detection[] = [];
-  for (const d of candidates) if (!kept.some((k) => k.classId === d.classId && iou(k.box, d.box) > nmsIou)) kept.push(d);
-  return kept;
-}
-
-/** Intersection over union of two [x1, y1, x2, y2] boxes. */
-export function iou(a: readonly number[], b: readonly number[]): number {
-  const w = Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!);
-  const h = Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  const union = (a[2]! - a[0]!) * (a[3]! - a[1]!) + (b[2]! - b[0]!) * (b[3]! - b[1]!) - inter;
-  return union > 0 ? inter / union : 0;
+export function decodeYolox(output: Float32Array, size: number, scoreThreshold = 0.3, nmsIou = 0.45): Detection[] {
+  const identity = letterboxGeometry(size, size, size);
+  const candidates = decodeGrid(output, identity, size, size, { inputSize: size, strides: YOLOX_STRIDES, numClasses: 80, minScore: () => scoreThreshold });
+  return nonMaxSuppression(candidates, nmsIou);
 }
 
 export interface MatchCounts {

@@ -1,51 +1,33 @@
 /**
  * Calibration and evaluation inputs for the YOLOX detector: real frames from a
- * video (decoded by ffmpeg) or images (decoded by sharp), letterboxed the way
- * YOLOX's own pre-processing does it (resize keeping aspect, image at top-left,
- * pad value 114, BGR planes, 0..255, no normalisation).
- *
- * NOTE: models/detector/letterbox.ts (vision branch) implements the same
- * pre-processing for the live detector; once both are merged this reader should
- * call it instead of `letterbox` below.
+ * video (decoded by ffmpeg) or images (decoded by sharp), letterboxed by the live
+ * detector's own pre-processing (models/detector/letterbox.ts: YOLOX `preproc`).
  */
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import sharp from "sharp";
+import { letterbox } from "../models/detector/letterbox.ts";
+import { YOLOX_PAD_VALUE } from "../models/detector/yolox.ts";
 
 /** One pre-processed input: `data` is f32[3*size*size] CHW BGR 0..255. */
 export interface DetectorInput {
   /** File name, or `file#frame` for video frames. */
   name: string;
   data: Float32Array;
-  /** Source pixels per model pixel: divide model coordinates by `ratio` to get source pixels. */
+  /** Model pixels per source pixel (divide model coordinates by it for source pixels). */
   ratio: number;
+  /** Source size in pixels. */
+  width: number;
+  height: number;
 }
 
 const IMAGE_EXTENSIONS = new Set([".jpg", ".jpeg", ".png", ".webp"]);
 const VIDEO_EXTENSIONS = new Set([".mp4", ".mkv", ".avi", ".mov", ".webm"]);
 
-/**
- * Letterbox an RGB image (HWC, 8 bit) into a square `size` × `size` model input.
- * Source: YOLOX `preproc` (Megvii-BaseDetection/YOLOX, yolox/data/data_augment.py).
- */
-export async function letterbox(rgb: Uint8Array, width: number, height: number, size: number): Promise<{ data: Float32Array; ratio: number }> {
-  const ratio = Math.min(size / width, size / height);
-  const w = Math.max(1, Math.round(width * ratio));
-  const h = Math.max(1, Math.round(height * ratio));
-  const resized = await sharp(rgb, { raw: { width, height, channels: 3 } })
-    .resize(w, h, { kernel: "linear", fit: "fill" })
-    .extend({ right: size - w, bottom: size - h, background: { r: 114, g: 114, b: 114 } })
-    .raw()
-    .toBuffer();
-  const plane = size * size;
-  const data = new Float32Array(3 * plane);
-  for (let i = 0; i < plane; i++) {
-    data[i] = resized[i * 3 + 2]!; // B
-    data[plane + i] = resized[i * 3 + 1]!; // G
-    data[2 * plane + i] = resized[i * 3]!; // R
-  }
-  return { data, ratio };
+function letterboxed(name: string, rgb: Uint8Array, width: number, height: number, size: number): DetectorInput {
+  const { tensor, geometry } = letterbox({ rgb, width, height }, size, YOLOX_PAD_VALUE);
+  return { name, data: tensor, ratio: geometry.scaleX, width, height };
 }
 
 /** Decode an image file to RGB and letterbox it. @throws Error naming the file when sharp cannot read it. */
@@ -56,8 +38,7 @@ export async function imageInput(path: string, size: number): Promise<DetectorIn
   } catch (err) {
     throw new Error(`${path}: cannot decode image (${(err as Error).message})`);
   }
-  const { data, ratio } = await letterbox(decoded.data, decoded.info.width, decoded.info.height, size);
-  return { name: path, data, ratio };
+  return letterboxed(path, decoded.data, decoded.info.width, decoded.info.height, size);
 }
 
 /**
@@ -81,8 +62,7 @@ export async function* videoInputs(path: string, size: number, fps: number, limi
       while (pending.length >= frameBytes && index < limit) {
         const frame = pending.subarray(0, frameBytes);
         pending = pending.subarray(frameBytes);
-        const { data, ratio } = await letterbox(frame, probe.width, probe.height, size);
-        yield { name: `${path}#${index}`, data, ratio };
+        yield letterboxed(`${path}#${index}`, frame, probe.width, probe.height, size);
         index++;
       }
       if (index >= limit) break;
