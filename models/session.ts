@@ -189,3 +189,24 @@ export async function createSession(path: string, options: SessionOptions = {}):
   }
   throw new Error(`cannot load ONNX model ${path}: ${skipped.map((s) => s.reason).join("; ")}`);
 }
+
+/**
+ * Zero-valued feeds for every input of `session` (a warm-up run for any model): symbolic
+ * dimensions take the entry's pre-processing shape when it names that input (or the model
+ * has one input), else 1; integer scalars (e.g. Silero's `sr`) take the sample rate.
+ * @throws Error naming the model when an input is not a float32 or int64 tensor.
+ */
+export function warmupFeeds(session: ort.InferenceSession, entry: ModelEntry): Record<string, ort.Tensor> {
+  const feeds: Record<string, ort.Tensor> = {};
+  const pre = entry.preprocessing;
+  session.inputMetadata.forEach((meta, index) => {
+    if (!meta.isTensor) throw new Error(`model ${entry.id}: input ${meta.name} is not a tensor`);
+    const described = pre && (pre.input === meta.name || (!pre.input && index === 0) || session.inputNames.length === 1) ? pre.shape : undefined;
+    const dims = meta.shape.map((d, i) => (typeof d === "number" && d > 0 ? d : (described?.[i] ?? 1)));
+    const size = dims.reduce((a, b) => a * b, 1);
+    if (meta.type === "float32") feeds[meta.name] = new ort.Tensor("float32", new Float32Array(size), dims);
+    else if (meta.type === "int64") feeds[meta.name] = new ort.Tensor("int64", new BigInt64Array(size).fill(BigInt(pre?.sampleRateHz ?? 0)), dims);
+    else throw new Error(`model ${entry.id}: cannot make a warm-up value for input ${meta.name} of type ${meta.type}`);
+  });
+  return feeds;
+}

@@ -1,14 +1,42 @@
 /**
  * `hearth calibrate quantize --model ID --data DIR_OR_VIDEO --out DIR`: INT8
  * quantization with a measured report (see calibration/quantize.ts).
+ * `hearth calibrate wakeword --positive DIR --negative DIR`: detection rate against
+ * false accepts per hour for each threshold and patience, an SVG plot, and the
+ * proposed threshold + patience (calibration/wakeword-threshold.ts).
+ * `hearth calibrate detector --labels FILE --images DIR`: the same for the
+ * detector's score threshold from labelled images (calibration/detector-threshold.ts).
  */
-import { MultiBar, Presets } from "cli-progress";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { MultiBar, Presets, SingleBar } from "cli-progress";
 import { InvalidArgumentError, type Command } from "commander";
 import { loadConfig } from "../config/load.ts";
 import { registerUserModels } from "../../models/manifest.ts";
 import { storeDir } from "../../models/store.ts";
 import { quantizeDetector } from "../../calibration/quantize.ts";
 import { CALIBRATION_METHODS, type CalibrationMethod } from "../../calibration/ranges.ts";
+import { calibrateDetector } from "../../calibration/detector-threshold.ts";
+import { operatingCurveSvg, type OperatingPoint } from "../../calibration/threshold-curve.ts";
+import { calibrateWakeWord } from "../../calibration/wakeword-threshold.ts";
+
+const nonNegative = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!(n >= 0)) throw new InvalidArgumentError(`${name} must be a number ≥ 0`);
+  return n;
+};
+
+/** The sweep as a text table (stdout), plus JSON and SVG files in `out`. */
+function writeSweep(out: string, base: string, points: OperatingPoint[], faHeader: string, svg: string, json: unknown): void {
+  process.stdout.write(`threshold  patience  detected  false accepts  ${faHeader}\n`);
+  for (const p of points) {
+    process.stdout.write(`${p.threshold.toFixed(2).padStart(9)}  ${String(p.patience).padStart(8)}  ${(100 * p.detection_rate).toFixed(1).padStart(7)}%  ${String(p.false_accepts).padStart(13)}  ${p.fa_rate.toFixed(3)}\n`);
+  }
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, `${base}.json`), JSON.stringify(json, null, 2) + "\n");
+  writeFileSync(join(out, `${base}.svg`), svg);
+  process.stdout.write(`plot: ${join(out, `${base}.svg`)}\n`);
+}
 
 const positive = (name: string) => (value: string) => {
   const n = Number(value);
@@ -97,5 +125,58 @@ export function registerCalibrateCommand(program: Command): void {
       } finally {
         bars.stop();
       }
+    });
+
+  calibrate
+    .command("wakeword")
+    .description("detection rate vs false accepts per hour for each threshold and patience; proposes both for a target")
+    .requiredOption("--positive <dir>", "recordings of the wake word (searched recursively)")
+    .requiredOption("--negative <dir>", "recordings without it: other words, speech, noise")
+    .option("--target-fa-per-hour <x>", "false-accept budget per hour of negative audio", nonNegative("--target-fa-per-hour"), 0.5)
+    .option("--model <name>", "openWakeWord model (built-in name or .onnx path)", "alexa")
+    .option("--out <dir>", "where wakeword-calibration.{json,svg} go", "reports")
+    .action(async (options: { positive: string; negative: string; targetFaPerHour: number; model: string; out: string }) => {
+      const bar = new SingleBar({ format: "scoring [{bar}] {value}/{total} recordings", hideCursor: true, stream: process.stderr }, Presets.shades_classic);
+      let started = false;
+      let result;
+      try {
+        result = await calibrateWakeWord({
+          positiveDir: options.positive,
+          negativeDir: options.negative,
+          model: options.model,
+          targetFaPerHour: options.targetFaPerHour,
+          progress: (done, total) => (started ? bar.update(done) : (bar.start(total, done), (started = true))),
+        });
+      } finally {
+        if (started) bar.stop();
+      }
+      process.stdout.write(`${result.model}: ${result.positives} positive recordings, ${result.negatives} negative (${result.negative_hours.toFixed(3)} h), refractory ${result.refractory_ms} ms\n`);
+      const title = `openWakeWord "${result.model}": detection rate vs false accepts/hour`;
+      writeSweep(options.out, "wakeword-calibration", result.points, "FA/hour", operatingCurveSvg(result.points, title, "false accepts per hour", result.target_fa_per_hour, result.proposed), result);
+      process.stdout.write(
+        result.proposed
+          ? `proposed: threshold ${result.proposed.threshold}, patience ${result.proposed.patience} (${(100 * result.proposed.detection_rate).toFixed(1)} % detected, ${result.proposed.fa_rate.toFixed(2)} FA/hour ≤ ${result.target_fa_per_hour})\n`
+          : `no threshold keeps false accepts at or below ${result.target_fa_per_hour}/hour on this data\n`,
+      );
+    });
+
+  calibrate
+    .command("detector")
+    .description("detector score threshold from labelled images: detection rate vs false accepts per negative image")
+    .requiredOption("--labels <file>", "labels JSON (counts per image, optional hand-drawn boxes)")
+    .requiredOption("--images <dir>", "directory holding the labelled images")
+    .option("--label <name>", "COCO label to calibrate", "person")
+    .option("--max-false-accept-rate <x>", "budget: share of negative images with a false detection", nonNegative("--max-false-accept-rate"), 0)
+    .option("--out <dir>", "where detector-calibration.{json,svg} go", "reports")
+    .action(async (options: { labels: string; images: string; label: string; maxFalseAcceptRate: number; out: string }) => {
+      const result = await calibrateDetector({ labels: options.labels, imagesDir: options.images, label: options.label, maxFalseAcceptRate: options.maxFalseAcceptRate });
+      process.stdout.write(`${result.label}: ${result.positives} positive images, ${result.negatives} negative\n`);
+      const title = `YOLOX "${result.label}": detection rate vs false accepts per negative image`;
+      writeSweep(options.out, "detector-calibration", result.points, "FA/negative image", operatingCurveSvg(result.points, title, "false accepts per negative image", result.max_false_accept_rate, result.proposed), result);
+      process.stdout.write(
+        result.proposed
+          ? `proposed: score threshold ${result.proposed.threshold} (${(100 * result.proposed.detection_rate).toFixed(1)} % of positive images detected, ${result.proposed.false_accepts} false accepts)\n`
+          : `no threshold keeps false accepts at or below ${result.max_false_accept_rate} per negative image\n`,
+      );
     });
 }

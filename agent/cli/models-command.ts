@@ -1,14 +1,16 @@
 /**
- * `hearth models list | info ID | fetch ID | import PATH | verify [ID]`: inspect
- * the model manifest and manage the store. `verify` exits 1 when any file is
- * missing or corrupt.
+ * `hearth models list | info ID | fetch ID | import PATH | verify [ID] | warm [ID...]`:
+ * inspect the model manifest and manage the store. `verify` exits 1 when any file is
+ * missing or corrupt; `warm` loads models with the configured providers and runs each
+ * once, which builds and caches TensorRT engines before the agent needs them.
  */
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
-import { loadConfig } from "../config/load.ts";
+import { loadConfig, parseConfig } from "../config/load.ts";
+import { createSession, sessionOptionsFor, warmupFeeds } from "../../models/session.ts";
 import { allModels, manifestEntry, registerUserModels } from "../../models/manifest.ts";
 import { fetchModel } from "../../models/fetch.ts";
-import { importModel, modelLocation, storeDir, verifyModels } from "../../models/store.ts";
+import { importModel, modelLocation, modelPath, storeDir, verifyModels } from "../../models/store.ts";
 
 interface StoreOptions {
   config?: string;
@@ -85,6 +87,23 @@ export function registerModelsCommand(program: Command): void {
         process.stdout.write(`${r.status.padEnd(9)} ${r.id.padEnd(20)} ${r.path}${detail}\n`);
       }
       if (results.some((r) => r.status === "missing" || r.status === "corrupt")) process.exitCode = 1;
+    },
+  );
+
+  withStoreOptions(models.command("warm").argument("[ids...]", "model ids (default: every ONNX model)").description("load each model with the configured providers and run it once (builds the TensorRT engine cache)")).action(
+    async (ids: string[], options: StoreOptions) => {
+      const config = options.config ? loadConfig(options.config) : parseConfig({});
+      const dir = resolveStore(options);
+      const entries = ids.length ? ids.map(manifestEntry) : allModels().filter((m) => m.files.length);
+      for (const entry of entries) {
+        const started = performance.now();
+        const loaded = await createSession(await modelPath(entry.id, dir), sessionOptionsFor(entry, config.models));
+        const loadedMs = performance.now() - started;
+        await loaded.run(warmupFeeds(loaded.session, entry));
+        const skipped = loaded.skipped.map((s) => s.provider).join(", ");
+        process.stdout.write(`${entry.id.padEnd(20)} ${loaded.provider.padEnd(8)} load ${loadedMs.toFixed(0)} ms, first run ${loaded.metrics.stats().totalMs.toFixed(1)} ms${skipped ? ` (skipped ${skipped}: see the log for why)` : ""}\n`);
+        await loaded.session.release();
+      }
     },
   );
 }
