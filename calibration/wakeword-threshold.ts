@@ -50,6 +50,8 @@ export interface WakeWordCalibration {
   positives: number;
   negatives: number;
   negative_hours: number;
+  /** One false accept in this data, per hour: budgets below it cannot be told from zero. */
+  fa_resolution_per_hour: number;
   refractory_ms: number;
   target_fa_per_hour: number;
   points: OperatingPoint[];
@@ -118,6 +120,7 @@ export async function calibrateWakeWord(options: {
     positives: positives.length,
     negatives: negatives.length,
     negative_hours: hours,
+    fa_resolution_per_hour: 1 / hours,
     refractory_ms: config.refractory_ms,
     target_fa_per_hour: target,
     points,

@@ -151,6 +151,9 @@ export function registerCalibrateCommand(program: Command): void {
         if (started) bar.stop();
       }
       process.stdout.write(`${result.model}: ${result.positives} positive recordings, ${result.negatives} negative (${result.negative_hours.toFixed(3)} h), refractory ${result.refractory_ms} ms\n`);
+      if (result.fa_resolution_per_hour > result.target_fa_per_hour) {
+        process.stdout.write(`note: one false accept in ${result.negative_hours.toFixed(3)} h of negatives is ${result.fa_resolution_per_hour.toFixed(2)}/hour, above the ${result.target_fa_per_hour}/hour target: the budget means no false accept at all here; add negative audio to resolve it\n`);
+      }
       const title = `openWakeWord "${result.model}": detection rate vs false accepts/hour`;
       writeSweep(options.out, "wakeword-calibration", result.points, "FA/hour", operatingCurveSvg(result.points, title, "false accepts per hour", result.target_fa_per_hour, result.proposed), result);
       process.stdout.write(

@@ -33,6 +33,7 @@ test("wake-word thresholds are swept on real alexa and negative clips", async (t
   assert.equal(result.positives, 6);
   assert.equal(result.negatives, 8);
   assert.ok(result.negative_hours > 0 && result.negative_hours < 0.01);
+  assert.equal(result.fa_resolution_per_hour, 1 / result.negative_hours);
   assert.equal(result.points.length, 6);
   const at = (threshold: number, patience: number) => result.points.find((p) => p.threshold === threshold && p.patience === patience)!;
   assert.ok(at(0.5, 1).detection_rate >= 0.8, `alexa detected at 0.5: ${at(0.5, 1).detection_rate}`);
