@@ -64,6 +64,14 @@ function weightAxis(node: NodeProto, weightDims: number[]): number {
 const CHANGED_AT_OPSET_13 = new Set(["Squeeze", "Unsqueeze", "Split", "ReduceSum", "Pad", "Clip", "Softmax", "LogSoftmax", "Hardmax"]);
 
 export interface QdqOptions {
+  /**
+   * `onnxruntime` (default): Q/DQ on the inputs and outputs of every quantized op and int32
+   * biases, the patterns onnxruntime's CPU provider fuses into QLinear kernels.
+   * `tensorrt`: Q/DQ only on the inputs of Conv/Gemm/MatMul, float biases — TensorRT's
+   * explicit-quantization placement (NVIDIA pytorch-quantization), where the builder fuses
+   * Conv+bias+activation and quantizes after the activation.
+   */
+  placement?: "onnxruntime" | "tensorrt";
   /** Op types to quantize (default: every op in QUANTIZED_INPUTS). */
   ops?: string[];
   /**
@@ -190,7 +198,7 @@ export function quantizeQdq(source: ModelProto, calibrated: Map<string, TensorRa
   const initializers = new Map(graph.initializer.map((t) => [t.name!, t]));
   ranges = clipSiluInputs(graph.node, ranges);
   const head = options.floatHead ? headNodes(graph.node) : new Set<number>();
-  const ops = new Set(options.ops ?? Object.keys(QUANTIZED_INPUTS));
+  const ops = new Set(options.ops ?? (options.placement === "tensorrt" ? [...WEIGHTED_OPS] : Object.keys(QUANTIZED_INPUTS)));
   const minConvMacs = options.minConvMacs ?? 0;
   const graphOutputs = new Set(graph.output.map((o) => o.name));
   // A single forward pass (nodes are topologically sorted): Conv/Gemm/MatMul are quantized when they do
@@ -221,7 +229,7 @@ export function quantizeQdq(source: ModelProto, calibrated: Map<string, TensorRa
       const name = node.input[index];
       if (name && !initializers.has(name) && ranges.has(name)) activationQdq.add(name);
     }
-    for (const out of node.output) if (quantizedTensors.has(out)) activationQdq.add(out);
+    if (options.placement !== "tensorrt") for (const out of node.output) if (quantizedTensors.has(out)) activationQdq.add(out);
   });
 
   const newInitializers: TensorProto[] = [];
@@ -279,7 +287,7 @@ export function quantizeQdq(source: ModelProto, calibrated: Map<string, TensorRa
         node.input[1] = dq.name;
         const biasName = node.input[2];
         const bias = biasName ? initializers.get(biasName) : undefined;
-        if (bias?.dataType === DataType.FLOAT && node.opType !== "MatMul" && (dq.axis === 0 || dq.axis < 0 || node.opType === "Gemm")) {
+        if (options.placement !== "tensorrt" && bias?.dataType === DataType.FLOAT && node.opType !== "MatMul" && (dq.axis === 0 || dq.axis < 0 || node.opType === "Gemm")) {
           const values = floatValues(bias);
           const scales = values.map((_, c) => inputParams.scale * dq!.scales[dq!.scales.length === 1 ? 0 : c]!);
           const q = Int32Array.from(values, (v, c) => Math.round(v / scales[c]!));

@@ -104,7 +104,13 @@ export async function quantizeDetector(request: QuantizeRequest): Promise<Quanti
   const collector = new RangeCollector(request.method, request.percentile ?? 99.9);
   await collectRanges(model, calibration.map((i) => tensorOf(i, size)), collector, (done, total) => progress("calibrate", done, total));
   const ranges = collector.ranges();
-  const options: QdqOptions = { activationType: request.activationType, perChannel: request.perChannel, floatHead: request.floatHead, minConvMacs: request.minConvMacs };
+  const options: QdqOptions = {
+    activationType: request.activationType,
+    perChannel: request.perChannel,
+    floatHead: request.floatHead,
+    minConvMacs: request.minConvMacs ?? 0,
+    placement: request.placement ?? "onnxruntime",
+  };
   const quantized = quantizeQdq(model, ranges, options);
 
   mkdirSync(request.outDir, { recursive: true });
@@ -200,7 +206,7 @@ Verdict: **${r.verdict === "int8" ? "use the INT8 model" : "keep FP32"}** — ${
 | Mean |Δ top score| | | ${r.score_delta} |
 
 - Calibration: ${r.method}${r.percentile ? ` (${r.percentile} %)` : ""} on ${r.calibration_inputs} inputs from \`${r.data}\`; ${r.held_out_inputs} other inputs held out for the comparison.
-- Options: activations ${r.options.activationType}, weights ${r.options.perChannel ? "per channel" : "per tensor"}, head ${r.options.floatHead ? "kept in FP32" : "quantized"}, min Conv MACs per output ${r.options.minConvMacs ?? 0}.
+- Options: ${r.options.placement} Q/DQ placement, activations ${r.options.activationType}, weights ${r.options.perChannel ? "per channel" : "per tensor"}, head ${r.options.floatHead ? "kept in FP32" : "quantized"}, min Conv MACs per output ${r.options.minConvMacs}.
 - Quantized ${r.quantized_tensors} activation tensors and ${r.quantized_weights} weights; ${r.float_nodes} nodes stay FP32.
 - Files: QDQ model \`${r.files.qdq_model}\`; TensorRT calibration table (onnxruntime FlatBuffer format, for the FP32 model with \`trt_int8_enable\`) \`${r.files.calibration_table}\`.
 `;

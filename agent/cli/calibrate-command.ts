@@ -59,6 +59,7 @@ interface QuantizeCliOptions {
   perTensor?: boolean;
   quantizeHead?: boolean;
   minConvMacs: number;
+  placement: string;
   fps: number;
   maxInputs?: number;
   benchRuns: number;
@@ -79,6 +80,7 @@ export function registerCalibrateCommand(program: Command): void {
     .option("--activations <type>", "activation type: uint8 or int8", "uint8")
     .option("--per-tensor", "one weight scale per tensor instead of per output channel")
     .option("--quantize-head", "quantize the last Conv layers and the decoder too")
+    .option("--placement <target>", "Q/DQ placement: onnxruntime (CPU QLinear kernels) or tensorrt (Conv inputs only)", "onnxruntime")
     .option("--min-conv-macs <n>", "quantize only Conv layers with at least N multiply-adds per output value", Number, 0)
     .option("--fps <n>", "frames per second sampled from a video", positive("--fps"), 0.5)
     .option("--max-inputs <n>", "use at most N inputs (half calibrate, half held out)", positive("--max-inputs"))
@@ -87,6 +89,7 @@ export function registerCalibrateCommand(program: Command): void {
     .option("-d, --dir <dir>", "model store directory")
     .action(async (options: QuantizeCliOptions) => {
       if (options.activations !== "uint8" && options.activations !== "int8") throw new Error(`--activations: expected uint8 or int8, got ${options.activations}`);
+      if (options.placement !== "onnxruntime" && options.placement !== "tensorrt") throw new Error(`--placement: expected onnxruntime or tensorrt, got ${options.placement}`);
       let dir = options.dir;
       if (options.config) {
         const config = loadConfig(options.config);
@@ -107,6 +110,7 @@ export function registerCalibrateCommand(program: Command): void {
           perChannel: !options.perTensor,
           floatHead: !options.quantizeHead,
           minConvMacs: options.minConvMacs,
+          placement: options.placement,
           fps: options.fps,
           maxInputs: options.maxInputs,
           benchRuns: options.benchRuns,
