@@ -108,7 +108,7 @@ export function activationParams(range: TensorRange, type: "uint8" | "int8"): Qu
   const max = Math.max(range.max, 0);
   const scale = max > min ? (max - min) / 255 : 1;
   const qmin = type === "uint8" ? 0 : -128;
-  const zeroPoint = Math.max(qmin, Math.min(qmin + 255, Math.round(qmin - min / scale)));
+  const zeroPoint = Math.max(qmin, Math.min(qmin + 255, Math.round(qmin - min / scale))) || 0; // no -0
   return { scale, zeroPoint };
 }
 
