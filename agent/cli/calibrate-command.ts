@@ -84,7 +84,7 @@ export function registerCalibrateCommand(program: Command): void {
     .option("--min-conv-macs <n>", "quantize only Conv layers with at least N multiply-adds per output value", Number, 0)
     .option("--fps <n>", "frames per second sampled from a video", positive("--fps"), 0.5)
     .option("--max-inputs <n>", "use at most N inputs (half calibrate, half held out)", positive("--max-inputs"))
-    .option("--bench-runs <n>", "timed runs per model", positive("--bench-runs"), 30)
+    .option("--bench-runs <n>", "timed runs per model", positive("--bench-runs"), 50)
     .option("-c, --config <file>", "hearth config (models.dir, models.user)")
     .option("-d, --dir <dir>", "model store directory")
     .action(async (options: QuantizeCliOptions) => {

@@ -32,6 +32,7 @@ test("YOLOX-Nano is quantized on a few real images: the QDQ model loads, runs an
     progress: (phase) => phases.add(phase),
   });
   assert.deepEqual([...phases], ["calibrate", "evaluate", "benchmark"]);
+  assert.equal(report.bench_runs, 3);
 
   // The report on disk is the one returned, with the fields the issue asks for.
   const onDisk = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as QuantizeReport;
