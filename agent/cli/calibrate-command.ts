@@ -15,6 +15,8 @@ import { loadConfig } from "../config/load.ts";
 import { registerUserModels } from "../../models/manifest.ts";
 import { storeDir } from "../../models/store.ts";
 import { quantizeDetector } from "../../calibration/quantize.ts";
+import { quantizeWakeWord } from "../../calibration/wakeword-quantize.ts";
+import { manifestEntry } from "../../models/manifest.ts";
 import { CALIBRATION_METHODS, type CalibrationMethod } from "../../calibration/ranges.ts";
 import { calibrateDetector } from "../../calibration/detector-threshold.ts";
 import { operatingCurveSvg, type OperatingPoint } from "../../calibration/threshold-curve.ts";
@@ -65,6 +67,7 @@ interface QuantizeCliOptions {
   benchRuns: number;
   config?: string;
   dir?: string;
+  keyword: string;
 }
 
 export function registerCalibrateCommand(program: Command): void {
@@ -72,8 +75,9 @@ export function registerCalibrateCommand(program: Command): void {
   calibrate
     .command("quantize")
     .description("write a QDQ INT8 model and a TensorRT calibration table, and measure them against FP32 (report.md, report.json)")
-    .requiredOption("--model <id>", "manifest id of the model (a detector)")
-    .requiredOption("--data <path>", "video file or directory of images")
+    .requiredOption("--model <id>", "manifest id: a detector (yolox-nano), oww-embedding or a keyword model (oww-alexa)")
+    .requiredOption("--data <path>", "detector: video file or directory of images; wake word: directory of recordings")
+    .option("--keyword <id>", "keyword model that scores oww-embedding's output", "oww-alexa")
     .requiredOption("--out <dir>", "output directory")
     .option("--method <method>", `range calibration: ${CALIBRATION_METHODS.join(", ")}`, method, "percentile" as CalibrationMethod)
     .option("--percentile <p>", "percentile of |x| kept by --method percentile", positive("--percentile"), 99.9)
@@ -99,28 +103,33 @@ export function registerCalibrateCommand(program: Command): void {
       const bars = new MultiBar({ format: "{phase} [{bar}] {value}/{total}", hideCursor: true, stream: process.stderr }, Presets.shades_classic);
       const phases = new Map<string, ReturnType<MultiBar["create"]>>();
       try {
-        const report = await quantizeDetector({
-          modelId: options.model,
-          data: options.data,
+        const progress = (phase: string, done: number, total: number) => {
+          let bar = phases.get(phase);
+          if (!bar) phases.set(phase, (bar = bars.create(total, 0, { phase: phase.padEnd(9) })));
+          bar.setTotal(total);
+          bar.update(done, { phase: phase.padEnd(9) });
+        };
+        const qdq = {
           method: options.method,
           percentile: options.percentile,
           outDir: options.out,
-          storeDir: storeDir(dir),
           activationType: options.activations,
           perChannel: !options.perTensor,
           floatHead: !options.quantizeHead,
           minConvMacs: options.minConvMacs,
           placement: options.placement,
-          fps: options.fps,
           maxInputs: options.maxInputs,
-          benchRuns: options.benchRuns,
-          progress: (phase, done, total) => {
-            let bar = phases.get(phase);
-            if (!bar) phases.set(phase, (bar = bars.create(total, 0, { phase: phase.padEnd(9) })));
-            bar.setTotal(total);
-            bar.update(done, { phase: phase.padEnd(9) });
-          },
-        });
+          progress,
+        } as const;
+        if (manifestEntry(options.model).role !== "detector") {
+          const report = await quantizeWakeWord({ ...qdq, modelId: options.model, data: options.data, keywordId: options.keyword, benchRuns: options.benchRuns });
+          bars.stop();
+          process.stdout.write(
+            `${report.model}: speed-up ${report.speedup}x (FP32 ${report.fp32_ms} ms, INT8 ${report.int8_ms} ms), score difference mean ${report.score_delta} / max ${report.max_score_delta}, ${report.detection_changes} detection changes on ${report.held_out_inputs} held-out recordings → ${report.reason}\nreport: ${options.out}/report.md\n`,
+          );
+          return;
+        }
+        const report = await quantizeDetector({ ...qdq, modelId: options.model, data: options.data, storeDir: storeDir(dir), fps: options.fps, benchRuns: options.benchRuns });
         bars.stop();
         process.stdout.write(
           `${report.model}: speed-up ${report.speedup}x (FP32 ${report.fp32_ms} ms, INT8 ${report.int8_ms} ms), F1 ${report.f1} on ${report.held_out_inputs} held-out inputs → ${report.reason}\n` +
