@@ -178,13 +178,13 @@ function headNodes(nodes: NodeProto[]): Set<number> {
 }
 
 /**
- * Build the QDQ model. `ranges` must hold every float activation consumed by a
- * quantized op (graph inputs included); tensors without a range stay float.
- * @throws Error when the graph's opset is below 13, per-channel weights are asked
- *   for and the graph holds an op whose signature changed at 13.
+ * Build the QDQ model. `calibrated` holds the range of every float activation to
+ * quantize (graph inputs included); an op with an input lacking a range stays FP32.
+ * Graphs below opset 13 are raised to 13 (per-channel DequantizeLinear needs it).
+ * @throws Error when per-channel weights are asked for and an opset < 13 graph holds
+ *   an op whose signature changed at 13.
  */
 export function quantizeQdq(source: ModelProto, calibrated: Map<string, TensorRange>, options: QdqOptions): QdqResult {
-  let ranges = calibrated;
   const model: ModelProto = structuredClone(source);
   const graph = model.graph;
   const onnxOpset = model.opsetImport.find((o) => !o.domain || o.domain === "ai.onnx");
@@ -196,7 +196,7 @@ export function quantizeQdq(source: ModelProto, calibrated: Map<string, TensorRa
   }
 
   const initializers = new Map(graph.initializer.map((t) => [t.name!, t]));
-  ranges = clipSiluInputs(graph.node, ranges);
+  const ranges = clipSiluInputs(graph.node, calibrated);
   const head = options.floatHead ? headNodes(graph.node) : new Set<number>();
   const ops = new Set(options.ops ?? (options.placement === "tensorrt" ? [...WEIGHTED_OPS] : Object.keys(QUANTIZED_INPUTS)));
   const minConvMacs = options.minConvMacs ?? 0;
@@ -218,13 +218,12 @@ export function quantizeQdq(source: ModelProto, calibrated: Map<string, TensorRa
     quantizedIds.add(i);
     for (const out of node.output) if (ranges.has(out) && !graphOutputs.has(out)) quantizedTensors.add(out);
   });
-  const quantizedNode = (_node: NodeProto, i: number) => quantizedIds.has(i);
 
   // Activation tensors that get a Q/DQ pair: data inputs and outputs of quantized ops
   // (onnxruntime fuses DQ→op→Q into its QLinear kernels only when both sides are there).
   const activationQdq = new Set<string>();
   graph.node.forEach((node, i) => {
-    if (!quantizedNode(node, i)) return;
+    if (!quantizedIds.has(i)) return;
     for (const index of QUANTIZED_INPUTS[node.opType]!(node.input.length)) {
       const name = node.input[index];
       if (name && !initializers.has(name) && ranges.has(name)) activationQdq.add(name);
@@ -258,7 +257,7 @@ export function quantizeQdq(source: ModelProto, calibrated: Map<string, TensorRa
   const floatNodes: string[] = [];
 
   graph.node.forEach((node, i) => {
-    const quantized = quantizedNode(node, i);
+    const quantized = quantizedIds.has(i);
     if (!quantized) floatNodes.push(node.name || `${node.opType}#${i}`);
     // Every consumer of a quantized tensor reads the DQ output, so the Q is the producer's only consumer.
     node.input.forEach((name, index) => {
