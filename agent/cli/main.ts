@@ -15,7 +15,10 @@ import { registerRulesCommand } from "./rules-command.ts";
 import { registerIntentCommand } from "./intent-command.ts";
 import { registerDevicesCommand } from "./devices-command.ts";
 import { registerWatchCommand } from "./watch-command.ts";
+import { registerModelsCommand } from "./models-command.ts";
+import { registerCalibrateCommand } from "./calibrate-command.ts";
 import { registerListenCommand } from "./listen-command.ts";
+import { registerWatchCommand } from "./watch-command.ts";
 
 const program = new Command("hearth")
   .description("Local voice and vision agent for Home Assistant MQTT devices")
@@ -31,7 +34,10 @@ registerRulesCommand(program);
 registerIntentCommand(program);
 registerDevicesCommand(program);
 registerWatchCommand(program);
+registerModelsCommand(program);
+registerCalibrateCommand(program);
 registerListenCommand(program);
+registerWatchCommand(program);
 
 try {
   await program.parseAsync(process.argv);

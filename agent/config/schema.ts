@@ -10,9 +10,11 @@ import { rulesSchema } from "./rules.ts";
 import { camerasSchema } from "./cameras.ts";
 import { asrSchema } from "./asr.ts";
 import { ttsSchema } from "./tts.ts";
+import { modelsSchema } from "./models.ts";
 import { audioSchema } from "./audio.ts";
 import { vadSchema } from "./vad.ts";
 import { wakeWordSchema } from "./wakeword.ts";
+import { camerasSchema } from "./cameras.ts";
 
 const mqttSchema = z.strictObject({
   /** Host name or IP of the broker. */
@@ -104,9 +106,11 @@ export const configSchema = z.strictObject({
   cameras: camerasSchema,
   asr: asrSchema.default(asrSchema.parse({})),
   tts: ttsSchema.default(ttsSchema.parse({})),
+  models: modelsSchema.default(modelsSchema.parse({})),
   audio: audioSchema.default(audioSchema.parse({})),
   vad: vadSchema.default(vadSchema.parse({})),
   wakeword: wakeWordSchema.default(wakeWordSchema.parse({})),
+  cameras: camerasSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;
