@@ -18,7 +18,6 @@ import { registerWatchCommand } from "./watch-command.ts";
 import { registerModelsCommand } from "./models-command.ts";
 import { registerCalibrateCommand } from "./calibrate-command.ts";
 import { registerListenCommand } from "./listen-command.ts";
-import { registerWatchCommand } from "./watch-command.ts";
 
 const program = new Command("hearth")
   .description("Local voice and vision agent for Home Assistant MQTT devices")
@@ -37,7 +36,6 @@ registerWatchCommand(program);
 registerModelsCommand(program);
 registerCalibrateCommand(program);
 registerListenCommand(program);
-registerWatchCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -14,7 +14,6 @@ import { modelsSchema } from "./models.ts";
 import { audioSchema } from "./audio.ts";
 import { vadSchema } from "./vad.ts";
 import { wakeWordSchema } from "./wakeword.ts";
-import { camerasSchema } from "./cameras.ts";
 
 const mqttSchema = z.strictObject({
   /** Host name or IP of the broker. */
@@ -110,7 +109,6 @@ export const configSchema = z.strictObject({
   audio: audioSchema.default(audioSchema.parse({})),
   vad: vadSchema.default(vadSchema.parse({})),
   wakeword: wakeWordSchema.default(wakeWordSchema.parse({})),
-  cameras: camerasSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;
