@@ -15,7 +15,7 @@ test("hearth listen prints one JSON line per event and names a corrupt file in i
   const corrupt = join(dir, "corrupt.flac");
   writeFileSync(corrupt, Buffer.from("fLaC this is not really flac data at all".repeat(50)));
   const clip = sharedData("wakeword", "alexa", "alexa_003.flac");
-  const run = spawnSync(process.execPath, ["--import", "tsx", join(root, "agent/cli/main.ts"), "listen", "--input", clip, corrupt, "--json"], {
+  const run = spawnSync(process.execPath, ["--import", "tsx", join(root, "agent/cli/main.ts"), "listen", "--no-asr", "--input", clip, corrupt, "--json"], {
     cwd: root,
     encoding: "utf8",
   });
@@ -33,7 +33,7 @@ test("hearth listen prints one JSON line per event and names a corrupt file in i
 
 test("hearth listen --no-wake segments speech without a wake word", { skip: sharedDataMissing() }, () => {
   const clip = sharedData("speech-misc", "vosk_digits.flac");
-  const run = spawnSync(process.execPath, ["--import", "tsx", join(root, "agent/cli/main.ts"), "listen", "--input", clip, "--no-wake", "--json"], { cwd: root, encoding: "utf8" });
+  const run = spawnSync(process.execPath, ["--import", "tsx", join(root, "agent/cli/main.ts"), "listen", "--no-asr", "--input", clip, "--no-wake", "--json"], { cwd: root, encoding: "utf8" });
   assert.equal(run.status, 0, run.stderr);
   const types = run.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { type: string }).type);
   assert.deepEqual(types, ["speech_start", "speech_end", "speech_start", "speech_end", "speech_start", "speech_end"]);
@@ -41,7 +41,7 @@ test("hearth listen --no-wake segments speech without a wake word", { skip: shar
 
 test("hearth listen --input - reads raw 16 kHz s16le PCM from stdin", { skip: sharedDataMissing() }, async () => {
   const pcm = await decodeFile(sharedData("wakeword", "alexa", "alexa_003.flac"));
-  const run = spawnSync(process.execPath, ["--import", "tsx", join(root, "agent/cli/main.ts"), "listen", "--input", "-", "--json"], {
+  const run = spawnSync(process.execPath, ["--import", "tsx", join(root, "agent/cli/main.ts"), "listen", "--no-asr", "--input", "-", "--json"], {
     cwd: root,
     encoding: "utf8",
     input: Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength),
