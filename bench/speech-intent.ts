@@ -8,8 +8,8 @@
  * in-domain orders.
  *
  * Noise mixing: for each clip a segment of kitchen-noise.flac at a fixed
- * pseudo-random offset, scaled so that 20·log10(rms(speech clip) / rms(noise))
- * equals the target SNR, added, and clipped to int16.
+ * pseudo-random offset, scaled so that 20·log10(rms(active speech) / rms(noise))
+ * equals the target SNR, added over the whole clip, and clipped to int16.
  *
  * By default every input first goes through the voice pipeline's Silero VAD
  * and endpointer (agent/audio/speech-segments.ts), as it does in `hearth
@@ -32,6 +32,7 @@ import { vadSchema } from "../agent/config/vad.ts";
 import { PocketSphinxRecognizer } from "../models/asr/pocketsphinx.ts";
 import { SileroVad } from "../models/vad/silero.ts";
 import { isRejected, type RecognitionResult } from "../models/asr/recognizer.ts";
+import { speechBounds } from "../models/asr/trim-silence.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const shared = join(root, "../shared/data");
@@ -67,12 +68,18 @@ function rms(pcm: Int16Array): number {
   return Math.sqrt(sum / Math.max(1, pcm.length));
 }
 
-/** Add `noise` (looped from a clip-specific offset) at `snrDb` below the speech's RMS. */
+/**
+ * Add `noise` (looped from a clip-specific offset) at `snrDb` below the RMS of
+ * the active speech (the clip's span between its first and last loud frames,
+ * as in ITU-T P.56's active speech level, so leading and trailing silence do
+ * not lower the speech level).
+ */
 function mixAtSnr(speech: Int16Array, noise: Int16Array, snrDb: number, seed: number): Int16Array {
   const offset = (seed * 104_729) % Math.max(1, noise.length - speech.length);
   const segment = new Int16Array(speech.length);
   for (let i = 0; i < speech.length; i++) segment[i] = noise[(offset + i) % noise.length]!;
-  const gain = rms(speech) / Math.max(1e-9, rms(segment)) / 10 ** (snrDb / 20);
+  const [start, end] = speechBounds(speech, { marginMs: 0 });
+  const gain = rms(speech.subarray(start, end)) / Math.max(1e-9, rms(segment)) / 10 ** (snrDb / 20);
   const out = new Int16Array(speech.length);
   for (let i = 0; i < speech.length; i++) out[i] = Math.max(-32768, Math.min(32767, Math.round(speech[i]! + gain * segment[i]!)));
   return out;
