@@ -102,6 +102,9 @@ export class PocketSphinxRecognizer implements SpeechRecognizer {
     const phones = Object.keys(JSON.parse(readFileSync(join(modelBase, "en-us", "phoneset.json"), "utf8")) as Record<string, string>);
     const speechPhones = phones.filter((p) => !p.startsWith("+") && p !== "SIL");
 
+    // compallsen: PocketSphinx normalises each frame's senone scores by the best
+    // one it computed; computing all senones (not only those of active states)
+    // makes that best the same in both decoders, so their path scores compare.
     const newDecoder = async (extra: Record<string, number> = {}) => {
       const decoder = new module.Decoder({ samprate: ASR_SAMPLE_RATE, loglevel: "FATAL", compallsen: true, ...extra });
       await decoder.initialize();
