@@ -19,6 +19,8 @@ import type { CommandOrigin, CommandRequest, SessionEvent } from "../controller/
 import { loadCustomIntents, type CustomIntents } from "../intent/custom-intents.ts";
 import { LiveIntentRecognizer } from "../intent/recognizer.ts";
 import { logger } from "../log.ts";
+import { configureSessions } from "../../models/session.ts";
+import { applyModelsConfig } from "../../models/store.ts";
 import { createUnderstander } from "../understand.ts";
 
 const log = logger("service/agent");
@@ -67,6 +69,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
   constructor(readonly config: Config, readonly options: AgentOptions = {}) {
     super();
     this.topics = agentTopics(config.agent.id);
+    applyModelsConfig(config.models);
+    configureSessions(config.models);
     for (const floor of config.floors) this.registry.addFloor({ id: floor.id ?? floor.name, name: floor.name, aliases: floor.aliases });
     for (const area of config.areas) {
       this.registry.addArea({ id: area.id ?? area.name, name: area.name, floor: area.floor ? (this.registry.findFloor(area.floor)?.name ?? area.floor) : undefined, aliases: area.aliases });
