@@ -381,10 +381,13 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     if (client && this.connected && options.publishOffline !== false && !this.options.observer) {
+      // At most 2 s for the PUBACK; the timer is cleared so it does not keep a finished CLI process alive.
+      let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         this.publish({ topic: this.statusTopic, payload: "offline", qos: 1, retain: true }).catch(() => undefined),
-        new Promise((r) => setTimeout(r, 2000)),
+        new Promise((r) => (timer = setTimeout(r, 2000))),
       ]);
+      clearTimeout(timer);
     }
     const wasConnected = this.connected;
     this.setState("closed");
