@@ -45,6 +45,12 @@ export interface AgentOptions {
   failFast?: boolean;
   /** Announce hearth as an HA device (the service does; one-shot CLI commands do not). */
   announce?: boolean;
+  /**
+   * A one-shot CLI run next to a possibly running service with the same agent
+   * id: its own client id, no last will, no `online`/`offline` status and no
+   * controller state, so the service's connection and status are left alone.
+   */
+  observer?: boolean;
 }
 
 export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
@@ -76,7 +82,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
     for (const file of this.customIntents) {
       for (const intent of file.intents) if (intent.action && "mqtt" in intent.action) this.guard.allowConfigured(intent.action.mqtt.topic);
     }
-    if (!options.offline) this.session = new MqttSession(config.mqtt, { agentId: config.agent.id });
+    if (!options.offline) this.session = new MqttSession(config.mqtt, { agentId: config.agent.id, observer: options.observer });
     this.recognizer = new LiveIntentRecognizer(this.registry, this.customIntents);
     this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session);
     this.runner = new SessionRunner(
@@ -117,8 +123,10 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
     }
     await this.session.start({ failFast: this.options.failFast });
     await this.producer?.start();
-    this.publishOwn(this.topics.state, this.runner.state, true);
-    this.cleanups.push(this.runner.onState((state) => this.publishOwn(this.topics.state, state, true)));
+    if (!this.options.observer) {
+      this.publishOwn(this.topics.state, this.runner.state, true);
+      this.cleanups.push(this.runner.onState((state) => this.publishOwn(this.topics.state, state, true)));
+    }
     log.info({ broker: this.session.endpoint }, "agent started");
   }
 
