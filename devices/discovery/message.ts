@@ -21,6 +21,7 @@
  * problem is reported as an error string naming the key.
  */
 import { z } from "zod";
+import { topicProblem } from "../mqtt/topic.ts";
 import { PayloadError, decodeUtf8, parseJsonSafely } from "../safe-json.ts";
 import { expandAbbreviations } from "./abbreviations.ts";
 
@@ -103,7 +104,10 @@ const deviceSchema = z.looseObject({
   serial_number: z.string().optional(),
 });
 const availabilitySchema = z.array(z.looseObject({
-  topic: z.string().min(1),
+  topic: z.string().min(1).superRefine((topic, ctx) => {
+    const problem = topicProblem(topic, "subscribe");
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
   payload_available: z.string().optional(),
   payload_not_available: z.string().optional(),
   value_template: z.string().optional(),
@@ -174,7 +178,11 @@ function coerce(config: Record<string, unknown>): void {
 function typeProblem(component: SupportedComponent, config: Record<string, unknown>): string | undefined {
   for (const [key, value] of Object.entries(config)) {
     if (value === null || value === undefined) continue;
-    if (key.endsWith("_topic") && (typeof value !== "string" || value === "")) return `${key}: expected a non-empty topic string`;
+    if (key.endsWith("_topic")) {
+      if (typeof value !== "string" || value === "") return `${key}: expected a non-empty topic string`;
+      const problem = topicProblem(value, key.endsWith("command_topic") || key === "set_position_topic" ? "publish" : "subscribe");
+      if (problem) return `${key}: ${problem}`;
+    }
     if (key.endsWith("_template") && typeof value !== "string") return `${key}: expected a template string`;
     if (STRING_PAYLOAD_KEY.test(key) && typeof value !== "string") return `${key}: expected a string`;
     if (BOOLEAN_KEYS.has(key) && typeof value !== "boolean") return `${key}: expected a boolean`;

@@ -19,7 +19,7 @@ import mqtt, { type IClientOptions, type IConnackPacket, type IPublishPacket, ty
 import type { Config } from "../../agent/config/schema.ts";
 import { logger } from "../../agent/log.ts";
 import type { OutgoingMessage } from "../entity.ts";
-import { topicMatches } from "./topic.ts";
+import { topicMatches, topicProblem } from "./topic.ts";
 
 const log = logger("devices/mqtt");
 
@@ -340,6 +340,12 @@ export class MqttSession extends EventEmitter<SessionEvents> {
    * @returns a function that removes this handler (and unsubscribes when it was the filter's last).
    */
   subscribe(filter: string, handler: MessageHandler, options: { qos?: 0 | 1 | 2 } = {}): () => void {
+    // A filter the broker refuses costs the whole connection (and would be replayed on every reconnect).
+    const problem = topicProblem(filter, "subscribe");
+    if (problem) {
+      log.warn({ filter: filter.slice(0, 200), problem }, "not subscribing to an invalid topic filter");
+      return () => undefined;
+    }
     let subscription = this.subscriptions.get(filter);
     if (!subscription) {
       subscription = { id: this.nextSubscriptionId++, qos: options.qos ?? 1, handlers: new Set() };
@@ -361,11 +367,13 @@ export class MqttSession extends EventEmitter<SessionEvents> {
    * Publish one message. QoS 1/2: resolves on PUBACK/PUBCOMP, even when issued
    * while disconnected (sent after reconnect). QoS 0: resolves when written;
    * rejects while disconnected (QoS 0 is not queued).
-   * @throws Error when the session is closed.
+   * @throws Error when the session is closed or the topic is not a valid topic name.
    */
   publish(message: OutgoingMessage): Promise<void> {
     const client = this.client;
     if (!client || this.currentState === "closed") return Promise.reject(new Error(`MQTT session closed: cannot publish to ${message.topic}`));
+    const problem = topicProblem(message.topic, "publish");
+    if (problem) return Promise.reject(new Error(`cannot publish to ${JSON.stringify(message.topic.slice(0, 200))}: ${problem}`));
     return new Promise((resolve, reject) => {
       client.publish(message.topic, message.payload, { qos: message.qos, retain: message.retain }, (err) => (err ? reject(err) : resolve()));
     });
