@@ -145,7 +145,8 @@ export function generateMalformedDiscovery(real: RealDiscovery[], count: number,
       const template = pick(BAD_TEMPLATES);
       const state = `junk/template/${n}`;
       add("template", junkTopic("switch"), JSON.stringify({ name: `template ${n}`, command_topic: `${state}/set`, state_topic: state, value_template: template, command_template: template }), false);
-      add("template-state", state, random() < 0.5 ? '{"state":"ON","a":{"b":1}}' : "ON", false);
+      // Retained, so it reaches the entity once hearth subscribes to its state topic.
+      add("template-state", state, random() < 0.5 ? '{"state":"ON","a":{"b":1}}' : "ON", true);
     }
 
     // Deletions of configs that never existed.
