@@ -264,6 +264,9 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     this.lastFailure = undefined;
     const sessionPresent = Boolean(connack.sessionPresent);
     if (!sessionPresent) this.brokerFilters.clear();
+    // MQTT.js leaves Nagle's algorithm on: a device command written right after the controller's
+    // state message would wait for the broker's delayed ACK (up to 40 ms on Linux).
+    (this.client?.stream as { setNoDelay?: (noDelay: boolean) => void } | undefined)?.setNoDelay?.(true);
     if (!this.options.observer && this.client) this.client.options.clean = false;
     log.info({ endpoint: this.endpoint, protocolVersion: this.version, sessionPresent }, "connected to MQTT broker");
     this.setState("connected");
