@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startSimulatedHome, type SimulatedHome } from "../../agent/demo/simulated-devices.ts";
 import { DISCOVERY_DIR } from "./discovery-fixtures.ts";
-import { Mosquitto, mosquittoAvailable } from "./mosquitto.ts";
+import { Mosquitto, mosquittoAvailable, type MosquittoOptions } from "./mosquitto.ts";
 import { MqttRecorder, type RecordedMessage } from "./mqtt-recorder.ts";
 
 /** Why e2e tests cannot run here, or false. */
@@ -47,11 +47,16 @@ export interface E2eHome {
 }
 
 /**
- * Start mosquitto, retain the real discovery messages (plus `extra` ones) on
- * it, start the simulated home (garage travel 150 ms) and a recorder on `#`.
+ * Start mosquitto (with `broker` options), retain the real discovery messages
+ * (plus `extra` ones) on it, start the simulated home (garage travel 150 ms)
+ * and a recorder on `#`.
  */
-export async function startE2eHome(extra: { topic: string; payload: string }[] = []): Promise<E2eHome> {
-  const broker = await Mosquitto.start();
+export async function startE2eHome(extra: { topic: string; payload: string }[] = [], broker: MosquittoOptions = {}): Promise<E2eHome> {
+  const started = await Mosquitto.start(broker);
+  return homeOn(started, extra);
+}
+
+async function homeOn(broker: Mosquitto, extra: { topic: string; payload: string }[]): Promise<E2eHome> {
   const recorder = await MqttRecorder.start(broker.url);
   for (const m of [...realDiscoveryMessages(), ...extra]) await recorder.publish(m.topic, m.payload, { qos: 1, retain: true });
   const simulated = await startSimulatedHome({ url: broker.url, garageTravelMs: 150 });

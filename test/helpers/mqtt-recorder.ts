@@ -36,6 +36,8 @@ export class MqttRecorder {
       clientId: `hearth-test-recorder-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
       reconnectPeriod: 0,
     });
+    // Nagle off, as hearth's own session does, so a publish is not held back waiting for an ACK (timing).
+    (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
     const recorder = new MqttRecorder(client);
     await client.subscribeAsync(filters, { qos: 2, rap: true });
     return recorder;
