@@ -31,10 +31,10 @@ export function configSecrets(config: Config): string[] {
  * `ready` resolves when the broker is connected (the session retries with
  * backoff until then), `stop` shuts everything down in order.
  */
-export async function runService(config: Config): Promise<{ agent: Agent; ready: Promise<void>; stop: () => Promise<void> }> {
+export async function runService(config: Config, configFile?: string): Promise<{ agent: Agent; ready: Promise<void>; stop: () => Promise<void> }> {
   const notifier = new SystemdNotifier();
   const metrics = new AgentMetrics({ processMetrics: true });
-  const agent = new Agent(config, { textTopic: true, announce: true });
+  const agent = new Agent(config, { textTopic: true, announce: true, configFile });
   const started = Date.now();
   const lastEvents: SessionEvent[] = [];
   agent.on("event", (event) => {
@@ -126,7 +126,7 @@ export function registerRunCommand(program: Command): void {
     .option("-c, --config <file>", "config file (default: built-in defaults)")
     .action(async (options: { config?: string }) => {
       const config = options.config ? loadConfig(options.config) : parseConfig({});
-      const service = await runService(config);
+      const service = await runService(config, options.config);
       const stopped = new Promise<void>((resolve) => {
         const onSignal = (signal: NodeJS.Signals) => {
           log.info({ signal }, "stopping");

@@ -84,3 +84,13 @@ test("device-based configs: components inherit device, origin and shared options
   // qos is not a shared option in HA.
   assert.equal(m.configs[1]!.config!.qos, undefined);
 });
+
+test("a topic the broker would refuse makes the config invalid, naming the key (command topics may hold no wildcard)", () => {
+  assert.deepEqual(read("homeassistant/switch/s/config", { cmd_t: "s/set", stat_t: "s/\u0000" }), { kind: "invalid", reason: "state_topic: topic holds the control character U+0000" });
+  assert.deepEqual(read("homeassistant/switch/s/config", { cmd_t: "s/#" }), { kind: "invalid", reason: "command_topic: wildcards + and # are not allowed in a topic name" });
+  assert.deepEqual(read("homeassistant/cover/c/config", { set_pos_t: "c/+/set" }), { kind: "invalid", reason: "set_position_topic: wildcards + and # are not allowed in a topic name" });
+  assert.equal(read("homeassistant/sensor/s/config", { stat_t: "s/+/state" }).kind, "configs");
+  const m = read("homeassistant/switch/s/config", { cmd_t: "s/set", avty: [{ t: "s/a#" }] });
+  assert.equal(m.kind, "invalid");
+  if (m.kind === "invalid") assert.match(m.reason, /^availability\.0\.topic: wildcard # must be the last level, alone$/);
+});
