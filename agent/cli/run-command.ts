@@ -9,18 +9,42 @@ import { loadConfig, parseConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import type { SessionEvent } from "../controller/types.ts";
 import { logger } from "../log.ts";
+import { HealthRegistry } from "../service/health.ts";
 import { Agent } from "../service/agent.ts";
 import { AgentMetrics } from "../service/metrics.ts";
 import { redact } from "../service/redact.ts";
+import { configSecrets } from "../service/secrets.ts";
 import { SystemdNotifier } from "../service/sd-notify.ts";
 import { serveStatus, statusSocketPath } from "../service/status-server.ts";
 
 const log = logger("cli/run");
 const SHUTDOWN_LIMIT_MS = 5000;
 
-/** Secrets from the config, so that redaction also catches them inside free text. */
-export function configSecrets(config: Config): string[] {
-  return [config.mqtt.password].filter((s): s is string => typeof s === "string");
+/**
+ * Register the agent's pipelines with the health registry: the MQTT session
+ * while it is connecting, connected or retrying (its limit covers a keepalive
+ * round and the longest backoff, its normal silences), the controller while a
+ * command session is open.
+ */
+function watchPipelines(agent: Agent, health: HealthRegistry, config: Config): void {
+  const session = agent.session;
+  if (session) {
+    const mqttLimit = Math.max(config.service.stall_after_ms, config.mqtt.keepalive_s * 1500, config.mqtt.reconnect_max_ms * 1.5);
+    const onState = (state: string) => {
+      if (state === "connecting" || state === "connected" || state === "reconnecting") {
+        health.watch("mqtt", { stallAfterMs: mqttLimit });
+        health.progress("mqtt");
+      } else health.unwatch("mqtt");
+    };
+    onState(session.state);
+    session.on("state", onState);
+    session.on("activity", () => health.progress("mqtt"));
+    session.on("reconnecting", () => health.progress("mqtt"));
+  }
+  agent.onControllerState((state) => {
+    if (state === "idle") health.unwatch("controller");
+    else health.progress("controller");
+  });
 }
 
 /**
@@ -32,18 +56,23 @@ export async function runService(config: Config): Promise<{ agent: Agent; ready:
   const notifier = new SystemdNotifier();
   const metrics = new AgentMetrics({ processMetrics: true });
   const agent = new Agent(config, { textTopic: true, announce: true });
+  const health = new HealthRegistry(config.service.stall_after_ms);
+  watchPipelines(agent, health, config);
+  metrics.watchHealth(health);
   const started = Date.now();
   const lastEvents: SessionEvent[] = [];
   agent.on("event", (event) => {
     lastEvents.push(event);
     if (lastEvents.length > 10) lastEvents.shift();
     metrics.commands.inc({ origin: event.origin.kind, intent: event.intent ?? "none", outcome: event.error ? "error" : event.type });
+    if (event.error) metrics.errors.inc({ component: "controller" });
     if (event.messages.length) metrics.published.inc({ kind: "command" }, event.messages.length);
   });
   agent.session?.on("state", (state) => {
-    if (state === "reconnecting") metrics.reconnects.inc({ what: "mqtt" });
     void notifier.status(`broker ${state}`);
   });
+  agent.session?.on("reconnecting", () => metrics.reconnects.inc({ what: "mqtt" }));
+  agent.session?.on("disconnected", () => metrics.errors.inc({ component: "mqtt" }));
   const secrets = configSecrets(config);
   const snapshot = () =>
     redact(
@@ -51,8 +80,9 @@ export async function runService(config: Config): Promise<{ agent: Agent; ready:
         agent: config.agent.id,
         pid: process.pid,
         uptime_s: Math.round((Date.now() - started) / 1000),
-        broker: { endpoint: agent.session?.endpoint, state: agent.session?.state, protocol: agent.session?.protocolVersion === 4 ? "3.1.1" : "5" },
+        broker: { endpoint: agent.session?.endpoint, state: agent.session?.state, protocol: agent.session?.protocolVersion === 4 ? "3.1.1" : "5", last_error: agent.session?.lastError },
         controller: agent.controllerState,
+        health: health.snapshot(),
         entities: agent.registry.all().length,
         last_events: lastEvents,
         config,
@@ -73,15 +103,17 @@ export async function runService(config: Config): Promise<{ agent: Agent; ready:
       }, SHUTDOWN_LIMIT_MS);
       timer.unref();
       await agent.stop();
+      health.close();
       statusServer.close();
       metricsServer?.close();
       clearTimeout(timer);
     })());
 
+  // Pinging from the start: systemd may enforce the watchdog before READY=1, and start-up waits for the broker.
+  notifier.startWatchdog(() => health.check());
   const ready = (async () => {
     await agent.start();
     await notifier.ready(`connected to ${agent.session?.endpoint}; ${agent.registry.all().length} entities`);
-    notifier.startWatchdog(() => ({ healthy: true, stale: [] }));
   })();
   return { agent, ready, stop };
 }

@@ -18,7 +18,9 @@ import { SessionRunner } from "../controller/session-runner.ts";
 import type { CommandOrigin, CommandRequest, SessionEvent } from "../controller/types.ts";
 import { loadCustomIntents, type CustomIntents } from "../intent/custom-intents.ts";
 import { LiveIntentRecognizer } from "../intent/recognizer.ts";
-import { logger } from "../log.ts";
+import { addLogSecrets, logger } from "../log.ts";
+import { redact } from "./redact.ts";
+import { configSecrets } from "./secrets.ts";
 import { createUnderstander } from "../understand.ts";
 
 const log = logger("service/agent");
@@ -60,10 +62,14 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
   /** hearth's own HA device; later stages add components (occupancy, person counts, snapshots). */
   producer?: DiscoveryProducer;
   private readonly cleanups: (() => void)[] = [];
+  /** Secret values from the config, scrubbed from events (and, through the logger, from logs). */
+  private readonly secrets: string[];
 
   /** @throws Error naming the file when the fixtures or an intents file is invalid. */
   constructor(readonly config: Config, readonly options: AgentOptions = {}) {
     super();
+    this.secrets = configSecrets(config);
+    addLogSecrets(this.secrets);
     this.topics = agentTopics(config.agent.id);
     for (const floor of config.floors) this.registry.addFloor({ id: floor.id ?? floor.name, name: floor.name, aliases: floor.aliases });
     for (const area of config.areas) {
@@ -87,6 +93,11 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
       },
       { confirmationTimeoutMs: config.agent.confirmation_timeout_ms, clarificationTimeoutMs: config.agent.clarification_timeout_ms },
     );
+  }
+
+  /** Call `listener` on every controller state change; returns the unsubscribe function. */
+  onControllerState(listener: (state: string) => void): () => void {
+    return this.runner.onState(listener);
   }
 
   /** The command statechart's state (idle, confirming, ...). */
@@ -119,6 +130,14 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
     await this.producer?.start();
     this.publishOwn(this.topics.state, this.runner.state, true);
     this.cleanups.push(this.runner.onState((state) => this.publishOwn(this.topics.state, state, true)));
+    // A broker that restarted without persistence has lost our retained config and state: announce again.
+    const session = this.session;
+    const reannounce = () => {
+      this.producer?.announce().catch((err: Error) => log.warn({ err: err.message }, "re-announce after reconnect failed"));
+      this.publishOwn(this.topics.state, this.runner.state, true);
+    };
+    session.on("connected", reannounce);
+    this.cleanups.push(() => session.off("connected", reannounce));
     log.info({ broker: this.session.endpoint }, "agent started");
   }
 
@@ -169,6 +188,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
       log.warn({ topic: this.topics.text, area }, "typed command from an area that is not allowed; ignored");
       return;
     }
+    log.debug({ topic: this.topics.text, text, area }, "typed command");
     await this.submit(text.trim(), { kind: "mqtt", source: this.topics.text, area });
   }
 
@@ -181,10 +201,17 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
 
   private publishOwn(topic: string, payload: string, retain = false): void {
     if (!this.session) return;
+    // QoS 0 is not queued while the broker is away; the retained state is published again on reconnect.
+    if (!this.session.connected) {
+      log.debug({ topic }, "not connected; own message dropped");
+      return;
+    }
     void this.session.publish({ topic, payload, qos: 0, retain }).catch((err: Error) => log.warn({ topic, err: err.message }, "cannot publish"));
   }
 
-  private async respond(event: SessionEvent): Promise<void> {
+  private async respond(unsafe: SessionEvent): Promise<void> {
+    // A typed or spoken secret (someone pasting the password) must not reach the event line.
+    const event = redact(unsafe, this.secrets);
     this.emit("event", event);
     this.publishOwn(this.topics.events, JSON.stringify(event));
     if (event.text) this.publishOwn(this.topics.transcript, event.text.slice(0, 255), true);

@@ -5,7 +5,8 @@
  * can run several agents in one process.
  */
 import { createServer, type Server } from "node:http";
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { HealthRegistry } from "./health.ts";
 import { logger } from "../log.ts";
 
 const log = logger("service/metrics");
@@ -33,6 +34,26 @@ export class AgentMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [this.registry],
   });
+
+  private health?: Pick<HealthRegistry, "list">;
+  /** Seconds since each watched pipeline last made progress; filled from the HealthRegistry at every scrape. */
+  readonly pipelineSilence: Gauge = new Gauge({
+    name: "hearth_pipeline_silent_seconds",
+    help: "Seconds since a watched pipeline last made progress",
+    labelNames: ["pipeline"],
+    registers: [this.registry],
+    collect: () => {
+      if (!this.health) return;
+      // Reset drops pipelines that are no longer watched (an idle controller).
+      this.pipelineSilence.reset();
+      for (const p of this.health.list()) this.pipelineSilence.set({ pipeline: p.name }, p.silent_ms / 1000);
+    },
+  });
+
+  /** Report `health`'s pipelines in `hearth_pipeline_silent_seconds`. */
+  watchHealth(health: Pick<HealthRegistry, "list">): void {
+    this.health = health;
+  }
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: "hearth_" });

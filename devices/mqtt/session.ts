@@ -16,6 +16,7 @@
 import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import mqtt, { type IClientOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from "mqtt";
+import { expandEnvPath } from "../../agent/config/env-path.ts";
 import type { Config } from "../../agent/config/schema.ts";
 import { logger } from "../../agent/log.ts";
 import type { OutgoingMessage } from "../entity.ts";
@@ -37,6 +38,8 @@ export interface SessionEvents {
   reconnecting: [info: { attempt: number; delayMs: number }];
   /** Any state change, for status reporting. */
   state: [state: SessionState];
+  /** A packet arrived from the broker (PINGRESP included): the link is alive, for health checks. */
+  activity: [];
 }
 
 /** An incoming message as handlers see it. */
@@ -89,7 +92,13 @@ const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_OSSL|HOSTNAME|A
 /** Seconds the broker keeps our MQTT 5 session (subscriptions, queued QoS 1 messages) after a disconnect. */
 const SESSION_EXPIRY_S = 24 * 3600;
 
-function readPemOrSecret(path: string, field: string): string {
+function readPemOrSecret(configured: string, field: string): string {
+  let path: string;
+  try {
+    path = expandEnvPath(configured, `mqtt.${field}`);
+  } catch (err) {
+    throw new MqttConnectionError("(not connected)", "config", (err as Error).message);
+  }
   try {
     return readFileSync(path, "utf8");
   } catch (err) {
@@ -143,6 +152,11 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   /** The protocol version in use (5, or 4 = 3.1.1 after a fallback). */
   get protocolVersion(): 4 | 5 {
     return this.version;
+  }
+
+  /** The last connection failure, in words, until the next successful connect. */
+  get lastError(): string | undefined {
+    return this.lastFailure?.message;
   }
 
   get connected(): boolean {
@@ -241,6 +255,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
         else log.warn({ endpoint: this.endpoint, failure: failure.failure }, failure.message);
       });
       client.on("close", () => this.onClose());
+      client.on("packetreceive", () => this.emit("activity"));
     });
   }
 

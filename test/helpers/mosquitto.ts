@@ -18,6 +18,8 @@ export interface MosquittoOptions {
   users?: Record<string, string>;
   /** Keep sessions and retained messages across restarts (default false: a restart forgets everything). */
   persistence?: boolean;
+  /** Listen on this port (default: a free one), e.g. one a client was told about before the broker existed. */
+  port?: number;
 }
 
 /** True when the mosquitto binary is installed (tests skip loudly otherwise). */
@@ -62,7 +64,7 @@ export class Mosquitto {
 
   /** Start a broker on a free port and wait until it accepts TCP connections. */
   static async start(options: MosquittoOptions = {}): Promise<Mosquitto> {
-    const broker = new Mosquitto(await freePort(), options);
+    const broker = new Mosquitto(options.port ?? (await freePort()), options);
     broker.writeConfig();
     await broker.launch();
     return broker;
