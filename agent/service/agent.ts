@@ -24,6 +24,7 @@ import { configSecrets } from "./secrets.ts";
 import { createUnderstander } from "../understand.ts";
 
 const log = logger("service/agent");
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /** hearth's version, announced to HA. */
 export const HEARTH_VERSION = "0.1.0";
@@ -166,7 +167,18 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
   private async onTextMessage(payload: Buffer): Promise<void> {
     let text: string;
     let area: string | undefined;
-    const raw = payload.toString("utf8");
+    if (payload.length > 4000) {
+      log.warn({ topic: this.topics.text, bytes: payload.length }, "typed command longer than 4000 bytes ignored");
+      return;
+    }
+    let raw: string;
+    try {
+      // Fatal decoding: replacement characters would turn "turn on the <bad bytes> light" into "turn on the light".
+      raw = UTF8.decode(payload);
+    } catch {
+      log.warn({ topic: this.topics.text, bytes: payload.length }, "typed command is not valid UTF-8; ignored");
+      return;
+    }
     if (raw.length > 1000) {
       log.warn({ topic: this.topics.text, bytes: payload.length }, "typed command longer than 1000 characters ignored");
       return;

@@ -194,6 +194,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       options.will = { topic: this.statusTopic, payload: Buffer.from("offline"), qos: 1, retain: true };
       if (this.version === 5) options.properties = { sessionExpiryInterval: SESSION_EXPIRY_S };
     }
+    if (this.version === 5) options.properties = { ...options.properties, maximumPacketSize: c.max_incoming_bytes };
     if (c.username !== undefined) options.username = c.username;
     if (c.password !== undefined) options.password = c.password;
     else if (c.password_file !== undefined) options.password = readPemOrSecret(c.password_file, "password_file").replace(/\r?\n$/, "");
