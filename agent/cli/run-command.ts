@@ -20,6 +20,14 @@ import { serveStatus, statusSocketPath } from "../service/status-server.ts";
 const log = logger("cli/run");
 const SHUTDOWN_LIMIT_MS = 5000;
 
+/** Memory and live handles (sockets, timers, ...) of this process, for status and leak checks. */
+function processSnapshot(): { rss_bytes: number; heap_used_bytes: number; active_resources: Record<string, number> } {
+  const memory = process.memoryUsage();
+  const active_resources: Record<string, number> = {};
+  for (const kind of process.getActiveResourcesInfo()) active_resources[kind] = (active_resources[kind] ?? 0) + 1;
+  return { rss_bytes: memory.rss, heap_used_bytes: memory.heapUsed, active_resources };
+}
+
 /**
  * Register the agent's pipelines with the health registry: the MQTT session
  * while it is connecting, connected or retrying (its limit covers a keepalive
@@ -83,6 +91,7 @@ export async function runService(config: Config): Promise<{ agent: Agent; ready:
         broker: { endpoint: agent.session?.endpoint, state: agent.session?.state, protocol: agent.session?.protocolVersion === 4 ? "3.1.1" : "5", last_error: agent.session?.lastError },
         controller: agent.controllerState,
         health: health.snapshot(),
+        process: processSnapshot(),
         entities: agent.registry.all().length,
         last_events: lastEvents,
         config,

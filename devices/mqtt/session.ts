@@ -275,6 +275,8 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   }
 
   private onConnect(connack: IConnackPacket): void {
+    // Commands are a few small packets each; Nagle's algorithm with delayed ACKs would hold them ~40 ms.
+    (this.client?.stream as { setNoDelay?: (noDelay: boolean) => void } | undefined)?.setNoDelay?.(true);
     this.hasConnected = true;
     this.attempt = 0;
     this.lastFailure = undefined;
@@ -397,10 +399,13 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     if (client && this.connected && options.publishOffline !== false && !this.options.observer) {
+      let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         this.publish({ topic: this.statusTopic, payload: "offline", qos: 1, retain: true }).catch(() => undefined),
-        new Promise((r) => setTimeout(r, 2000)),
+        new Promise((r) => (timer = setTimeout(r, 2000))),
       ]);
+      // A pending timer would keep the process alive for the rest of the 2 s after SIGTERM.
+      clearTimeout(timer);
     }
     const wasConnected = this.connected;
     this.setState("closed");
