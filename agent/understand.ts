@@ -12,6 +12,7 @@ import type { LiveIntentRecognizer, RecognizedIntent } from "./intent/recognizer
 import { chooseCandidate } from "./intent/follow-up.ts";
 import { responseFor } from "./intent/responses.ts";
 import { resolveIntent, type Resolution } from "./resolve/resolver.ts";
+import { isHere, resolveCommandArea, type OccupancySnapshot } from "./vision/fusion.ts";
 
 export const NOT_UNDERSTOOD = "Sorry, I didn't understand";
 
@@ -22,6 +23,8 @@ export interface UnderstandDeps {
   defaultArea?: string;
   /** Topic of hearth's own intent event entity, for custom intents whose action is an HA event. */
   eventTopic: string;
+  /** People per area seen by the cameras, for commands from a microphone without an area or with "here". */
+  occupancy?: () => OccupancySnapshot;
 }
 
 function customMessages(resolution: Extract<Resolution, { kind: "custom" }>, eventTopic: string): { messages: OutgoingMessage[]; event?: { event_type: string; data: Record<string, unknown> } } {
@@ -65,7 +68,10 @@ export function toUnderstanding(resolution: Resolution, recognized: RecognizedIn
 /** The controller's `understand` actor. */
 export function createUnderstander(deps: UnderstandDeps) {
   return async (request: CommandRequest, pending?: Extract<Understanding, { kind: "clarify" }>): Promise<Understanding> => {
-    const area = request.origin.area ?? deps.defaultArea;
+    if (request.messages) {
+      return { kind: "custom", intent: request.intent?.name ?? "mqtt", slots: request.intent?.slots ?? {}, messages: request.messages, response: "Done" };
+    }
+    let area = request.origin.area ?? deps.defaultArea;
     if (pending) {
       const chosen = chooseCandidate(request.text, pending.candidates);
       if (!chosen) return { kind: "not_understood", response: `Sorry, I still don't know which one you mean.` };
@@ -73,7 +79,21 @@ export function createUnderstander(deps: UnderstandDeps) {
       const recognized: RecognizedIntent = { intent: pending.intent, slots, confidence: 1, unknownSlots: [], sentence: "(clarification)", text: request.text };
       return toUnderstanding(resolveIntent(recognized, deps.registry, { area }), recognized, deps.eventTopic);
     }
-    const recognized = deps.recognizer.recognize(request.text, { area });
+    const recognized: RecognizedIntent | null = request.intent
+      ? { intent: request.intent.name, slots: request.intent.slots as RecognizedIntent["slots"], confidence: 1, unknownSlots: [], sentence: "(rule)", text: request.text }
+      : deps.recognizer.recognize(request.text, { area: request.origin.area ?? deps.defaultArea });
+    if (recognized && deps.occupancy && (request.origin.kind === "voice" || isHere(String(recognized.slots.area ?? "")))) {
+      // Presence fusion: "turn on the light" from an area-less microphone, or "… here", means the occupied room.
+      const slotArea = typeof recognized.slots.area === "string" ? recognized.slots.area : undefined;
+      const fused = resolveCommandArea(slotArea, { area: request.origin.area }, deps.occupancy(), {
+        areaKey: (a) => deps.registry.findArea(a)?.id ?? a.toLowerCase(),
+      });
+      if (fused.kind === "clarify") return { kind: "error", intent: recognized.intent, slots: recognized.slots, response: fused.question, error: "ambiguous_area" };
+      if (fused.kind === "area") {
+        area = fused.area;
+        if (slotArea !== undefined && isHere(slotArea)) recognized.slots = { ...recognized.slots, area: fused.area };
+      }
+    }
     return toUnderstanding(resolveIntent(recognized, deps.registry, { area }), recognized, deps.eventTopic);
   };
 }

@@ -62,7 +62,8 @@ export interface Entity {
 /** An MQTT message hearth wants to publish. */
 export interface OutgoingMessage {
   topic: string;
-  payload: string;
+  /** Text for commands and events; bytes for images (snapshots). */
+  payload: string | Buffer;
   qos: 0 | 1 | 2;
   retain: boolean;
 }

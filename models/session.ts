@@ -1,14 +1,45 @@
 /**
  * ONNX Runtime session factory: tries the configured execution providers in
- * order, limits threads for always-on models, and warms each session up once
- * so the first real inference is not the slow one.
+ * order (TensorRT, CUDA, CPU by default), logs which one each model got and why
+ * a preferred one was skipped, limits threads for always-on models, warms each
+ * session up once so the first real inference is not the slow one, and times
+ * every run (see metrics.ts).
  */
 import * as ort from "onnxruntime-node";
 import { logger } from "../agent/log.ts";
+import type { ModelsConfig } from "../agent/config/models.ts";
+import type { ModelEntry } from "./manifest.ts";
+import { metricsFor, type InferenceMetrics } from "./metrics.ts";
 
 const log = logger("models/session");
 
 export type ExecutionProvider = "tensorrt" | "cuda" | "cpu";
+
+/**
+ * TensorRT provider options, passed to onnxruntime under their `trt_*` names
+ * (onnxruntime docs, TensorRT Execution Provider). A Node binding built with TensorRT
+ * must forward them; the npm build has no TensorRT at all.
+ */
+export interface TensorRtOptions {
+  deviceId?: number;
+  fp16?: boolean;
+  int8?: boolean;
+  /** Directory of serialised engines (`trt_engine_cache_enable` + `trt_engine_cache_path`). */
+  engineCacheDir?: string;
+  /** Directory of the tactic timing cache (`trt_timing_cache_enable` + `trt_timing_cache_path`). */
+  timingCacheDir?: string;
+  /** INT8 calibration table file, for models without Q/DQ nodes. */
+  int8CalibrationTable?: string;
+  /** true: TensorRT's native text cache; false (default): onnxruntime's FlatBuffer table, what `hearth calibrate quantize` writes. */
+  int8UseNativeCalibrationTable?: boolean;
+  maxWorkspaceMb?: number;
+}
+
+/** CUDA provider options (`device_id`, `gpu_mem_limit` in bytes). */
+export interface CudaOptions {
+  deviceId?: number;
+  memoryLimitMb?: number;
+}
 
 export interface SessionOptions {
   /** Providers in order of preference; the first that the runtime has wins. Default `["cpu"]`. */
@@ -19,12 +50,90 @@ export interface SessionOptions {
   warmup?: () => Record<string, ort.Tensor>;
   /** Silence onnxruntime's own warnings (e.g. initializers listed as graph inputs). */
   quiet?: boolean;
+  tensorrt?: TensorRtOptions;
+  cuda?: CudaOptions;
+  /** Name for logs and metrics (default: the path). */
+  modelId?: string;
+}
+
+export interface SkippedProvider {
+  provider: ExecutionProvider;
+  reason: string;
 }
 
 export interface LoadedSession {
   session: ort.InferenceSession;
   provider: ExecutionProvider;
   path: string;
+  /** Preferred providers that were not used, each with the reason. */
+  skipped: SkippedProvider[];
+  metrics: InferenceMetrics;
+  /** `session.run`, timed into `metrics`. */
+  run(feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.OnnxValueMapType>;
+}
+
+/** Why `provider` cannot be used by this onnxruntime-node build, or undefined when it can be tried. */
+export function providerUnavailableReason(provider: ExecutionProvider): string | undefined {
+  if (provider === "cpu") return undefined;
+  const backends = ort.listSupportedBackends();
+  const backend = backends.find((b) => b.name === provider);
+  const bundled = backends.filter((b) => b.bundled).map((b) => b.name).join(", ");
+  if (!backend) return `${provider} is not supported by this onnxruntime-node build (bundled: ${bundled})`;
+  if (!backend.bundled) return `${provider} is not in this onnxruntime-node build (bundled: ${bundled}); build onnxruntime with it (see models/README.md)`;
+  return undefined;
+}
+
+/** The onnxruntime execution-provider entry for `provider` with its options. */
+export function providerConfig(provider: ExecutionProvider, options: SessionOptions): ort.InferenceSession.ExecutionProviderConfig {
+  if (provider === "cuda") {
+    const cuda = options.cuda ?? {};
+    return {
+      name: "cuda",
+      deviceId: cuda.deviceId ?? 0,
+      ...(cuda.memoryLimitMb ? { gpu_mem_limit: String(cuda.memoryLimitMb * 1024 * 1024) } : {}),
+    } as ort.InferenceSession.ExecutionProviderConfig;
+  }
+  if (provider === "tensorrt") {
+    const trt = options.tensorrt ?? {};
+    const flag = (v: boolean | undefined) => (v ? "1" : "0");
+    return {
+      name: "tensorrt",
+      deviceId: trt.deviceId ?? 0,
+      trt_fp16_enable: flag(trt.fp16),
+      trt_int8_enable: flag(trt.int8),
+      ...(trt.engineCacheDir ? { trt_engine_cache_enable: "1", trt_engine_cache_path: trt.engineCacheDir } : {}),
+      ...(trt.timingCacheDir ? { trt_timing_cache_enable: "1", trt_timing_cache_path: trt.timingCacheDir } : {}),
+      ...(trt.int8CalibrationTable
+        ? { trt_int8_calibration_table_name: trt.int8CalibrationTable, trt_int8_use_native_calibration_table: flag(trt.int8UseNativeCalibrationTable ?? false) }
+        : {}),
+      ...(trt.maxWorkspaceMb ? { trt_max_workspace_size: String(trt.maxWorkspaceMb * 1024 * 1024) } : {}),
+    } as ort.InferenceSession.ExecutionProviderConfig;
+  }
+  return "cpu";
+}
+
+/**
+ * Session options for a manifest model from the config's `models` section: provider order,
+ * TensorRT/CUDA options, and the always-on thread limit for wake-word and VAD models.
+ */
+export function sessionOptionsFor(entry: ModelEntry, config: ModelsConfig): SessionOptions {
+  return {
+    modelId: entry.id,
+    providers: config.providers,
+    intraOpThreads: entry.alwaysOn ? config.always_on_threads : config.threads,
+    quiet: entry.role === "face",
+    tensorrt: {
+      deviceId: config.cuda.device_id,
+      fp16: config.tensorrt.fp16,
+      int8: config.tensorrt.int8,
+      engineCacheDir: config.tensorrt.engine_cache_dir,
+      timingCacheDir: config.tensorrt.timing_cache_dir,
+      int8CalibrationTable: config.tensorrt.int8_calibration_table,
+      int8UseNativeCalibrationTable: config.tensorrt.int8_use_native_calibration_table,
+      maxWorkspaceMb: config.tensorrt.max_workspace_mb,
+    },
+    cuda: { deviceId: config.cuda.device_id, memoryLimitMb: config.cuda.memory_limit_mb },
+  };
 }
 
 /**
@@ -33,29 +142,71 @@ export interface LoadedSession {
  */
 export async function createSession(path: string, options: SessionOptions = {}): Promise<LoadedSession> {
   const providers = options.providers ?? ["cpu"];
-  const available = new Set(ort.listSupportedBackends().filter((b) => b.bundled).map((b) => b.name));
-  const errors: string[] = [];
+  const model = options.modelId ?? path;
+  const skipped: SkippedProvider[] = [];
   for (const provider of providers) {
-    if (provider !== "cpu" && !available.has(provider)) {
-      const reason = `${provider} is not in this onnxruntime-node build (bundled: ${[...available].join(", ")})`;
-      log.info({ model: path, provider }, `skipping provider: ${reason}`);
-      errors.push(reason);
+    const unavailable = providerUnavailableReason(provider);
+    if (unavailable) {
+      log.info({ model, provider }, `skipping provider: ${unavailable}`);
+      skipped.push({ provider, reason: unavailable });
       continue;
     }
+    let session: ort.InferenceSession;
     try {
-      const session = await ort.InferenceSession.create(path, {
-        executionProviders: [provider],
+      session = await ort.InferenceSession.create(path, {
+        executionProviders: [providerConfig(provider, options)],
         intraOpNumThreads: options.intraOpThreads ?? 1,
         interOpNumThreads: 1,
         graphOptimizationLevel: "all",
         logSeverityLevel: options.quiet ? 3 : 2,
       });
-      if (options.warmup) await session.run(options.warmup());
-      log.debug({ model: path, provider }, "session ready");
-      return { session, provider, path };
     } catch (err) {
-      errors.push(`${provider}: ${(err as Error).message}`);
+      const reason = `${provider} failed to load the model: ${(err as Error).message}`;
+      log.warn({ model, provider }, `skipping provider: ${reason}`);
+      skipped.push({ provider, reason });
+      continue;
     }
+    if (options.warmup) {
+      const started = performance.now();
+      await session.run(options.warmup());
+      log.debug({ model, provider, warmupMs: Math.round(performance.now() - started) }, "warm-up run done");
+    }
+    const metrics = metricsFor(model, provider);
+    log.info({ model, provider, skipped: skipped.map((s) => s.provider), threads: options.intraOpThreads ?? 1 }, `model runs on ${provider}`);
+    return {
+      session,
+      provider,
+      path,
+      skipped,
+      metrics,
+      async run(feeds) {
+        const started = performance.now();
+        const result = await session.run(feeds);
+        metrics.record(performance.now() - started);
+        return result;
+      },
+    };
   }
-  throw new Error(`cannot load ONNX model ${path}: ${errors.join("; ")}`);
+  throw new Error(`cannot load ONNX model ${path}: ${skipped.map((s) => s.reason).join("; ")}`);
+}
+
+/**
+ * Zero-valued feeds for every input of `session` (a warm-up run for any model): symbolic
+ * dimensions take the entry's pre-processing shape when it names that input (or the model
+ * has one input), else 1; integer scalars (e.g. Silero's `sr`) take the sample rate.
+ * @throws Error naming the model when an input is not a float32 or int64 tensor.
+ */
+export function warmupFeeds(session: ort.InferenceSession, entry: ModelEntry): Record<string, ort.Tensor> {
+  const feeds: Record<string, ort.Tensor> = {};
+  const pre = entry.preprocessing;
+  session.inputMetadata.forEach((meta, index) => {
+    if (!meta.isTensor) throw new Error(`model ${entry.id}: input ${meta.name} is not a tensor`);
+    const described = pre && (pre.input === meta.name || (!pre.input && index === 0) || session.inputNames.length === 1) ? pre.shape : undefined;
+    const dims = meta.shape.map((d, i) => (typeof d === "number" && d > 0 ? d : (described?.[i] ?? 1)));
+    const size = dims.reduce((a, b) => a * b, 1);
+    if (meta.type === "float32") feeds[meta.name] = new ort.Tensor("float32", new Float32Array(size), dims);
+    else if (meta.type === "int64") feeds[meta.name] = new ort.Tensor("int64", new BigInt64Array(size).fill(BigInt(pre?.sampleRateHz ?? 0)), dims);
+    else throw new Error(`model ${entry.id}: cannot make a warm-up value for input ${meta.name} of type ${meta.type}`);
+  });
+  return feeds;
 }

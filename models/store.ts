@@ -6,11 +6,11 @@
  * before use; the result is cached by path, size and mtime so restarts stay fast.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, statSync } from "node:fs";
+import { copyFileSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
-import { manifestEntry, type ModelEntry, type ModelFile } from "./manifest.ts";
+import { dirname, isAbsolute, join } from "node:path";
+import { allModels, manifestEntry, type ModelEntry, type ModelFile } from "./manifest.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -34,9 +34,16 @@ export function storeDir(override?: string): string {
   return join(dataHome, "hearth", "models");
 }
 
-/** Root folder of an installed npm package. */
+/**
+ * Root folder of an installed npm package. Searched along Node's module paths rather than
+ * resolved through `exports`, which some packages (soundswallower) close to `package.json`.
+ * @throws Error naming the package when it is not installed.
+ */
 export function npmPackageDir(pkg: string): string {
-  return dirname(require.resolve(`${pkg}/package.json`));
+  for (const base of require.resolve.paths(pkg) ?? []) {
+    if (existsSync(join(base, pkg, "package.json"))) return join(base, pkg);
+  }
+  throw new Error(`npm package ${pkg} is not installed (run npm ci)`);
 }
 
 /** Where the entry's file (or directory, for file-less entries) lives, verified or not. */
@@ -45,6 +52,7 @@ export function modelLocation(entry: ModelEntry, file: ModelFile | undefined = e
     const base = join(npmPackageDir(entry.origin.package), entry.origin.path);
     return file && entry.files.length > 1 ? join(dirname(base), file.name) : base;
   }
+  if (entry.origin.kind === "file") return isAbsolute(entry.origin.path) ? entry.origin.path : join(storeDir(dir), entry.origin.path);
   if (!file) throw new Error(`model ${entry.id}: manifest lists no file`);
   return join(storeDir(dir), file.name);
 }
@@ -62,15 +70,16 @@ const verified = new Map<string, string>();
  * Verify a file against its expected checksum (cached by size and mtime).
  * @throws ModelIntegrityError when missing or when the sha256 differs.
  */
-export async function verifyFile(modelId: string, path: string, expected: ModelFile): Promise<void> {
+export async function verifyFile(modelId: string, path: string, expected: ModelFile, options: { force?: boolean } = {}): Promise<void> {
   let stat;
   try {
     stat = statSync(path);
   } catch {
     throw new ModelIntegrityError(modelId, path, expected.sha256, "missing");
   }
-  const key = `${path}:${stat.size}:${stat.mtimeMs}`;
-  if (verified.get(path) === key) return;
+  const key = `${stat.size}:${stat.mtimeMs}:${expected.sha256}`;
+  if (!options.force && verified.get(path) === key) return;
+  verified.delete(path);
   const actual = await sha256File(path);
   if (actual !== expected.sha256) throw new ModelIntegrityError(modelId, path, expected.sha256, actual);
   verified.set(path, key);
@@ -86,4 +95,67 @@ export async function modelPath(id: string, dir?: string): Promise<string> {
   const path = modelLocation(entry, file, dir);
   if (file) await verifyFile(id, path, file);
   return path;
+}
+
+/** Outcome of re-checking one model's files. */
+export interface VerifyResult {
+  id: string;
+  path: string;
+  status: "ok" | "missing" | "corrupt" | "unchecked";
+  expected?: string;
+  actual?: string;
+}
+
+/**
+ * Re-hash the files of `ids` (default: every model), ignoring the size/mtime cache.
+ * Never throws for a bad file: each result says what is wrong.
+ */
+export async function verifyModels(ids?: string[], dir?: string): Promise<VerifyResult[]> {
+  const entries = ids?.length ? ids.map(manifestEntry) : allModels();
+  const results: VerifyResult[] = [];
+  for (const entry of entries) {
+    if (!entry.files.length) {
+      results.push({ id: entry.id, path: modelLocation(entry, undefined, dir), status: "unchecked" });
+      continue;
+    }
+    for (const file of entry.files) {
+      const path = modelLocation(entry, file, dir);
+      try {
+        await verifyFile(entry.id, path, file, { force: true });
+        results.push({ id: entry.id, path, status: "ok", expected: file.sha256, actual: file.sha256 });
+      } catch (err) {
+        if (!(err instanceof ModelIntegrityError)) throw err;
+        results.push({ id: entry.id, path, status: err.actual === "missing" ? "missing" : "corrupt", expected: err.expected, actual: err.actual });
+      }
+    }
+  }
+  return results;
+}
+
+/**
+ * Adopt a local file into the store when its sha256 matches a store model's manifest entry
+ * (copied via a `.part` file and renamed, so a crash never leaves a half file under the real name).
+ * @returns the model id and its path in the store.
+ * @throws Error naming the file when it is unreadable or matches no store entry.
+ */
+export async function importModel(file: string, dir?: string): Promise<{ id: string; path: string }> {
+  let actual: string;
+  try {
+    actual = await sha256File(file);
+  } catch (err) {
+    throw new Error(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const entry = allModels().find((m) => m.origin.kind === "store" && m.files.some((f) => f.sha256 === actual));
+  if (!entry) throw new Error(`${file}: sha256 ${actual} matches no model in the manifest; refusing to import it`);
+  const target = modelLocation(entry, entry.files.find((f) => f.sha256 === actual), dir);
+  mkdirSync(dirname(target), { recursive: true });
+  const part = `${target}.part`;
+  try {
+    copyFileSync(file, part);
+    renameSync(part, target);
+  } catch (err) {
+    rmSync(part, { force: true });
+    throw new Error(`cannot copy ${file} to ${target}: ${(err as Error).message}`);
+  }
+  return { id: entry.id, path: target };
 }

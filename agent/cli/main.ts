@@ -10,9 +10,14 @@ import { registerServiceCommand } from "./service-command.ts";
 import { registerSayCommand } from "./say-command.ts";
 import { registerRunCommand } from "./run-command.ts";
 import { registerStatusCommand } from "./status-command.ts";
+import { registerDemoCommand } from "./demo-command.ts";
 import { registerRulesCommand } from "./rules-command.ts";
 import { registerIntentCommand } from "./intent-command.ts";
 import { registerDevicesCommand } from "./devices-command.ts";
+import { registerWatchCommand } from "./watch-command.ts";
+import { registerModelsCommand } from "./models-command.ts";
+import { registerCalibrateCommand } from "./calibrate-command.ts";
+import { registerListenCommand } from "./listen-command.ts";
 
 const program = new Command("hearth")
   .description("Local voice and vision agent for Home Assistant MQTT devices")
@@ -23,9 +28,14 @@ registerServiceCommand(program);
 registerSayCommand(program);
 registerRunCommand(program);
 registerStatusCommand(program);
+registerDemoCommand(program);
 registerRulesCommand(program);
 registerIntentCommand(program);
 registerDevicesCommand(program);
+registerWatchCommand(program);
+registerModelsCommand(program);
+registerCalibrateCommand(program);
+registerListenCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -15,6 +15,9 @@ import { AgentMetrics } from "../service/metrics.ts";
 import { redact } from "../service/redact.ts";
 import { configSecrets } from "../service/secrets.ts";
 import { SystemdNotifier } from "../service/sd-notify.ts";
+import { VisionExtension } from "../service/vision-extension.ts";
+import { VoiceExtension } from "../service/voice-extension.ts";
+import { listenToMicrophones } from "../voice/listen.ts";
 import { serveStatus, statusSocketPath } from "../service/status-server.ts";
 
 const log = logger("cli/run");
@@ -93,6 +96,8 @@ export async function runService(config: Config): Promise<{ agent: Agent; ready:
         health: health.snapshot(),
         process: processSnapshot(),
         entities: agent.registry.all().length,
+        occupancy: vision ? Object.fromEntries(vision.occupancy()) : undefined,
+        microphones: voice ? micStates : undefined,
         last_events: lastEvents,
         config,
       },
@@ -111,6 +116,9 @@ export async function runService(config: Config): Promise<{ agent: Agent; ready:
         process.exit(1);
       }, SHUTDOWN_LIMIT_MS);
       timer.unref();
+      vision?.stop();
+      listening.abort();
+      voice?.close();
       await agent.stop();
       health.close();
       statusServer.close();
@@ -118,10 +126,35 @@ export async function runService(config: Config): Promise<{ agent: Agent; ready:
       clearTimeout(timer);
     })());
 
+  const vision = config.cameras.length || config.rules.length ? new VisionExtension(agent, config.cameras) : undefined;
+  await vision?.prepare();
+  const voice = config.audio.microphones.length ? new VoiceExtension(agent, { speak: true }) : undefined;
+  const micStates: Record<string, string> = {};
+  const listening = new AbortController();
   // Pinging from the start: systemd may enforce the watchdog before READY=1, and start-up waits for the broker.
   notifier.startWatchdog(() => health.check());
   const ready = (async () => {
     await agent.start();
+    await vision?.start();
+    if (voice) {
+      await agent.settle();
+      await voice.prepare();
+      void (async () => {
+        const events = listenToMicrophones(config, {
+          recognize: voice.recognize,
+          signal: listening.signal,
+          onState: (mic, state, error) => {
+            micStates[mic] = error ? `${state}: ${error.message}` : state;
+            if (state === "restarting") metrics.reconnects.inc({ what: `microphone:${mic}` });
+          },
+        });
+        for await (const event of events) {
+          if (event.type === "wake") metrics.wakeDetections.inc({ source: event.source, model: event.model });
+          if (event.type === "error") metrics.errors.inc({ component: `microphone:${event.source}` });
+          await voice.handle(event);
+        }
+      })().catch((err: Error) => log.error({ err: err.message }, "voice input stopped"));
+    }
     await notifier.ready(`connected to ${agent.session?.endpoint}; ${agent.registry.all().length} entities`);
   })();
   return { agent, ready, stop };

@@ -7,6 +7,13 @@ import { z } from "zod";
 import { serviceSchema } from "./service.ts";
 import { locationSchema } from "./location.ts";
 import { rulesSchema } from "./rules.ts";
+import { camerasSchema } from "./cameras.ts";
+import { asrSchema } from "./asr.ts";
+import { ttsSchema } from "./tts.ts";
+import { modelsSchema } from "./models.ts";
+import { audioSchema } from "./audio.ts";
+import { vadSchema } from "./vad.ts";
+import { wakeWordSchema } from "./wakeword.ts";
 
 const mqttSchema = z.strictObject({
   /** Host name or IP of the broker. */
@@ -101,6 +108,13 @@ export const configSchema = z.strictObject({
   location: locationSchema.optional(),
   /** Scene rules: camera triggers, conditions, actions (see agent/config/rules.ts). */
   rules: rulesSchema.default([]),
+  cameras: camerasSchema,
+  asr: asrSchema.default(asrSchema.parse({})),
+  tts: ttsSchema.default(ttsSchema.parse({})),
+  models: modelsSchema.default(modelsSchema.parse({})),
+  audio: audioSchema.default(audioSchema.parse({})),
+  vad: vadSchema.default(vadSchema.parse({})),
+  wakeword: wakeWordSchema.default(wakeWordSchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;

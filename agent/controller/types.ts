@@ -16,8 +16,13 @@ export interface CommandOrigin {
 }
 
 export interface CommandRequest {
+  /** What was said or typed; for a rule, a description of its action. */
   text: string;
   origin: CommandOrigin;
+  /** An intent already known (a scene rule's action): resolved without the recognizer. */
+  intent?: { name: string; slots: Record<string, unknown> };
+  /** Raw messages to send (a scene rule's MQTT action), still through the controller and the publish guard. */
+  messages?: OutgoingMessage[];
 }
 
 export interface Target {

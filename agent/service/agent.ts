@@ -60,6 +60,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
   private readonly executor: Executor;
   private readonly runner: SessionRunner;
   private consumer?: DiscoveryConsumer;
+  /** People per area from the cameras (set by the vision extension), for presence fusion. */
+  occupancySource?: () => ReadonlyMap<string, number>;
   /** hearth's own HA device; later stages add components (occupancy, person counts, snapshots). */
   producer?: DiscoveryProducer;
   private readonly cleanups: (() => void)[] = [];
@@ -88,7 +90,13 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
     this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session);
     this.runner = new SessionRunner(
       {
-        understand: createUnderstander({ registry: this.registry, recognizer: this.recognizer, defaultArea: config.agent.default_area, eventTopic: this.topics.intent }),
+        understand: createUnderstander({
+          registry: this.registry,
+          recognizer: this.recognizer,
+          defaultArea: config.agent.default_area,
+          eventTopic: this.topics.intent,
+          occupancy: () => this.occupancySource?.() ?? new Map(),
+        }),
         act: (work) => this.executor.act(work),
         respond: async (event) => this.respond(event),
       },
@@ -112,7 +120,9 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
    */
   async start(): Promise<void> {
     if (!this.session) return;
-    this.consumer = new DiscoveryConsumer(this.session, this.registry, this.config);
+    // hearth's own announcement is not a device it controls.
+    const ownConfig = `${this.config.homeassistant.discovery_prefix}/device/${this.config.agent.id}/config`;
+    this.consumer = new DiscoveryConsumer(this.session, this.registry, this.config, { ignoreTopics: [ownConfig] });
     this.consumer.start();
     if (this.options.textTopic && this.config.agent.text_input.enabled) {
       this.cleanups.push(this.session.subscribe(this.topics.text, (message) => void this.onTextMessage(message.payload)));
@@ -160,7 +170,11 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
 
   /** Hand one utterance to the controller; resolves with the event it publishes. */
   submit(text: string, origin: CommandOrigin): Promise<SessionEvent> {
-    const request: CommandRequest = { text, origin };
+    return this.runner.submit({ text, origin });
+  }
+
+  /** Hand a prepared request (a rule's intent or messages) to the controller. */
+  submitRequest(request: CommandRequest): Promise<SessionEvent> {
     return this.runner.submit(request);
   }
 
@@ -211,7 +225,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
     return [...names];
   }
 
-  private publishOwn(topic: string, payload: string, retain = false): void {
+  /** Publish on one of hearth's own topics (state, occupancy, snapshots); failures are logged. */
+  publishOwn(topic: string, payload: string | Buffer, retain = false): void {
     if (!this.session) return;
     // QoS 0 is not queued while the broker is away; the retained state is published again on reconnect.
     if (!this.session.connected) {

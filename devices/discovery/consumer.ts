@@ -62,19 +62,29 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
   private readonly warned = new Set<string>();
   private stopDiscovery?: () => void;
 
+  private readonly ignored: Set<string>;
+
+  /**
+   * @param options.ignoreTopics discovery topics to leave alone, e.g. hearth's own announcement
+   *   (`DiscoveryProducer.topic`), so the agent does not list or command itself.
+   */
   constructor(
     private readonly source: MessageSource,
     private readonly registry: EntityRegistry,
     private readonly config: Pick<Config, "homeassistant" | "entities">,
+    options: { ignoreTopics?: string[] } = {},
   ) {
     super();
+    this.ignored = new Set(options.ignoreTopics ?? []);
   }
 
   /** Subscribe to `<prefix>/#`; retained configs arrive right away. */
   start(): void {
     if (this.stopDiscovery) return;
     const prefix = this.config.homeassistant.discovery_prefix;
-    this.stopDiscovery = this.source.subscribe(`${prefix}/#`, (message) => this.onDiscovery(message), { qos: 1 });
+    // QoS 0 like HA: a broker limits queued QoS 1 messages per client (mosquitto: 1000), which
+    // would drop retained configs of a large home at subscribe time.
+    this.stopDiscovery = this.source.subscribe(`${prefix}/#`, (message) => this.onDiscovery(message), { qos: 0 });
   }
 
   /** Unsubscribe everything and remove the discovered entities from the registry. */
@@ -100,6 +110,7 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
   }
 
   private onDiscovery({ topic, payload }: IncomingMessage): void {
+    if (this.ignored.has(topic)) return;
     const { discovery_prefix: prefix, max_payload_bytes: maxBytes } = this.config.homeassistant;
     const message = readDiscoveryMessage(topic, payload, prefix, maxBytes);
     switch (message.kind) {
@@ -194,7 +205,7 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
   }
 
   /**
-   * Route messages on `topic` to `handler`, sharing one subscription per topic
+   * Route messages on `topic` to `handler` (QoS 0, as HA subscribes by default), sharing one subscription per topic
    * (many entities read the same Zigbee2MQTT device topic). A handler added to
    * an existing subscription is first given the last message seen, since the
    * broker sends retained messages only for a new subscription.
@@ -206,7 +217,7 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
       created.unsubscribe = this.source.subscribe(topic, (message) => {
         created.last = message;
         for (const h of [...created.handlers]) h(message);
-      }, { qos: 1 });
+      }, { qos: 0 });
       this.routes.set(topic, created);
       route = created;
     }

@@ -170,16 +170,43 @@ function coerce(config: Record<string, unknown>): void {
   }
 }
 
+/**
+ * Why `topic` cannot be used, or undefined. Topics hearth publishes to take no
+ * wildcards; topics it subscribes to may use `+` and `#` as whole levels
+ * (`#` last), per the MQTT specification (section 4.7).
+ */
+function topicProblem(key: string, topic: string): string | undefined {
+  if (topic.includes("\u0000")) return `${key}: topic contains a NUL character`;
+  const publishes = key.endsWith("command_topic") || key === "set_position_topic";
+  const levels = topic.split("/");
+  for (const [i, level] of levels.entries()) {
+    if (!level.includes("+") && !level.includes("#")) continue;
+    if (publishes) return `${key}: a topic to publish to cannot contain wildcards`;
+    if ((level !== "+" && level !== "#") || (level === "#" && i !== levels.length - 1)) return `${key}: invalid wildcard in ${JSON.stringify(topic)}`;
+  }
+  return undefined;
+}
+
 /** The first type problem in `config`, as `key: problem`, or undefined. */
 function typeProblem(component: SupportedComponent, config: Record<string, unknown>): string | undefined {
   for (const [key, value] of Object.entries(config)) {
     if (value === null || value === undefined) continue;
     if (key.endsWith("_topic") && (typeof value !== "string" || value === "")) return `${key}: expected a non-empty topic string`;
+    if (key.endsWith("_topic")) {
+      const problem = topicProblem(key, value as string);
+      if (problem) return problem;
+    }
     if (key.endsWith("_template") && typeof value !== "string") return `${key}: expected a template string`;
     if (STRING_PAYLOAD_KEY.test(key) && typeof value !== "string") return `${key}: expected a string`;
     if (BOOLEAN_KEYS.has(key) && typeof value !== "boolean") return `${key}: expected a boolean`;
     if (NUMBER_KEYS.has(key) && (typeof value !== "number" || !Number.isFinite(value))) return `${key}: expected a number`;
     if (STRING_LIST_KEYS.has(key) && !(Array.isArray(value) && value.every((v) => typeof v === "string"))) return `${key}: expected a list of strings`;
+  }
+  if (Array.isArray(config.availability)) {
+    for (const entry of config.availability) {
+      const problem = isObject(entry) && typeof entry.topic === "string" ? topicProblem("availability.topic", entry.topic) : undefined;
+      if (problem) return problem;
+    }
   }
   const parsed = componentSchema.safeParse(config);
   if (!parsed.success) {

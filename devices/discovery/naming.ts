@@ -62,8 +62,17 @@ export function entityName(component: SupportedComponent, config: Record<string,
   return DEFAULT_NAMES[component];
 }
 
-/** Friendly name from the device name and the entity name (HA's has_entity_name rule). */
+/**
+ * Friendly name from the device name and the entity name (HA's has_entity_name
+ * rule). As HA does since 2023.8, an entity name that repeats the device name
+ * ("Kitchen Ceiling" on device "Kitchen Ceiling") loses that prefix.
+ */
 export function friendlyName(deviceName: string | undefined, name: string | null, component: SupportedComponent): string {
+  const lower = name?.toLowerCase();
+  if (deviceName && name && (lower === deviceName.toLowerCase() || lower!.startsWith(deviceName.toLowerCase() + " "))) {
+    const rest = name.slice(deviceName.length).trim();
+    return rest ? `${deviceName} ${rest}` : deviceName;
+  }
   if (deviceName && name) return `${deviceName} ${name}`;
   if (deviceName) return deviceName;
   return name ?? DEFAULT_NAMES[component];

@@ -21,6 +21,8 @@ const log = logger("devices/discovery-producer");
 export function agentTopics(agentId: string) {
   const base = `hearth/${agentId}`;
   return {
+    /** Prefix of every own topic (occupancy, snapshots and rule events live below it). */
+    base,
     /** Retained `online` / last will `offline` (the MQTT session publishes it). */
     status: `${base}/status`,
     /** The controller's state in one word (idle, understanding, acting, ...). */

@@ -78,11 +78,16 @@ const mireds = (m: number) => Math.round(1_000_000 / m);
 
 class Builder {
   readonly bindings: StateBinding[] = [];
-  constructor(private readonly config: Config, private readonly templates: Templates) {}
+  /**
+   * @param fallbackTemplateKey a template used for every `*_value_template` the
+   * config lacks: HA's default-schema light applies `value_template` that way,
+   * and Tasmota's discovery relies on it (`val_tpl` for state and brightness).
+   */
+  constructor(private readonly config: Config, private readonly templates: Templates, private readonly fallbackTemplateKey?: string) {}
 
   /** The value after `templateKey` (when the config has a compiled one). */
   value(templateKey: string | undefined, payload: string): string {
-    const template = templateKey ? this.templates.get(templateKey) : undefined;
+    const template = templateKey ? (this.templates.get(templateKey) ?? (this.fallbackTemplateKey ? this.templates.get(this.fallbackTemplateKey) : undefined)) : undefined;
     return template ? renderValueTemplate(template, payload) : payload;
   }
 
@@ -281,7 +286,8 @@ const ALARM_STATES = new Set(["disarmed", "armed_home", "armed_away", "armed_nig
  * @param templates the entity's compiled templates by config key (failed ones absent).
  */
 export function stateBindings(component: SupportedComponent, config: Config, templates: Templates): StateBinding[] {
-  const b = new Builder(config, templates);
+  const defaultSchemaLight = component === "light" && config.schema !== "json" && config.schema !== "template";
+  const b = new Builder(config, templates, defaultSchemaLight ? "value_template" : undefined);
   switch (component) {
     case "light":
       if (config.schema === "json") lightJson(b, config);

@@ -134,7 +134,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   /** By filter; `id` is the MQTT 5 subscription identifier that tells overlapping filters apart. */
   private readonly subscriptions = new Map<string, { id: number; qos: 0 | 1 | 2; handlers: Set<MessageHandler> }>();
   private nextSubscriptionId = 1;
-  /** Filters the broker holds for this session (cleared when it reports no session). */
+  /** Filters subscribed on the current connection. */
   private readonly brokerFilters = new Set<string>();
   private lastFailure?: MqttConnectionError;
 
@@ -247,6 +247,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
           log.warn({ endpoint: this.endpoint }, "broker refused MQTT 5; falling back to MQTT 3.1.1");
           this.version = 4;
           client.options.protocolVersion = 4;
+          client.options.clean = this.options.observer === true;
           delete client.options.properties;
           this.attempt = 0;
           return;
@@ -281,7 +282,10 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     this.attempt = 0;
     this.lastFailure = undefined;
     const sessionPresent = Boolean(connack.sessionPresent);
-    if (!sessionPresent) this.brokerFilters.clear();
+    // Subscribe again on every connect, even when the broker kept the session: a new SUBSCRIBE
+    // makes it resend retained messages, so discovery configs and states changed during the
+    // outage arrive (QoS 0 messages are not queued for an absent client).
+    this.brokerFilters.clear();
     if (!this.options.observer && this.client) this.client.options.clean = false;
     log.info({ endpoint: this.endpoint, protocolVersion: this.version, sessionPresent }, "connected to MQTT broker");
     this.setState("connected");

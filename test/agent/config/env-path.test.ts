@@ -18,5 +18,5 @@ test("$NAME and ${NAME} expand from the environment; an unset variable names the
 test("examples/hearth.yaml (the service example) is a valid config reading the password from the credentials directory", () => {
   const config = loadConfig(join(root, "examples", "hearth.yaml"));
   assert.equal(config.mqtt.password_file, "${CREDENTIALS_DIRECTORY}/mqtt_password");
-  assert.equal(config.service.metrics?.port, 9464);
+  assert.equal(expandEnvPath(config.mqtt.password_file!, "mqtt.password_file", { CREDENTIALS_DIRECTORY: "/run/credentials/hearth.service" }), "/run/credentials/hearth.service/mqtt_password");
 });

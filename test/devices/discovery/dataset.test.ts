@@ -69,8 +69,8 @@ const EXPECTED: Record<string, Expectation> = {
     },
   },
   "07": {
-    id: "switch.shelly_1_40f52000cc66_shelly_1_40f52000cc66_relay_0",
-    name: "Shelly 1 40F52000CC66 Shelly 1 40F52000CC66 Relay 0",
+    id: "switch.shelly_1_40f52000cc66_relay_0",
+    name: "Shelly 1 40F52000CC66 Relay 0",
     command: "shellies/shelly1-40F52000CC66/relay/0/command",
     config: {
       state_topic: "shellies/shelly1-40F52000CC66/relay/0", payload_on: "on", payload_off: "off",
@@ -80,8 +80,8 @@ const EXPECTED: Record<string, Expectation> = {
     },
   },
   "08": {
-    id: "sensor.shelly_1pm_study_shelly_1pm_study_power_0",
-    name: "Shelly 1PM study Shelly 1PM study Power 0",
+    id: "sensor.shelly_1pm_study_power_0",
+    name: "Shelly 1PM study Power 0",
     readOnly: "state-only component",
     config: { state_topic: "shellies/1pm-study/relay/0/power", force_update: false, enabled_by_default: true, value_template: "{{value|float|round(1)}}", state_class: "measurement" },
   },
@@ -143,8 +143,7 @@ const EXPECTED: Record<string, Expectation> = {
     id: "fan.fan",
     name: "fan",
     command: "zigbee2mqtt/fan/set/fan_state",
-    // nunjucks cannot compile a dict literal with number keys ({0:'off', ...}): the fan stays read-only.
-    readOnly: "template cannot be compiled (percentage_command_template: ",
+    // Its templates use a dict literal with number keys ({0:'off', ...}), which devices/template.ts accepts.
     config: { percentage_command_topic: "zigbee2mqtt/fan/set/fan_mode", preset_mode_command_topic: "zigbee2mqtt/fan/set/fan_mode", preset_modes: ["smart"], speed_range_min: 1, speed_range_max: 4 },
   },
   "17": {

@@ -37,6 +37,7 @@ function generators(random: () => number): ((n: number) => Buffer)[] {
     { availability_mode: "sometimes" }, { device: "x" }, { device: { identifiers: [{}] } }, { device: { connections: "mac" } }, { qos: 7 },
     { brightness_scale: "abc" }, { schema: "weird" }, { value_template: 5 }, { unique_id: {} }, { payload_on: {} }, { optimistic: "maybe" },
     { supported_color_modes: "rgb" }, { origin: "z2m" }, { max_mireds: [] },
+    { command_topic: "fuzz/#" }, { state_topic: "fuzz/a#" }, { state_topic: "#/fuzz" }, { availability_topic: "a/+b" }, { command_topic: "a\u0000b" },
   ];
   return [
     // Invalid JSON.

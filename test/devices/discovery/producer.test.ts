@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import mqtt from "mqtt";
 import { parseConfig } from "../../../agent/config/load.ts";
+import { DiscoveryConsumer } from "../../../devices/discovery/consumer.ts";
 import { DiscoveryProducer } from "../../../devices/discovery/producer.ts";
+import { EntityRegistry } from "../../../devices/registry.ts";
 import { MqttSession } from "../../../devices/mqtt/session.ts";
 import { Mosquitto, mosquittoAvailable } from "../../helpers/mosquitto.ts";
 
@@ -84,6 +86,16 @@ test("hearth announces itself as one device, retained, and again after HA's birt
     device_class: "occupancy", name: "Kitchen occupancy", platform: "binary_sensor", state_topic: "hearth/kitchen-pi/occupancy/kitchen", unique_id: "kitchen-pi_occupancy_kitchen",
   });
   assert.throws(() => producer.addComponent("bad key", { platform: "sensor" }), /only a-z/);
+
+  // The agent's own consumer leaves its announcement alone but sees other devices.
+  const registry = new EntityRegistry();
+  const consumer = new DiscoveryConsumer(session, registry, config, { ignoreTopics: [producer.topic] });
+  consumer.start();
+  await ha.publishAsync("homeassistant/switch/other/config", JSON.stringify({ name: "Other", command_topic: "other/set" }), { qos: 1, retain: true });
+  await until(() => consumer.size === 1, "the other device");
+  assert.deepEqual(registry.all().map((e) => e.id), ["switch.other"]);
+  consumer.stop();
+  await ha.publishAsync("homeassistant/switch/other/config", "", { qos: 1, retain: true });
 
   producer.stop();
   await ha.publishAsync("homeassistant/device/kitchen-pi/config", "", { qos: 1, retain: true });

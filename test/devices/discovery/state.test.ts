@@ -34,6 +34,15 @@ test("default-schema light: on/off with custom payloads, brightness scale, mired
   assert.equal(track("light", { cmd_t: "l/set", stat_t: "l/state" }, [["l/state", "OFF"]]).state, "off");
 });
 
+test("default-schema light: value_template stands in for every missing *_value_template (Tasmota's val_tpl)", () => {
+  const e = track("light", {
+    "~": "tasmota_4C11AE/", cmd_t: "~cmnd/POWER", stat_t: "~tele/STATE", val_tpl: "{{value_json.POWER}}",
+    bri_stat_t: "~tele/STATE", bri_val_tpl: "{{value_json.Dimmer}}", bri_scl: 100,
+  }, [["tasmota_4C11AE/tele/STATE", '{"POWER":"ON","Dimmer":40}']]);
+  assert.equal(e.state, "on");
+  assert.equal(e.attributes.brightness, 102);
+});
+
 test("template-schema light reads state, brightness and colour through its templates", () => {
   const e = track("light", {
     schema: "template", cmd_t: "l/set", command_on_template: "on", command_off_template: "off", stat_t: "l/s",

@@ -1,0 +1,86 @@
+/**
+ * The `cameras` config section: one entry per camera, each with its input
+ * (V4L2 device, RTSP/HTTP URL or video file), the HA area it watches, zones
+ * (polygons in normalised 0..1 image coordinates, each mapped to an HA area),
+ * detector labels and thresholds, tracker and occupancy hysteresis.
+ */
+import { z } from "zod";
+
+/** A point in normalised image coordinates: x and y in 0..1, origin top-left. */
+const pointSchema = z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]);
+
+export const zoneSchema = z.strictObject({
+  /** Zone name, unique per camera (e.g. "sofa"). */
+  name: z.string().min(1),
+  /** The HA area that this part of the image shows. */
+  area: z.string().min(1),
+  /** At least three vertices, normalised 0..1, in order around the polygon. */
+  polygon: z.array(pointSchema).min(3, "a polygon needs at least 3 points"),
+});
+
+export const detectorSettingsSchema = z.strictObject({
+  /** COCO labels to keep (e.g. person, cat, dog); the others are dropped. */
+  labels: z.array(z.string().min(1)).min(1).default(["person"]),
+  /** Minimum score (objectness × class probability), 0..1. */
+  score_threshold: z.number().min(0).max(1).default(0.2),
+  /** Per-label overrides of `score_threshold`. */
+  thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
+  /** IoU above which two boxes of the same class are one object (NMS). */
+  nms_iou: z.number().min(0).max(1).default(0.45),
+});
+
+export const trackerSettingsSchema = z.strictObject({
+  /** IoU needed to continue a track with a new box. */
+  match_iou: z.number().min(0).max(1).default(0.2),
+  /** Detections at or above this score may start tracks; lower ones only continue them (ByteTrack). */
+  high_score: z.number().min(0).max(1).default(0.4),
+  /** Frames a track must be seen before it counts. */
+  min_hits: z.number().int().min(1).default(2),
+  /** How long a lost track is kept before it is dropped, in ms. */
+  max_lost_ms: z.number().int().min(0).default(1_000),
+});
+
+export const occupancySettingsSchema = z.strictObject({
+  /** Consecutive frames with a higher count before the count (and "occupied") rises. */
+  enter_frames: z.number().int().min(1).default(2),
+  /** Seconds a lower count must last before the count (and "occupied") falls. */
+  leave_s: z.number().min(0).default(1),
+});
+
+export const cameraSchema = z
+  .strictObject({
+    /** Camera name, used in logs, events and topics. */
+    name: z.string().regex(/^[a-z0-9_-]+$/i, "letters, digits, _ and - only"),
+    /** RTSP/HTTP(S) stream address. Exactly one of url, device, file. */
+    url: z.string().regex(/^(rtsp|rtsps|http|https|rtmp|udp|tcp):\/\//, "rtsp://, http(s)://, rtmp://, udp:// or tcp:// address").optional(),
+    /** V4L2 device, e.g. /dev/video0. */
+    device: z.string().optional(),
+    /** Video file (mp4, mkv, ...). */
+    file: z.string().optional(),
+    /** Play a file again from the start when it ends. */
+    loop: z.boolean().default(false),
+    /** The HA area of the whole picture (used when no zones are set). */
+    area: z.string().min(1),
+    /** Frames per second handed to the detector. */
+    fps: z.number().positive().max(60).default(5),
+    /** Seconds without a frame before the stream counts as stalled and ffmpeg is restarted. */
+    stall_timeout_s: z.number().positive().default(10),
+    /** First restart delay in ms; doubled each failure up to `restart_max_ms`. */
+    restart_min_ms: z.number().int().min(10).default(1_000),
+    restart_max_ms: z.number().int().min(10).default(60_000),
+    zones: z.array(zoneSchema).default([]),
+    detector: detectorSettingsSchema.default(detectorSettingsSchema.parse({})),
+    tracker: trackerSettingsSchema.default(trackerSettingsSchema.parse({})),
+    occupancy: occupancySettingsSchema.default(occupancySettingsSchema.parse({})),
+  })
+  .refine((c) => [c.url, c.device, c.file].filter((v) => v !== undefined).length === 1, {
+    message: "set exactly one of url, device, file",
+  });
+
+export const camerasSchema = z.array(cameraSchema).default([]);
+
+export type CameraConfig = z.infer<typeof cameraSchema>;
+export type ZoneConfig = z.infer<typeof zoneSchema>;
+export type DetectorSettings = z.infer<typeof detectorSettingsSchema>;
+export type TrackerSettings = z.infer<typeof trackerSettingsSchema>;
+export type OccupancySettings = z.infer<typeof occupancySettingsSchema>;

@@ -1,0 +1,32 @@
+/**
+ * Config section `vad`: Silero VAD thresholds and the endpointer's timings.
+ * All durations in milliseconds of audio (media time, not wall-clock time).
+ */
+import { z } from "zod";
+
+export const vadSchema = z.strictObject({
+  /** Speech probability at or above which a 32 ms chunk counts as speech (Silero's default 0.5). */
+  threshold: z.number().min(0).max(1).default(0.5),
+  /** Probability below which a chunk counts as silence once speech started (hysteresis; Silero uses threshold − 0.15). */
+  neg_threshold: z.number().min(0).max(1).default(0.35),
+  /** Audio kept before the detected speech onset (and before the wake point) so soft onsets are not clipped. */
+  pre_roll_ms: z.number().int().min(0).max(5_000).default(300),
+  /** Speech shorter than this is a blip (a click, a cough) and is dropped. */
+  min_speech_ms: z.number().int().min(0).max(10_000).default(250),
+  /** This much continuous silence after speech ends the utterance. */
+  trailing_silence_ms: z.number().int().min(32).max(10_000).default(700),
+  /** An utterance is cut here even if the speaker goes on. */
+  max_utterance_ms: z.number().int().min(500).max(120_000).default(15_000),
+  /**
+   * Speech still going on when the wake word fires is the wake word's own tail (the detector fires before
+   * the word ends) if a gap of `wake_tail_gap_ms` follows within this time; speech running longer without
+   * such a gap is a command said in the same breath, kept from the wake point on.
+   */
+  wake_tail_max_ms: z.number().int().min(0).max(5_000).default(500),
+  /** Silence that ends the wake word's tail. */
+  wake_tail_gap_ms: z.number().int().min(32).max(2_000).default(150),
+  /** After a wake word, give up when no speech starts within this time. */
+  no_speech_timeout_ms: z.number().int().min(100).max(60_000).default(5_000),
+});
+
+export type VadConfig = z.infer<typeof vadSchema>;

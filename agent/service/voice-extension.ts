@@ -1,0 +1,103 @@
+/**
+ * Voice as an agent extension: the speech recognizer built from the same
+ * sentences as the text recognizer (rebuilt when entity, area or floor names
+ * change), transcripts handed to the controller as voice commands from the
+ * microphone's area, the per-microphone presence gate (a wake word counts only
+ * when a camera sees a person in that room), and spoken responses.
+ */
+import { buildSentenceSet, registrySignature } from "../intent/sentence-set.ts";
+import { logger } from "../log.ts";
+import type { SessionEvent } from "../controller/types.ts";
+import { createSpeechRecognizer } from "../../models/asr/create.ts";
+import { PocketSphinxRecognizer } from "../../models/asr/pocketsphinx.ts";
+import { isRejected, type SpeechRecognizer } from "../../models/asr/recognizer.ts";
+import { acceptWake } from "../vision/fusion.ts";
+import { Speaker } from "../voice/speaker.ts";
+import type { Recognize, VoiceEvent } from "../voice/pipeline.ts";
+import type { Agent } from "./agent.ts";
+
+const log = logger("service/voice");
+
+/** What `hearth listen` prints besides the pipeline's own events. */
+export type CommandRecord =
+  | { type: "intent"; source: string; t_ms: number; intent: string | null; slots: Record<string, unknown> }
+  | { type: "command"; source: string; t_ms: number; intent: string | null; targets: string[]; messages: SessionEvent["messages"]; response: string; awaiting?: string; error?: string };
+
+export class VoiceExtension {
+  private recognizer?: SpeechRecognizer;
+  private signature = "";
+  private readonly speaker: Speaker;
+  /** Sources whose last wake word the presence gate refused: their next utterance is dropped. */
+  private readonly gated = new Set<string>();
+
+  /** `speak`: say voice responses through the configured sink (the service does; `hearth listen` over files does not). */
+  constructor(private readonly agent: Agent, options: { speak?: boolean } = {}) {
+    this.speaker = new Speaker(agent.config.tts);
+    if (options.speak) agent.on("event", (event) => void this.speak(event));
+  }
+
+  /**
+   * Build the recognizer over the current sentences (call after discovery settled, or with fixtures).
+   * @throws Error naming the config field at fault (model directory, pronunciations).
+   */
+  async prepare(): Promise<void> {
+    this.signature = registrySignature(this.agent.registry);
+    this.recognizer = await createSpeechRecognizer(this.agent.config.asr, buildSentenceSet(this.agent.registry, this.agent.customIntents));
+  }
+
+  /** The pipeline's recognition callback. */
+  readonly recognize: Recognize = async (pcm) => {
+    if (!this.recognizer) await this.prepare();
+    const signature = registrySignature(this.agent.registry);
+    if (signature !== this.signature && this.recognizer instanceof PocketSphinxRecognizer) {
+      this.signature = signature;
+      this.recognizer.setIntents(buildSentenceSet(this.agent.registry, this.agent.customIntents));
+      log.info("speech grammar rebuilt after the registry changed");
+    }
+    const result = await this.recognizer!.recognize(pcm);
+    return isRejected(result) ? result : { text: result.text, confidence: result.confidence };
+  };
+
+  /**
+   * Act on one pipeline event: a transcript becomes a voice command. Returns
+   * the records to print for it (intent, command), empty for other events.
+   */
+  async handle(event: VoiceEvent): Promise<CommandRecord[]> {
+    if (event.type === "wake") {
+      const mic = this.agent.config.audio.microphones.find((m) => m.name === event.source);
+      if (mic?.presence_gate && this.agent.occupancySource) {
+        const verdict = acceptWake(mic.area, this.agent.occupancySource(), true, { areaKey: (a) => this.agent.registry.findArea(a)?.id ?? a.toLowerCase() });
+        if (!verdict.accept) {
+          this.gated.add(event.source);
+          log.info({ source: event.source, reason: verdict.reason }, "wake word ignored: nobody seen in the room");
+        } else this.gated.delete(event.source);
+      }
+      return [];
+    }
+    if (event.type !== "transcript") return [];
+    if (this.gated.delete(event.source)) return [];
+    const session = await this.agent.submit(event.text, { kind: "voice", source: event.source, area: event.area });
+    const base = { source: event.source, t_ms: event.t_ms };
+    return [
+      { type: "intent", ...base, intent: session.intent, slots: session.slots },
+      {
+        type: "command", ...base, intent: session.intent, targets: session.targets, messages: session.messages, response: session.response,
+        ...(session.type !== "command" ? { awaiting: session.type } : {}),
+        ...(session.error ? { error: session.error } : {}),
+      },
+    ];
+  }
+
+  private async speak(event: SessionEvent): Promise<void> {
+    if (event.origin.kind !== "voice" || !event.response || !this.speaker.enabled) return;
+    try {
+      await this.speaker.say(event.response);
+    } catch (err) {
+      log.error({ err: (err as Error).message }, "cannot speak the response");
+    }
+  }
+
+  close(): void {
+    this.recognizer?.close();
+  }
+}

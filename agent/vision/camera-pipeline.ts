@@ -1,0 +1,202 @@
+/**
+ * One camera's perception loop: frames → detector → tracker → zones →
+ * occupancy, emitting VisionEvents (occupancy, track enter/leave, camera
+ * state, errors) and, when occupancy changes, a JPEG snapshot. It holds no
+ * policy: scene rules and HA entities subscribe to its events. It never
+ * throws for a camera failure; `run()` resolves with the CameraError instead.
+ */
+import { EventEmitter } from "node:events";
+import type { ObjectDetector } from "../../models/detector/detector.ts";
+import { CameraError, type Frame, type FrameSourceStatus } from "../camera/frame-source.ts";
+import type { OccupancySettings, TrackerSettings } from "../config/cameras.ts";
+import { logger } from "../log.ts";
+import type { OccupancyEvent, TrackEvent, VisionEvent } from "./events.ts";
+import { Occupancy } from "./occupancy.ts";
+import { renderSnapshot } from "./snapshot.ts";
+import { Tracker, type Track } from "./tracker.ts";
+import { cameraZones, zonesContaining, type Zone } from "./zones.ts";
+
+const log = logger("vision/camera-pipeline");
+
+/** A JPEG of the frame at which occupancy changed, with boxes and zones drawn. */
+export interface Snapshot {
+  camera: string;
+  /** Areas whose occupancy changed on this frame. */
+  areas: string[];
+  t_ms: number;
+  jpeg: Buffer;
+}
+
+/** Where a pipeline gets its frames: a FrameSource, or anything iterable with the same state events. */
+export interface FrameFeed extends AsyncIterable<Frame> {
+  on(event: "state", listener: (status: FrameSourceStatus) => void): unknown;
+  close(): void;
+}
+
+export interface CameraPipelineOptions {
+  camera: string;
+  /** The camera's area (the whole frame when no zones are given). */
+  area: string;
+  zones?: readonly Zone[];
+  /** Labels counted for occupancy (the detector's labels). */
+  labels: readonly string[];
+  tracker: TrackerSettings;
+  occupancy: OccupancySettings;
+  /** Render a snapshot whenever occupancy changes. */
+  snapshots?: boolean;
+}
+
+/** Per-stage time of the frames processed so far, in ms (for benchmarks and status). */
+export interface PipelineStats {
+  frames: number;
+  preMs: number;
+  inferMs: number;
+  postMs: number;
+  /** Tracker, zones and occupancy. */
+  trackMs: number;
+}
+
+export interface CameraPipelineEvents {
+  event: [event: VisionEvent];
+  snapshot: [snapshot: Snapshot];
+}
+
+export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
+  readonly zones: Zone[];
+  readonly stats: PipelineStats = { frames: 0, preMs: 0, inferMs: 0, postMs: 0, trackMs: 0 };
+  private readonly tracker: Tracker;
+  private readonly occupancy: Occupancy;
+  /** Zone names each track is in: `trackId → zone names`. */
+  private readonly membership = new Map<number, Set<string>>();
+  private snapshotChain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly source: FrameFeed, private readonly detector: ObjectDetector, readonly options: CameraPipelineOptions) {
+    super();
+    this.zones = cameraZones(options.area, options.zones);
+    this.tracker = new Tracker(options.tracker);
+    this.occupancy = new Occupancy(options.camera, options.occupancy, this.zones.map((z) => z.area), options.labels);
+  }
+
+  /** Current occupancy of every area × label. */
+  occupancyState() {
+    return this.occupancy.snapshot();
+  }
+
+  /** Stop the source; `run()` then resolves. */
+  stop(): void {
+    this.source.close();
+  }
+
+  /**
+   * Process frames until the source ends or fails.
+   * @returns undefined at the end of a file or after `stop()`, the CameraError when the camera failed for good.
+   */
+  async run(): Promise<CameraError | undefined> {
+    const camera = this.options.camera;
+    let lastT = 0;
+    this.source.on("state", (s) => this.emitEvent({ type: "camera", camera, state: s.state, ...(s.state === "restarting" || s.state === "failed" ? { reason: s.lastError } : {}), t_ms: lastT }));
+    try {
+      for await (const frame of this.source) {
+        lastT = frame.t;
+        await this.process(frame);
+      }
+      this.flushTracks(lastT);
+      return undefined;
+    } catch (err) {
+      const error = err instanceof CameraError ? err : new CameraError(camera, (err as Error).message);
+      this.emitEvent({ type: "error", camera, message: error.message, t_ms: lastT });
+      this.flushTracks(lastT);
+      return error;
+    } finally {
+      await this.snapshotChain;
+    }
+  }
+
+  /** Run one frame through detection, tracking and occupancy (public for benchmarks and tests). */
+  async process(frame: Frame): Promise<void> {
+    let detections;
+    try {
+      detections = await this.detector.detect(frame, frame.letterboxed);
+    } catch (err) {
+      this.emitEvent({ type: "error", camera: this.options.camera, message: `camera "${this.options.camera}": detection failed: ${(err as Error).message}`, t_ms: frame.t });
+      return;
+    }
+    const t0 = performance.now();
+    const { preMs, inferMs, postMs } = this.detector.lastTimings;
+    this.stats.frames++;
+    this.stats.preMs += preMs;
+    this.stats.inferMs += inferMs;
+    this.stats.postMs += postMs;
+    const tracks = this.tracker.update(detections, frame.t);
+    for (const gone of this.tracker.removed) this.leaveAll(gone, frame.t);
+    const counts = new Map<string, Map<string, number>>();
+    for (const track of tracks) {
+      if (!track.confirmed) continue;
+      const inside = new Set(zonesContaining(track.box, frame.width, frame.height, this.zones).map((z) => z.name));
+      this.updateMembership(track, inside, frame.t);
+      if (!track.seen) continue;
+      const areas = new Set(this.zones.filter((z) => inside.has(z.name)).map((z) => z.area));
+      for (const area of areas) {
+        const perLabel = counts.get(area) ?? new Map<string, number>();
+        perLabel.set(track.label, (perLabel.get(track.label) ?? 0) + 1);
+        counts.set(area, perLabel);
+      }
+    }
+    const changes = this.occupancy.update(counts, frame.t);
+    for (const event of changes) this.emitEvent(event);
+    this.stats.trackMs += performance.now() - t0;
+    // The first frame announces every area as empty: not a change worth a picture.
+    const changed = this.stats.frames === 1 ? changes.filter((e) => e.occupied) : changes;
+    if (this.options.snapshots && changed.length && this.listenerCount("snapshot")) this.queueSnapshot(frame, tracks, changed);
+  }
+
+  private updateMembership(track: Track, inside: Set<string>, tMs: number): void {
+    const before = this.membership.get(track.id) ?? new Set<string>();
+    for (const zone of inside) if (!before.has(zone)) this.emitTrack("track_enter", track, zone, tMs);
+    for (const zone of before) if (!inside.has(zone)) this.emitTrack("track_leave", track, zone, tMs);
+    this.membership.set(track.id, inside);
+  }
+
+  private leaveAll(track: Track, tMs: number): void {
+    for (const zone of this.membership.get(track.id) ?? []) this.emitTrack("track_leave", track, zone, tMs);
+    this.membership.delete(track.id);
+  }
+
+  /** At the end of the input every live track leaves its zones. */
+  private flushTracks(tMs: number): void {
+    for (const track of this.tracker.active) this.leaveAll(track, tMs);
+  }
+
+  private emitTrack(type: TrackEvent["type"], track: Track, zoneName: string, tMs: number): void {
+    const zone = this.zones.find((z) => z.name === zoneName)!;
+    this.emitEvent({ type, camera: this.options.camera, area: zone.area, zone: zone.name, label: track.label, track_id: track.id, score: round(track.score, 3), box: roundBox(track.box), t_ms: tMs });
+  }
+
+  private emitEvent(event: VisionEvent): void {
+    this.emit("event", event);
+  }
+
+  private queueSnapshot(frame: Frame, tracks: readonly Track[], changes: OccupancyEvent[]): void {
+    const boxes = tracks.filter((t) => t.confirmed && t.seen).map((t) => ({ label: t.label, score: t.score, box: t.box, trackId: t.id }));
+    const areas = [...new Set(changes.map((c) => c.area))];
+    const caption = `${this.options.camera} ${areas.join(", ")} t=${(frame.t / 1000).toFixed(1)}s`;
+    // Serialised so snapshots arrive in frame order; a failed render is logged, not fatal.
+    this.snapshotChain = this.snapshotChain.then(async () => {
+      try {
+        const jpeg = await renderSnapshot(frame, boxes, this.zones, { caption });
+        this.emit("snapshot", { camera: this.options.camera, areas, t_ms: frame.t, jpeg });
+      } catch (err) {
+        log.error({ camera: this.options.camera, err: (err as Error).message }, "snapshot failed");
+      }
+    });
+  }
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+function roundBox(b: Track["box"]): Track["box"] {
+  return { x1: round(b.x1, 1), y1: round(b.y1, 1), x2: round(b.x2, 1), y2: round(b.y2, 1) };
+}

@@ -1,0 +1,192 @@
+/**
+ * The listen pipeline for one audio source: frames → wake word → (after the
+ * wake word, or at once for push-to-talk) Silero VAD endpointing → utterance
+ * → optional speech recognition. Produces a stream of events stamped with
+ * media time (ms of audio since the source started), so a recording gives the
+ * same events however fast it is processed.
+ *
+ * Silero VAD runs on every frame (it is cheap) so the endpointer always holds
+ * the pre-roll and knows whether speech is going on when the wake word fires
+ * (a command said in the same breath as the wake word). The wake word engine
+ * also runs on every frame, keeping its features continuous, but detections
+ * are ignored while an utterance is being collected.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, extname, join } from "node:path";
+import type { SileroVad } from "../../models/vad/silero.ts";
+import type { WakeWordDetection, WakeWordEngine } from "../../models/wakeword/detection.ts";
+import { Endpointer, type EndpointEvent, type EndpointerTimings, type Utterance } from "../audio/endpointer.ts";
+import { AudioRingBuffer } from "../audio/ring-buffer.ts";
+import { SAMPLE_RATE, type NamedSource } from "../audio/source.ts";
+import { encodeWav } from "../audio/wav.ts";
+import { logger } from "../log.ts";
+import { RecentSpeech } from "./recent-speech.ts";
+import type { WakeArbiter } from "./wake-arbiter.ts";
+
+const log = logger("agent/voice");
+
+/** What a speech recognizer returns for an utterance. */
+export type RecognitionResult = { text: string; confidence: number } | { rejected: true; reason: string };
+
+/** Pluggable speech recognition: 16 kHz mono int16 audio of one utterance → text or a rejection. */
+export type Recognize = (pcm: Int16Array, context: { source: string; area?: string }) => Promise<RecognitionResult>;
+
+interface EventBase {
+  /** Source name (file path or microphone name). */
+  source: string;
+  area?: string;
+  /** Media time, ms since the source started. */
+  t_ms: number;
+}
+
+/** Everything the pipeline reports. `speech_end` carries the utterance audio for the next stage. */
+export type VoiceEvent =
+  | (EventBase & { type: "wake"; model: string; score: number })
+  | (EventBase & { type: "speech_start" })
+  | (EventBase & { type: "speech_end"; utterance: Utterance })
+  | (EventBase & { type: "no_speech" })
+  | (EventBase & { type: "transcript"; text: string; confidence: number; utterance_start_ms: number })
+  | (EventBase & { type: "rejected"; reason: string; utterance_start_ms: number })
+  | (EventBase & { type: "error"; message: string });
+
+export interface SaveDetectionsOptions {
+  dir: string;
+  before_ms: number;
+  after_ms: number;
+}
+
+export interface VoicePipelineOptions {
+  source: NamedSource;
+  /** Wake word engine for this source; null means push-to-talk: every utterance counts, no wake word needed. */
+  wake: WakeWordEngine | null;
+  /** This source's VAD (stateful: one per source). */
+  vad: SileroVad;
+  timings: EndpointerTimings;
+  recognize?: Recognize;
+  /** VAD gate for wake word detections: minimum recent speech probability (0: off) and how far back, ms. */
+  wakeVadGate?: { threshold: number; window_ms: number };
+  /** Only these wake word models open a session on this source (a microphone's gate); default all. */
+  wakeModels?: readonly string[];
+  /** Shared between sources so that only the microphone that heard a wake word best answers. */
+  arbiter?: WakeArbiter;
+  /** Write a WAV around every detection. */
+  saveDetections?: SaveDetectionsOptions;
+  /** Seconds of audio kept for `saveDetections` (default: enough for before + after). */
+  ringBufferSeconds?: number;
+}
+
+const toMs = (samples: number): number => (samples * 1000) / SAMPLE_RATE;
+const toSamples = (ms: number): number => Math.round((ms * SAMPLE_RATE) / 1000);
+
+/**
+ * Run the pipeline until the source ends. A source failure becomes an `error`
+ * event naming the source (it ends the stream; live sources retry inside
+ * their own backend and only fail for good when retries are exhausted).
+ */
+export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerator<VoiceEvent> {
+  const { source, wake, vad, timings } = options;
+  const base = (t_ms: number): EventBase => ({ source: source.name, ...(source.area ? { area: source.area } : {}), t_ms });
+  const endpointer = new Endpointer(timings);
+  const save = options.saveDetections;
+  const ring = save
+    ? new AudioRingBuffer(toSamples(Math.max((options.ringBufferSeconds ?? 0) * 1000, save.before_ms + save.after_ms + 1000)))
+    : null;
+  const pendingSaves: WakeWordDetection[] = [];
+  /** Recognitions run while audio keeps flowing; results are reported in order as they finish. */
+  const recognitions: Array<{ done: boolean; event?: VoiceEvent; promise: Promise<void> }> = [];
+  let samples = 0;
+  const gate = options.wakeVadGate && options.wakeVadGate.threshold > 0 ? options.wakeVadGate : null;
+  const recentSpeech = gate ? new RecentSpeech(gate.window_ms) : null;
+
+  vad.reset();
+  await wake?.reset();
+  if (!wake) endpointer.arm(0, { timeout: false });
+
+  const recognize = (utterance: Utterance): void => {
+    if (!options.recognize) return;
+    const entry: (typeof recognitions)[number] = { done: false, promise: Promise.resolve() };
+    const at = base(utterance.end_ms);
+    entry.promise = options
+      .recognize(utterance.pcm, { source: source.name, area: source.area })
+      .then(
+        (result): VoiceEvent =>
+          "rejected" in result
+            ? { ...at, type: "rejected", reason: result.reason, utterance_start_ms: utterance.start_ms }
+            : { ...at, type: "transcript", text: result.text, confidence: result.confidence, utterance_start_ms: utterance.start_ms },
+        (err: Error): VoiceEvent => ({ ...at, type: "error", message: `speech recognition failed: ${err.message}` }),
+      )
+      .then((event) => {
+        entry.event = event;
+        entry.done = true;
+      });
+    recognitions.push(entry);
+  };
+  function* finishedRecognitions(): Generator<VoiceEvent> {
+    while (recognitions[0]?.done) yield recognitions.shift()!.event!;
+  }
+  const endpointEvents = (events: EndpointEvent[], at: number): VoiceEvent[] => {
+    const out: VoiceEvent[] = [];
+    for (const e of events) {
+      if (e.type === "speech_end") {
+        out.push({ ...base(e.t_ms), type: "speech_end", utterance: e.utterance });
+        recognize(e.utterance);
+        if (!wake) endpointer.arm(at, { timeout: false });
+      } else out.push({ ...base(e.t_ms), type: e.type });
+    }
+    return out;
+  };
+  const writeDetection = (d: WakeWordDetection): void => {
+    if (!save || !ring) return;
+    const at = toSamples(d.t_ms);
+    const { start, samples: pcm } = ring.slice(at - toSamples(save.before_ms), at + toSamples(save.after_ms));
+    const name = `${basename(source.name, extname(source.name)).replace(/[^A-Za-z0-9._-]+/g, "_")}-${d.model}-${Math.round(d.t_ms)}ms-${d.score.toFixed(3)}.wav`;
+    try {
+      mkdirSync(save.dir, { recursive: true });
+      writeFileSync(join(save.dir, name), encodeWav(pcm));
+      log.info({ file: join(save.dir, name), from_ms: toMs(start), to_ms: toMs(start + pcm.length) }, "detection audio saved");
+    } catch (err) {
+      log.error({ dir: save.dir, err: (err as Error).message }, "cannot save detection audio");
+    }
+  };
+
+  try {
+    for await (const frame of source.frames) {
+      ring?.write(frame);
+      const events: VoiceEvent[] = [];
+      for (const chunk of await vad.process(frame)) {
+        recentSpeech?.push(chunk.start + chunk.samples.length, chunk.probability);
+        events.push(...endpointEvents(endpointer.push(chunk), chunk.start + chunk.samples.length));
+      }
+      samples += frame.length;
+      if (wake) {
+        const result = await wake.process(frame);
+        for (const detection of result.detections) {
+          if (options.wakeModels && !options.wakeModels.includes(detection.model)) continue;
+          const speech = recentSpeech?.maxBefore(samples);
+          if (gate && speech! < gate.threshold) {
+            log.debug({ source: source.name, model: detection.model, score: detection.score, speech }, "wake word without speech: vetoed by the VAD gate");
+            continue;
+          }
+          if (save) pendingSaves.push(detection);
+          if (endpointer.armed) continue;
+          const won = options.arbiter ? await options.arbiter.submit({ source: source.name, model: detection.model, score: detection.score }) : true;
+          if (!won) {
+            log.info({ source: source.name, model: detection.model, score: detection.score }, "wake word heard better by another microphone");
+            continue;
+          }
+          events.push({ ...base(detection.t_ms), type: "wake", model: detection.model, score: detection.score });
+          endpointer.arm(samples, { timeout: true });
+        }
+      }
+      while (save && pendingSaves[0] && toSamples(pendingSaves[0].t_ms + save.after_ms) <= samples) writeDetection(pendingSaves.shift()!);
+      yield* events;
+      yield* finishedRecognitions();
+    }
+  } catch (err) {
+    yield { ...base(toMs(samples)), type: "error", message: (err as Error).message };
+  }
+  yield* endpointEvents(endpointer.flush(), samples);
+  for (const d of pendingSaves) writeDetection(d);
+  await Promise.all(recognitions.map((r) => r.promise));
+  yield* finishedRecognitions();
+}

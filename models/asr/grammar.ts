@@ -1,0 +1,202 @@
+/**
+ * Decoding grammar from the intent templates: the same `TemplateNode` trees
+ * the text recognizer matches become a JSGF grammar (W3C/Sun Java Speech
+ * Grammar Format, as read by PocketSphinx/SoundSwallower), so the speech
+ * recognizer can only hear sentences the intents understand — the approach of
+ * Rhasspy and Home Assistant's Speech-to-Phrase.
+ *
+ * One JSGF rule per intent, per slot list and per expansion rule; the public
+ * rule `<command>` is the alternative of all intents. Wildcard lists cannot be
+ * expressed as a finite grammar: sentences that use one are left out (and
+ * reported in `skipped`), they stay available to the open-vocabulary backend.
+ */
+import type { CustomIntents, SlotList } from "../../agent/intent/custom-intents.ts";
+import type { TemplateNode } from "../../agent/intent/template.ts";
+import { numberToWords, spokenPhrase, spokenWords } from "./spoken-words.ts";
+
+export interface Grammar {
+  /** JSGF source with public rule `<command>`. */
+  jsgf: string;
+  /** Every word the grammar can emit (spoken form, lower case), sorted. */
+  words: string[];
+  /** Sentences left out, as `intent: "template" (reason)`. */
+  skipped: string[];
+}
+
+/** A spoken list value: the words said, and the slot value it yields. */
+export interface SpokenValue {
+  words: string[];
+  value: unknown;
+}
+
+/**
+ * The spoken values of a slot list (`values` and `range` lists); null for a
+ * wildcard list, which has no finite set of values.
+ */
+export function spokenListValues(list: SlotList): SpokenValue[] | null {
+  if ("wildcard" in list) return null;
+  if ("range" in list) {
+    const { from, to, step } = list.range;
+    const values: SpokenValue[] = [];
+    for (let n = from; n <= to; n += step) values.push({ words: numberToWords(n), value: n });
+    return values;
+  }
+  return list.values
+    .map((v) => (typeof v === "string" ? { words: spokenPhrase(v), value: v } : { words: spokenPhrase(v.in), value: v.out }))
+    .filter((v) => v.words.length > 0);
+}
+
+/** A JSGF rule name made of safe characters, unique per kind. */
+function ruleName(kind: "intent" | "list" | "rule", name: string): string {
+  return `${kind}_${name.replace(/[^A-Za-z0-9_]/g, (c) => `_${c.charCodeAt(0).toString(16)}_`)}`;
+}
+
+/** True when the tree references a wildcard list, directly or through rules. */
+function usesWildcard(node: TemplateNode, intents: CustomIntents, seen = new Set<string>()): boolean {
+  switch (node.type) {
+    case "word":
+      return false;
+    case "list":
+      return "wildcard" in (intents.lists[node.list] ?? {});
+    case "rule": {
+      if (seen.has(node.name)) return false;
+      seen.add(node.name);
+      const rule = intents.rules[node.name];
+      return rule ? usesWildcard(rule, intents, seen) : false;
+    }
+    case "sequence":
+      return node.items.some((n) => usesWildcard(n, intents, seen));
+    case "alternative":
+      return node.options.some((n) => usesWildcard(n, intents, seen));
+  }
+}
+
+/** The spoken words of a subtree made only of words, or null when it has lists, rules or alternatives. */
+function plainWords(node: TemplateNode): string[] | null {
+  if (node.type === "word") return spokenWords(node.text);
+  if (node.type !== "sequence") return null;
+  const parts = node.items.map(plainWords);
+  return parts.every((p) => p !== null) ? parts.flat() : null;
+}
+
+/** True when the brackets of `text` balance at every prefix (so outer brackets can be dropped). */
+function balanced(text: string): boolean {
+  let depth = 0;
+  for (const ch of text) {
+    depth += ch === "(" || ch === "[" ? 1 : ch === ")" || ch === "]" ? -1 : 0;
+    if (depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+/**
+ * Alternatives over word sequences, factored by common prefixes ("a lot of
+ * milk | a lot of cream" → "a lot of (milk | cream)"): the decoder's network
+ * then shares the prefix states instead of searching each value separately.
+ */
+export function prefixTree(values: string[][]): string {
+  const groups = new Map<string, string[][]>();
+  let endsHere = false;
+  for (const v of values) {
+    if (!v.length) {
+      endsHere = true;
+      continue;
+    }
+    const rest = groups.get(v[0]!) ?? [];
+    rest.push(v.slice(1));
+    groups.set(v[0]!, rest);
+  }
+  const options = [...groups].map(([word, rests]) => {
+    const tail = rests.every((r) => !r.length) ? "" : prefixTree(rests);
+    return tail ? `${word} ${tail}` : word;
+  });
+  if (!options.length) return "<NULL>";
+  if (endsHere) return `[${options.join(" | ")}]`;
+  return options.length === 1 ? options[0]! : `(${options.join(" | ")})`;
+}
+
+/**
+ * Build the JSGF grammar for every intent sentence.
+ * @throws Error when no sentence can be expressed (the grammar would be empty).
+ */
+export function buildGrammar(intents: CustomIntents): Grammar {
+  const words = new Set<string>();
+  const skipped: string[] = [];
+  const usedLists = new Set<string>();
+  const usedRules = new Set<string>();
+
+  const expr = (node: TemplateNode): string => {
+    switch (node.type) {
+      case "word": {
+        const spoken = spokenWords(node.text);
+        spoken.forEach((w) => words.add(w));
+        return spoken.length ? spoken.join(" ") : "<NULL>";
+      }
+      case "list":
+        usedLists.add(node.list);
+        return `<${ruleName("list", node.list)}>`;
+      case "rule":
+        usedRules.add(node.name);
+        return `<${ruleName("rule", node.name)}>`;
+      case "sequence": {
+        const parts = node.items.map(expr).filter((p) => p !== "<NULL>");
+        return parts.length ? parts.join(" ") : "<NULL>";
+      }
+      case "alternative": {
+        // Alternatives of plain words ("can i get|can i have") share prefixes like list values do.
+        const plain = node.options.map(plainWords);
+        if (plain.every((p): p is string[] => p !== null && p.length > 0)) {
+          plain.forEach((p) => p.forEach((w) => words.add(w)));
+          const tree = prefixTree(plain);
+          const group = tree.startsWith("(") && balanced(tree.slice(1, -1)) ? tree.slice(1, -1) : tree;
+          return node.optional ? `[${group}]` : `(${group})`;
+        }
+        const options = node.options.map(expr);
+        const nonEmpty = options.filter((o) => o !== "<NULL>");
+        if (!nonEmpty.length) return "<NULL>";
+        // An empty option makes the whole alternative optional.
+        const optional = node.optional || nonEmpty.length < options.length;
+        return optional ? `[${nonEmpty.join(" | ")}]` : `(${nonEmpty.join(" | ")})`;
+      }
+    }
+  };
+
+  const intentRules: string[] = [];
+  const lines: string[] = [];
+  for (const intent of intents.intents) {
+    const alternatives: string[] = [];
+    for (const sentence of intent.sentences) {
+      if (usesWildcard(sentence.tree, intents)) {
+        skipped.push(`${intent.name}: "${sentence.template}" (wildcard slot)`);
+        continue;
+      }
+      const e = expr(sentence.tree);
+      if (e === "<NULL>") skipped.push(`${intent.name}: "${sentence.template}" (no spoken words)`);
+      else alternatives.push(`(${e})`);
+    }
+    if (!alternatives.length) continue;
+    const name = ruleName("intent", intent.name);
+    intentRules.push(`<${name}>`);
+    lines.push(`<${name}> = ${alternatives.join(" | ")};`);
+  }
+  if (!intentRules.length) throw new Error(`${intents.file}: no sentence can be turned into a speech grammar`);
+
+  // Rules may reference further rules and lists: expand until closed.
+  const emittedRules = new Set<string>();
+  const emittedLists = new Set<string>();
+  while ([...usedRules].some((r) => !emittedRules.has(r)) || [...usedLists].some((l) => !emittedLists.has(l))) {
+    for (const name of [...usedRules].filter((r) => !emittedRules.has(r))) {
+      emittedRules.add(name);
+      lines.push(`<${ruleName("rule", name)}> = ${expr(intents.rules[name]!)};`);
+    }
+    for (const name of [...usedLists].filter((l) => !emittedLists.has(l))) {
+      emittedLists.add(name);
+      const values = (spokenListValues(intents.lists[name]!) ?? []).map((v) => v.words);
+      values.forEach((v) => v.forEach((w) => words.add(w)));
+      lines.push(`<${ruleName("list", name)}> = ${values.length ? prefixTree(values) : "<VOID>"};`);
+    }
+  }
+
+  const jsgf = ["#JSGF V1.0;", "grammar hearth;", `public <command> = ${intentRules.join(" | ")};`, ...lines, ""].join("\n");
+  return { jsgf, words: [...words].sort(), skipped };
+}

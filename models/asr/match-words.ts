@@ -1,0 +1,95 @@
+/**
+ * Map a decoded word sequence back to intent and slots by matching it against
+ * the same template trees the grammar was built from. The decoder only emits
+ * word sequences of the grammar, so an exact match always exists; when the
+ * templates are ambiguous the first sentence (in file order) that consumes all
+ * words wins, and within it the parse that fills the most slots.
+ *
+ * Only the speech path needs this small matcher: the text recognizer
+ * (agent/intent/) handles free text, punctuation and fuzzy matching.
+ */
+import type { CustomIntents } from "../../agent/intent/custom-intents.ts";
+import type { TemplateNode } from "../../agent/intent/template.ts";
+import { spokenListValues, type SpokenValue } from "./grammar.ts";
+import { spokenWords } from "./spoken-words.ts";
+
+export interface WordMatch {
+  intent: string;
+  /** Slot values (a list value's `out` when it has one), plus the sentence's fixed slots. */
+  slots: Record<string, unknown>;
+}
+
+interface Partial {
+  pos: number;
+  slots: Record<string, unknown>;
+}
+
+/** Reusable matcher over one set of intents (list values are pre-tokenised). */
+export class WordMatcher {
+  private readonly listValues = new Map<string, SpokenValue[]>();
+
+  constructor(private readonly intents: CustomIntents) {
+    for (const [name, list] of Object.entries(intents.lists)) listValues(this.listValues, name, spokenListValues(list));
+  }
+
+  /** Match `words` (spoken form, lower case) against every sentence; null when none covers them all. */
+  match(words: string[]): WordMatch | null {
+    for (const intent of this.intents.intents) {
+      for (const sentence of intent.sentences) {
+        let best: Partial | null = null;
+        for (const end of this.walk(sentence.tree, words, { pos: 0, slots: {} }, new Set())) {
+          if (end.pos === words.length && (!best || Object.keys(end.slots).length > Object.keys(best.slots).length)) best = end;
+        }
+        if (best) return { intent: intent.name, slots: { ...sentence.fixedSlots, ...best.slots } };
+      }
+    }
+    return null;
+  }
+
+  /** Every way `node` can consume words from `state.pos` on (depth-first, lazily). */
+  private *walk(node: TemplateNode, words: string[], state: Partial, activeRules: Set<string>): Generator<Partial> {
+    switch (node.type) {
+      case "word": {
+        const spoken = spokenWords(node.text);
+        if (spoken.every((w, i) => words[state.pos + i] === w)) yield { pos: state.pos + spoken.length, slots: state.slots };
+        return;
+      }
+      case "list": {
+        for (const v of this.listValues.get(node.list) ?? []) {
+          if (v.words.every((w, i) => words[state.pos + i] === w)) {
+            yield { pos: state.pos + v.words.length, slots: { ...state.slots, [node.slot]: v.value } };
+          }
+        }
+        return;
+      }
+      case "rule": {
+        const rule = this.intents.rules[node.name];
+        // A rule that (indirectly) contains itself would recurse forever.
+        if (!rule || activeRules.has(node.name)) return;
+        yield* this.walk(rule, words, state, new Set([...activeRules, node.name]));
+        return;
+      }
+      case "alternative": {
+        for (const option of node.options) yield* this.walk(option, words, state, activeRules);
+        if (node.optional) yield state;
+        return;
+      }
+      case "sequence": {
+        const step = function* (this: WordMatcher, i: number, s: Partial): Generator<Partial> {
+          if (i === node.items.length) {
+            yield s;
+            return;
+          }
+          for (const next of this.walk(node.items[i]!, words, s, activeRules)) yield* step.call(this, i + 1, next);
+        };
+        yield* step.call(this, 0, state);
+        return;
+      }
+    }
+  }
+}
+
+function listValues(into: Map<string, SpokenValue[]>, name: string, values: SpokenValue[] | null): void {
+  // Longer values first, so "a little bit of milk" is tried before "milk" would stop short.
+  if (values) into.set(name, [...values].sort((a, b) => b.words.length - a.words.length));
+}

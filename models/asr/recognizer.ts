@@ -1,0 +1,41 @@
+/**
+ * The speech recognizer contract: one utterance of 16 kHz mono int16 PCM in,
+ * a transcript (with intent and slots when the backend decodes a grammar of
+ * the intents) or an explicit rejection out. Out-of-grammar speech, noise and
+ * silence must come back rejected, never forced onto the nearest command.
+ */
+
+/** A recognised utterance. */
+export interface Transcript {
+  /** Decoded words, lower case, space separated. */
+  text: string;
+  /** 0..1; for the grammar backend a logistic of the command-vs-phone-loop margin. */
+  confidence: number;
+  /** Set by grammar backends, which decode straight into an intent. */
+  intent?: string;
+  slots?: Record<string, unknown>;
+  /** Grammar backend with rejection: best-path score per 10 ms frame of the command minus the phone loop's. */
+  loopMargin?: number;
+}
+
+/** Nothing usable was said; `reason` is for logs and the `rejected` event. */
+export interface Rejected {
+  rejected: true;
+  reason: string;
+}
+
+export type RecognitionResult = Transcript | Rejected;
+
+export interface SpeechRecognizer {
+  /** Recognise one utterance: `pcm` is 16 kHz mono signed 16-bit. */
+  recognize(pcm: Int16Array): Promise<RecognitionResult>;
+  /** Release the decoder (WASM memory or native handles). */
+  close(): void;
+}
+
+/** Sample rate every recognizer expects, in Hz. */
+export const ASR_SAMPLE_RATE = 16_000;
+
+export function isRejected(result: RecognitionResult): result is Rejected {
+  return "rejected" in result;
+}

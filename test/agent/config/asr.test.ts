@@ -1,0 +1,25 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ConfigError, parseConfig } from "../../../agent/config/load.ts";
+
+test("asr and tts sections have defaults", () => {
+  const config = parseConfig({});
+  assert.equal(config.asr.backend, "pocketsphinx");
+  assert.equal(config.asr.rejection.enabled, true);
+  assert.deepEqual(config.asr.pronunciations, {});
+  assert.equal(config.tts.engine, "flite");
+  assert.equal(config.tts.sink, "aplay");
+});
+
+test("bad pronunciations and unknown asr keys are reported with their path", () => {
+  try {
+    parseConfig({ asr: { pronunciations: { latte: "l aa t ey", Mocha: "M OW K AH" }, beam: 3, backend: "whisper" } }, "c.yaml");
+    assert.fail("accepted");
+  } catch (e) {
+    const errors = (e as ConfigError).errors;
+    assert.ok(errors.some((l) => l.startsWith("asr.pronunciations.latte: ARPAbet phones")), errors.join("\n"));
+    assert.ok(errors.some((l) => l.startsWith("asr.pronunciations.Mocha")), errors.join("\n"));
+    assert.ok(errors.includes("asr.beam: unknown key"), errors.join("\n"));
+    assert.ok(errors.some((l) => l.startsWith("asr.backend: ")), errors.join("\n"));
+  }
+});

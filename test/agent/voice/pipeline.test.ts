@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { before, test } from "node:test";
+import { decodeFile } from "../../../agent/audio/file-source.ts";
+import { framesFromSamples } from "../../../agent/audio/source.ts";
+import { parseConfig } from "../../../agent/config/load.ts";
+import { voiceEvents, type Recognize, type VoiceEvent, type VoicePipelineOptions } from "../../../agent/voice/pipeline.ts";
+import { SileroVad } from "../../../models/vad/silero.ts";
+import { OpenWakeWordModels, type OpenWakeWordDetector } from "../../../models/wakeword/openwakeword.ts";
+import { sharedData, sharedDataMissing } from "../../helpers/shared-data.ts";
+
+const missing = sharedDataMissing();
+const config = parseConfig({});
+const RATE = 16_000;
+let wake: OpenWakeWordDetector;
+let vad: SileroVad;
+let alexa: Int16Array; // alexa_003: "alexa" from ~0.35 s to ~1.12 s
+let lamp: Int16Array; // "turn on the living room lamp", speech from ~0.32 s to ~1.47 s
+
+before(async () => {
+  if (missing) return;
+  wake = await (await OpenWakeWordModels.load(config.wakeword.models)).detector();
+  vad = await SileroVad.load();
+  alexa = await decodeFile(sharedData("wakeword", "alexa", "alexa_003.flac"));
+  lamp = await decodeFile(sharedData("speech-misc", "turn_on_the_living_room_lamp.flac"));
+});
+
+const concat = (...parts: Int16Array[]) => {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+};
+const ms = (n: number) => Math.round((n * RATE) / 1000);
+
+async function run(pcm: Int16Array, options: Partial<VoicePipelineOptions> = {}): Promise<VoiceEvent[]> {
+  const events: VoiceEvent[] = [];
+  for await (const e of voiceEvents({ source: { name: "test.wav", area: "kitchen", frames: framesFromSamples(pcm) }, wake, vad, timings: config.vad, ...options })) events.push(e);
+  return events;
+}
+const summary = (events: VoiceEvent[]) => events.map((e) => e.type);
+
+test("'alexa … turn on the living room lamp': wake, then the command as the utterance, then its transcript", { skip: missing }, async () => {
+  const pcm = concat(alexa, lamp);
+  const heard: Int16Array[] = [];
+  const recognize: Recognize = async (audio, context) => {
+    heard.push(audio);
+    assert.deepEqual(context, { source: "test.wav", area: "kitchen" });
+    return { text: "turn on the living room lamp", confidence: 0.9 };
+  };
+  const events = await run(pcm, { recognize });
+  assert.deepEqual(summary(events), ["wake", "speech_start", "speech_end", "transcript"]);
+  const [w, start, end, transcript] = events;
+  assert.ok(w!.type === "wake" && w.model === "alexa" && w.score > 0.5 && w.t_ms > 400 && w.t_ms < 1400, JSON.stringify(w));
+  const lampAt = (alexa.length / RATE) * 1000;
+  assert.ok(start!.t_ms > lampAt + 150 && start!.t_ms < lampAt + 500, `command onset ${start!.t_ms} (lamp clip starts at ${lampAt})`);
+  assert.ok(end!.type === "speech_end");
+  const u = end.utterance;
+  assert.ok(Math.abs(u.speech_end_ms - (lampAt + 1470)) < 200, `command end ${u.speech_end_ms}`);
+  assert.deepEqual(u.pcm, pcm.subarray(ms(u.start_ms), ms(u.end_ms)), "the utterance is the stream's audio between its bounds");
+  assert.equal(heard[0], u.pcm);
+  assert.ok(transcript!.type === "transcript" && transcript.text === "turn on the living room lamp" && transcript.area === "kitchen");
+});
+
+test("a command said in the same breath as the wake word keeps its words", { skip: missing }, async () => {
+  const pcm = concat(alexa.subarray(0, ms(1150)), lamp.subarray(ms(300)));
+  const events = await run(pcm);
+  assert.deepEqual(summary(events), ["wake", "speech_start", "speech_end"]);
+  const end = events[2]!;
+  assert.ok(end.type === "speech_end");
+  assert.equal(end.utterance.speech_start_ms, events[0]!.t_ms, "counted from the wake point");
+  assert.ok(Math.abs(end.utterance.speech_end_ms - (1150 + 1470 - 300)) < 200, `end ${end.utterance.speech_end_ms}`);
+});
+
+test("push-to-talk finds every utterance; rejections and failures of the recognizer become events", { skip: missing }, async () => {
+  const digits = await decodeFile(sharedData("speech-misc", "vosk_digits.flac"));
+  let n = 0;
+  const recognize: Recognize = async () => {
+    n++;
+    if (n === 2) return { rejected: true, reason: "out of grammar" };
+    if (n === 3) throw new Error("decoder crashed");
+    return { text: "one zero zero zero one", confidence: 0.8 };
+  };
+  const events = await run(digits, { wake: null, recognize });
+  assert.deepEqual(summary(events), ["speech_start", "speech_end", "transcript", "speech_start", "speech_end", "rejected", "speech_start", "speech_end", "error"]);
+  const rejected = events[5]!;
+  assert.ok(rejected.type === "rejected" && rejected.reason === "out of grammar");
+  const error = events[8]!;
+  assert.ok(error.type === "error" && error.message === "speech recognition failed: decoder crashed" && error.source === "test.wav");
+});
+
+test("no speech after the wake word times out; silence gives nothing", { skip: missing }, async () => {
+  const events = await run(concat(alexa, new Int16Array(ms(7000))));
+  assert.deepEqual(summary(events), ["wake", "no_speech"]);
+  assert.ok(Math.abs(events[1]!.t_ms - events[0]!.t_ms - config.vad.no_speech_timeout_ms) <= 80);
+  assert.deepEqual(await run(new Int16Array(ms(10_000))), []);
+});
+
+test("--save-detections writes a WAV around the detection", { skip: missing }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "hearth-detections-"));
+  const pcm = concat(new Int16Array(ms(3000)), alexa, new Int16Array(ms(2000)));
+  const events = await run(pcm, { saveDetections: { dir, before_ms: 2000, after_ms: 1000 } });
+  const w = events[0]!;
+  assert.equal(w.type, "wake");
+  const files = readdirSync(dir);
+  assert.equal(files.length, 1);
+  assert.match(files[0]!, new RegExp(`^test-alexa-${w.t_ms}ms-0\\.\\d{3}\\.wav$`));
+  const saved = await decodeFile(join(dir, files[0]!));
+  const from = ms(w.t_ms - 2000);
+  assert.deepEqual(saved.subarray(0, ms(3000)), pcm.subarray(from, from + ms(3000)));
+});
+
+test("the VAD gate vetoes a wake word heard in noise without speech", { skip: missing }, async () => {
+  // The start of the dishes recording scores ~0.67 for "alexa" without anyone speaking.
+  const dishes = (await decodeFile(sharedData("noise", "doing_the_dishes.flac"))).subarray(0, ms(4000));
+  const ungated = await run(dishes);
+  assert.equal(ungated[0]?.type, "wake", "without the gate the noise wakes it");
+  const gate = { threshold: config.wakeword.vad_threshold, window_ms: config.wakeword.vad_window_ms };
+  assert.deepEqual(await run(dishes, { wakeVadGate: gate }), []);
+  assert.deepEqual(summary(await run(concat(alexa, lamp), { wakeVadGate: gate })), ["wake", "speech_start", "speech_end"]);
+});
