@@ -18,6 +18,7 @@ import { SystemdNotifier } from "../service/sd-notify.ts";
 import { VisionExtension } from "../service/vision-extension.ts";
 import { VoiceExtension } from "../service/voice-extension.ts";
 import { listenToMicrophones } from "../voice/listen.ts";
+import { FRAME_MS } from "../audio/source.ts";
 import { serveStatus, statusSocketPath } from "../service/status-server.ts";
 
 const log = logger("cli/run");
@@ -29,6 +30,22 @@ function processSnapshot(): { rss_bytes: number; heap_used_bytes: number; active
   const active_resources: Record<string, number> = {};
   for (const kind of process.getActiveResourcesInfo()) active_resources[kind] = (active_resources[kind] ?? 0) + 1;
   return { rss_bytes: memory.rss, heap_used_bytes: memory.heapUsed, active_resources };
+}
+
+/**
+ * A live source (microphone, camera) is judged while it runs or restarts: a
+ * running source must deliver frames within the stall limit, a restarting one
+ * must get through its backoff (`restartingLimitMs`). Stopped, failed or ended
+ * sources are not judged (a failed one is reported in status and logs).
+ */
+function watchSource(health: HealthRegistry, name: string, state: string, restartingLimitMs: number): void {
+  if (state === "running" || state === "starting") health.watch(name);
+  else if (state === "restarting") health.watch(name, { stallAfterMs: restartingLimitMs });
+  else {
+    health.unwatch(name);
+    return;
+  }
+  health.progress(name);
 }
 
 /**
@@ -127,6 +144,18 @@ export async function runService(config: Config): Promise<{ agent: Agent; ready:
     })());
 
   const vision = config.cameras.length || config.rules.length ? new VisionExtension(agent, config.cameras) : undefined;
+  if (vision) {
+    vision.onFrame = (camera) => {
+      health.progress(`camera:${camera}`);
+      metrics.frames.inc({ camera });
+    };
+    vision.onEvent = (event) => {
+      if (event.type !== "camera") return;
+      if (event.state === "restarting") metrics.reconnects.inc({ what: `camera:${event.camera}` });
+      // A camera restarts with backoff up to 60 s (agent/camera/frame-source.ts).
+      watchSource(health, `camera:${event.camera}`, event.state, Math.max(config.service.stall_after_ms, 90_000));
+    };
+  }
   await vision?.prepare();
   const voice = config.audio.microphones.length ? new VoiceExtension(agent, { speak: true }) : undefined;
   const micStates: Record<string, string> = {};
@@ -146,6 +175,11 @@ export async function runService(config: Config): Promise<{ agent: Agent; ready:
           onState: (mic, state, error) => {
             micStates[mic] = error ? `${state}: ${error.message}` : state;
             if (state === "restarting") metrics.reconnects.inc({ what: `microphone:${mic}` });
+            watchSource(health, `microphone:${mic}`, state, Math.max(config.service.stall_after_ms, config.audio.retry_max_ms * 1.5));
+          },
+          onFrame: (mic) => {
+            health.progress(`microphone:${mic}`);
+            metrics.audioSeconds.inc({ source: mic }, FRAME_MS / 1000);
           },
         });
         for await (const event of events) {
