@@ -69,9 +69,14 @@ function watchPipelines(agent: Agent, health: HealthRegistry, config: Config): v
     session.on("activity", () => health.progress("mqtt"));
     session.on("reconnecting", () => health.progress("mqtt"));
   }
+  // A session may legitimately wait for "yes" or for the answer to a question that long.
+  const controllerLimit = config.service.stall_after_ms + Math.max(config.agent.confirmation_timeout_ms, config.agent.clarification_timeout_ms);
   agent.onControllerState((state) => {
     if (state === "idle") health.unwatch("controller");
-    else health.progress("controller");
+    else {
+      health.watch("controller", { stallAfterMs: controllerLimit });
+      health.progress("controller");
+    }
   });
 }
 

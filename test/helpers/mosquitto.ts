@@ -113,8 +113,19 @@ export class Mosquitto {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     child.kill("SIGTERM");
+    child.kill("SIGCONT"); // a frozen broker only sees the SIGTERM once it runs
     await exited;
     this.process = undefined;
+  }
+
+  /** Freeze the broker (SIGSTOP): connections stay open but nothing answers, like a hung host. */
+  freeze(): void {
+    this.process?.kill("SIGSTOP");
+  }
+
+  /** Let a frozen broker run again (SIGCONT). */
+  thaw(): void {
+    this.process?.kill("SIGCONT");
   }
 
   /** Stop, then start again on the same port with the same config. */
