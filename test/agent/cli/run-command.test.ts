@@ -72,6 +72,8 @@ test("hearth run: broker absent at start, retries and says so; works once it app
   const cli = spawnSync(process.execPath, ["--import", "tsx", "agent/cli/main.ts", "status", "--config", configFile], { encoding: "utf8" });
   assert.equal(cli.status, 0, cli.stderr);
   assert.match(cli.stdout, new RegExp(`broker 127\\.0\\.0\\.1:${port}: (connecting|reconnecting)`));
+  assert.match(cli.stdout, /^ {2}last error: MQTT broker .*ECONNREFUSED/m);
+  assert.match(cli.stdout, /^pipelines: mqtt ok \([\d.]+ s since progress, limit 45 s\)/m);
 
   // The broker appears (with the password the agent reads from its credential file).
   let broker: Mosquitto;
