@@ -48,6 +48,11 @@ test("broker restart mid-session: reconnect, re-announce, queued QoS 1 commands 
   const event = await agent.submit("turn on the porch light", { kind: "rule", source: "test" });
   assert.equal(event.error, undefined, event.response);
   assert.deepEqual(event.messages.map((m) => [m.topic, m.qos]), [[PORCH.command, 1]]);
+  // A QoS 0 command (HA's default) would be dropped: the user is told instead of being told it worked.
+  const dropped = await agent.submit("turn on the coffee machine", { kind: "voice", source: "kitchen" });
+  assert.equal(dropped.response, "Sorry, I could not reach the device.");
+  assert.match(dropped.error ?? "", /MQTT broker unreachable: not sending to zigbee2mqtt\/coffee_machine\/set/);
+  assert.deepEqual(dropped.messages, []);
   const announcedBefore = observer.on("homeassistant/device/restart/config").length;
 
   await broker.restart();
@@ -62,5 +67,6 @@ test("broker restart mid-session: reconnect, re-announce, queued QoS 1 commands 
   await agent.flush();
   await new Promise((r) => setTimeout(r, 300));
   assert.deepEqual(observer.on(PORCH.command).map((m) => m.payload), ["ON", "OFF"], "each command exactly once");
+  assert.deepEqual(observer.on("zigbee2mqtt/coffee_machine/set"), [], "the refused QoS 0 command never arrives");
   assert.equal(agent.session!.state, "connected");
 });
