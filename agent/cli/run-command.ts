@@ -19,6 +19,7 @@ import { VisionExtension } from "../service/vision-extension.ts";
 import { VoiceExtension } from "../service/voice-extension.ts";
 import { listenToMicrophones } from "../voice/listen.ts";
 import { FRAME_MS } from "../audio/source.ts";
+import { allInferenceMetrics } from "../../models/metrics.ts";
 import { serveStatus, statusSocketPath } from "../service/status-server.ts";
 
 const log = logger("cli/run");
@@ -101,6 +102,7 @@ export async function runService(config: Config): Promise<{ agent: Agent; ready:
     if (event.error) metrics.errors.inc({ component: "controller" });
     if (event.messages.length) metrics.published.inc({ kind: "command" }, event.messages.length);
   });
+  agent.on("handled", (event, seconds) => metrics.latency.observe({ origin: event.origin.kind }, seconds));
   agent.session?.on("state", (state) => {
     void notifier.status(`broker ${state}`);
   });
@@ -117,6 +119,7 @@ export async function runService(config: Config): Promise<{ agent: Agent; ready:
         controller: agent.controllerState,
         health: health.snapshot(),
         process: processSnapshot(),
+        models: allInferenceMetrics().map((m) => ({ model: m.model, provider: m.provider, ...m.stats() })),
         entities: agent.registry.all().length,
         occupancy: vision ? Object.fromEntries(vision.occupancy()) : undefined,
         microphones: voice ? micStates : undefined,

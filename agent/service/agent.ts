@@ -50,7 +50,7 @@ export interface AgentOptions {
   announce?: boolean;
 }
 
-export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
+export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event: SessionEvent, seconds: number] }> {
   readonly registry = new EntityRegistry();
   readonly topics: ReturnType<typeof agentTopics>;
   readonly session?: MqttSession;
@@ -170,12 +170,18 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
 
   /** Hand one utterance to the controller; resolves with the event it publishes. */
   submit(text: string, origin: CommandOrigin): Promise<SessionEvent> {
-    return this.runner.submit({ text, origin });
+    return this.submitRequest({ text, origin });
   }
 
-  /** Hand a prepared request (a rule's intent or messages) to the controller. */
-  submitRequest(request: CommandRequest): Promise<SessionEvent> {
-    return this.runner.submit(request);
+  /**
+   * Hand a prepared request (a rule's intent or messages) to the controller.
+   * Emits `handled` with the seconds from hand-over to the event (queueing included).
+   */
+  async submitRequest(request: CommandRequest): Promise<SessionEvent> {
+    const started = performance.now();
+    const event = await this.runner.submit(request);
+    this.emit("handled", event, (performance.now() - started) / 1000);
+    return event;
   }
 
   private async onTextMessage(payload: Buffer): Promise<void> {

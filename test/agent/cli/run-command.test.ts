@@ -103,6 +103,7 @@ test("hearth run: broker absent at start, retries and says so; works once it app
   assert.ok(reconnects && Number(reconnects[1]) >= 1, "reconnect attempts are counted");
   assert.match(metrics, /^hearth_pipeline_silent_seconds\{pipeline="mqtt"\} [\d.e-]+$/m);
   assert.match(metrics, /^hearth_commands_total\{origin="mqtt",intent="HassTurnOff",outcome="command"\} 1$/m);
+  assert.match(metrics, /^hearth_command_latency_seconds_count\{origin="mqtt"\} [3-9]$/m);
   const status = JSON.stringify(await fetchStatus(socket));
 
   const t0 = Date.now();

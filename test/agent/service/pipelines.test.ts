@@ -77,18 +77,24 @@ test("a camera is a watched pipeline: frames in status health and in metrics", {
   const deadline = Date.now() + 40_000;
   let camera: Status["health"]["pipelines"][number] | undefined;
   let frames = 0;
+  let runs = 0;
+  let models: { model: string; count: number }[] = [];
   while (Date.now() < deadline && child.exitCode === null) {
     const status = (await fetchStatus(socket, 1000).catch(() => undefined)) as Status | undefined;
     camera = status?.health.pipelines.find((p) => p.name === "camera:porch");
     const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text()).catch(() => "");
     frames = Number(/^hearth_frames_total\{camera="porch"\} (\d+)$/m.exec(metrics)?.[1] ?? 0);
-    if (camera && frames >= 3) break;
+    runs = Number(/^hearth_inference_runs\{model="[^"]*yolox_nano\.onnx",provider="cpu"\} (\d+)$/m.exec(metrics)?.[1] ?? 0);
+    models = (status as { models?: { model: string; count: number }[] } | undefined)?.models ?? [];
+    if (camera && frames >= 3 && runs >= 3) break;
     await new Promise((r) => setTimeout(r, 250));
   }
   assert.ok(camera, `camera:porch among the pipelines:\n${output.slice(-3000)}`);
   assert.equal(camera.stale, false);
   assert.ok(camera.silent_ms < 5000, `last frame ${camera.silent_ms} ms ago`);
   assert.ok(frames >= 3, `${frames} frames counted`);
+  assert.ok(runs >= 3, `${runs} detector runs in hearth_inference_runs`);
+  assert.ok(models.some((m) => m.model.endsWith("yolox_nano.onnx") && m.count > 0), `models in status: ${JSON.stringify(models)}`);
 });
 
 test("a microphone whose recorder keeps exiting restarts with backoff while the agent keeps serving typed commands", { skip: !mosquittoAvailable() ? "mosquitto not installed" : spawnSync("sox", ["--version"]).status !== 0 ? "sox not installed" : false, timeout: 60_000 }, async (t) => {
