@@ -5,11 +5,34 @@
  */
 import { pino, type Logger } from "pino";
 
+/** Known secret values, as written raw and as escaped inside a JSON string. */
+const secretValues = new Set<string>();
+
+/**
+ * Scrub these values from every log line from now on, wherever they appear
+ * (messages, error texts, URLs), on top of the key-based redaction. Values
+ * shorter than 4 characters are ignored (they would mangle ordinary text).
+ */
+export function addLogSecrets(values: readonly string[]): void {
+  for (const value of values) {
+    if (value.length < 4) continue;
+    secretValues.add(value);
+    secretValues.add(JSON.stringify(value).slice(1, -1));
+  }
+}
+
 const root: Logger = pino(
   {
     level: process.env.HEARTH_LOG_LEVEL ?? "info",
     base: undefined,
     redact: { paths: ["password", "*.password", "access_key", "*.access_key", "*.accessKey"], censor: "[redacted]" },
+    hooks: {
+      streamWrite: (line) => {
+        let out = line;
+        for (const secret of secretValues) if (out.includes(secret)) out = out.split(secret).join("[redacted]");
+        return out;
+      },
+    },
   },
   pino.destination({ fd: 2, sync: true }),
 );

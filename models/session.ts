@@ -182,6 +182,17 @@ export async function createSession(path: string, requested: SessionOptions = {}
       log.debug({ model, provider, warmupMs: Math.round(performance.now() - started) }, "warm-up run done");
     }
     const metrics = metricsFor(model, provider);
+    // Callers keep the raw session (detector, VAD, wake word); timing its `run` here records every
+    // inference for status and Prometheus whichever handle they call.
+    const rawRun = session.run.bind(session);
+    session.run = (async (...args: Parameters<typeof rawRun>) => {
+      const started = performance.now();
+      try {
+        return await rawRun(...args);
+      } finally {
+        metrics.record(performance.now() - started);
+      }
+    }) as typeof session.run;
     log.info({ model, provider, skipped: skipped.map((s) => s.provider), threads: options.intraOpThreads ?? 1 }, `model runs on ${provider}`);
     return {
       session,
@@ -189,12 +200,7 @@ export async function createSession(path: string, requested: SessionOptions = {}
       path,
       skipped,
       metrics,
-      async run(feeds) {
-        const started = performance.now();
-        const result = await session.run(feeds);
-        metrics.record(performance.now() - started);
-        return result;
-      },
+      run: (feeds) => session.run(feeds),
     };
   }
   throw new Error(`cannot load ONNX model ${path}: ${skipped.map((s) => s.reason).join("; ")}`);

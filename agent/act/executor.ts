@@ -16,6 +16,8 @@ const log = logger("act/executor");
 
 export interface Publisher {
   publish(message: OutgoingMessage): Promise<void>;
+  /** False while the broker is away (QoS 0 is not queued then); absent means always connected. */
+  readonly connected?: boolean;
 }
 
 export class Executor {
@@ -51,9 +53,19 @@ export class Executor {
       log.error({ topic: m.topic }, "refused publish outside the allowed topics");
       return false;
     });
-    if (!allowed.length && errors.length && this.publisher) throw errors[0]!;
-    if (this.publisher) for (const message of allowed) this.track(this.publisher.publish(message), message);
-    return allowed;
+    // While the broker is away QoS 1/2 commands wait in the session's queue; QoS 0 ones (HA's default)
+    // would vanish, so they fail here and the user hears that the device could not be reached.
+    const sendable = this.publisher?.connected === false
+      ? allowed.filter((m) => {
+        if (m.qos > 0) return true;
+        errors.push(new Error(`MQTT broker unreachable: not sending to ${m.topic} (QoS 0 is not queued)`));
+        log.warn({ topic: m.topic }, "broker unreachable; QoS 0 command not sent");
+        return false;
+      })
+      : allowed;
+    if (!sendable.length && errors.length && this.publisher) throw errors[0]!;
+    if (this.publisher) for (const message of sendable) this.track(this.publisher.publish(message), message);
+    return sendable;
   }
 
   private track(delivery: Promise<void>, message: OutgoingMessage): void {

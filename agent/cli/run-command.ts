@@ -9,21 +9,76 @@ import { loadConfig, parseConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import type { SessionEvent } from "../controller/types.ts";
 import { logger } from "../log.ts";
+import { HealthRegistry } from "../service/health.ts";
 import { Agent } from "../service/agent.ts";
 import { AgentMetrics } from "../service/metrics.ts";
 import { redact } from "../service/redact.ts";
+import { configSecrets } from "../service/secrets.ts";
 import { SystemdNotifier } from "../service/sd-notify.ts";
 import { VisionExtension } from "../service/vision-extension.ts";
 import { VoiceExtension } from "../service/voice-extension.ts";
 import { listenToMicrophones } from "../voice/listen.ts";
+import { FRAME_MS } from "../audio/source.ts";
+import { allInferenceMetrics } from "../../models/metrics.ts";
 import { serveStatus, statusSocketPath } from "../service/status-server.ts";
 
 const log = logger("cli/run");
 const SHUTDOWN_LIMIT_MS = 5000;
 
-/** Secrets from the config, so that redaction also catches them inside free text. */
-export function configSecrets(config: Config): string[] {
-  return [config.mqtt.password].filter((s): s is string => typeof s === "string");
+/** Memory and live handles (sockets, timers, ...) of this process, for status and leak checks. */
+function processSnapshot(): { rss_bytes: number; heap_used_bytes: number; active_resources: Record<string, number> } {
+  const memory = process.memoryUsage();
+  const active_resources: Record<string, number> = {};
+  for (const kind of process.getActiveResourcesInfo()) active_resources[kind] = (active_resources[kind] ?? 0) + 1;
+  return { rss_bytes: memory.rss, heap_used_bytes: memory.heapUsed, active_resources };
+}
+
+/**
+ * A live source (microphone, camera) is judged while it runs or restarts: a
+ * running source must deliver frames within the stall limit, a restarting one
+ * must get through its backoff (`restartingLimitMs`). Stopped, failed or ended
+ * sources are not judged (a failed one is reported in status and logs).
+ */
+function watchSource(health: HealthRegistry, name: string, state: string, restartingLimitMs: number): void {
+  if (state === "running" || state === "starting") health.watch(name);
+  else if (state === "restarting") health.watch(name, { stallAfterMs: restartingLimitMs });
+  else {
+    health.unwatch(name);
+    return;
+  }
+  health.progress(name);
+}
+
+/**
+ * Register the agent's pipelines with the health registry: the MQTT session
+ * while it is connecting, connected or retrying (its limit covers a keepalive
+ * round and the longest backoff, its normal silences), the controller while a
+ * command session is open.
+ */
+function watchPipelines(agent: Agent, health: HealthRegistry, config: Config): void {
+  const session = agent.session;
+  if (session) {
+    const mqttLimit = Math.max(config.service.stall_after_ms, config.mqtt.keepalive_s * 1500, config.mqtt.reconnect_max_ms * 1.5);
+    const onState = (state: string) => {
+      if (state === "connecting" || state === "connected" || state === "reconnecting") {
+        health.watch("mqtt", { stallAfterMs: mqttLimit });
+        health.progress("mqtt");
+      } else health.unwatch("mqtt");
+    };
+    onState(session.state);
+    session.on("state", onState);
+    session.on("activity", () => health.progress("mqtt"));
+    session.on("reconnecting", () => health.progress("mqtt"));
+  }
+  // A session may legitimately wait for "yes" or for the answer to a question that long.
+  const controllerLimit = config.service.stall_after_ms + Math.max(config.agent.confirmation_timeout_ms, config.agent.clarification_timeout_ms);
+  agent.onControllerState((state) => {
+    if (state === "idle") health.unwatch("controller");
+    else {
+      health.watch("controller", { stallAfterMs: controllerLimit });
+      health.progress("controller");
+    }
+  });
 }
 
 /**
@@ -35,18 +90,24 @@ export async function runService(config: Config, configFile?: string): Promise<{
   const notifier = new SystemdNotifier();
   const metrics = new AgentMetrics({ processMetrics: true });
   const agent = new Agent(config, { textTopic: true, announce: true, configFile });
+  const health = new HealthRegistry(config.service.stall_after_ms);
+  watchPipelines(agent, health, config);
+  metrics.watchHealth(health);
   const started = Date.now();
   const lastEvents: SessionEvent[] = [];
   agent.on("event", (event) => {
     lastEvents.push(event);
     if (lastEvents.length > 10) lastEvents.shift();
     metrics.commands.inc({ origin: event.origin.kind, intent: event.intent ?? "none", outcome: event.error ? "error" : event.type });
+    if (event.error) metrics.errors.inc({ component: "controller" });
     if (event.messages.length) metrics.published.inc({ kind: "command" }, event.messages.length);
   });
+  agent.on("handled", (event, seconds) => metrics.latency.observe({ origin: event.origin.kind }, seconds));
   agent.session?.on("state", (state) => {
-    if (state === "reconnecting") metrics.reconnects.inc({ what: "mqtt" });
     void notifier.status(`broker ${state}`);
   });
+  agent.session?.on("reconnecting", () => metrics.reconnects.inc({ what: "mqtt" }));
+  agent.session?.on("disconnected", () => metrics.errors.inc({ component: "mqtt" }));
   const secrets = configSecrets(config);
   const snapshot = () =>
     redact(
@@ -54,8 +115,11 @@ export async function runService(config: Config, configFile?: string): Promise<{
         agent: config.agent.id,
         pid: process.pid,
         uptime_s: Math.round((Date.now() - started) / 1000),
-        broker: { endpoint: agent.session?.endpoint, state: agent.session?.state, protocol: agent.session?.protocolVersion === 4 ? "3.1.1" : "5" },
+        broker: { endpoint: agent.session?.endpoint, state: agent.session?.state, protocol: agent.session?.protocolVersion === 4 ? "3.1.1" : "5", last_error: agent.session?.lastError },
         controller: agent.controllerState,
+        health: health.snapshot(),
+        process: processSnapshot(),
+        models: allInferenceMetrics().map((m) => ({ model: m.model, provider: m.provider, ...m.stats() })),
         entities: agent.registry.all().length,
         occupancy: vision ? Object.fromEntries(vision.occupancy()) : undefined,
         microphones: voice ? micStates : undefined,
@@ -81,16 +145,31 @@ export async function runService(config: Config, configFile?: string): Promise<{
       listening.abort();
       voice?.close();
       await agent.stop();
+      health.close();
       statusServer.close();
       metricsServer?.close();
       clearTimeout(timer);
     })());
 
   const vision = config.cameras.length || config.rules.length ? new VisionExtension(agent, config.cameras) : undefined;
+  if (vision) {
+    vision.onFrame = (camera) => {
+      health.progress(`camera:${camera}`);
+      metrics.frames.inc({ camera });
+    };
+    vision.onEvent = (event) => {
+      if (event.type !== "camera") return;
+      if (event.state === "restarting") metrics.reconnects.inc({ what: `camera:${event.camera}` });
+      // A camera restarts with backoff up to 60 s (agent/camera/frame-source.ts).
+      watchSource(health, `camera:${event.camera}`, event.state, Math.max(config.service.stall_after_ms, 90_000));
+    };
+  }
   await vision?.prepare();
   const voice = config.audio.microphones.length ? new VoiceExtension(agent, { speak: true }) : undefined;
   const micStates: Record<string, string> = {};
   const listening = new AbortController();
+  // Pinging from the start: systemd may enforce the watchdog before READY=1, and start-up waits for the broker.
+  notifier.startWatchdog(() => health.check());
   const ready = (async () => {
     await agent.start();
     await vision?.start();
@@ -104,6 +183,11 @@ export async function runService(config: Config, configFile?: string): Promise<{
           onState: (mic, state, error) => {
             micStates[mic] = error ? `${state}: ${error.message}` : state;
             if (state === "restarting") metrics.reconnects.inc({ what: `microphone:${mic}` });
+            watchSource(health, `microphone:${mic}`, state, Math.max(config.service.stall_after_ms, config.audio.retry_max_ms * 1.5));
+          },
+          onFrame: (mic) => {
+            health.progress(`microphone:${mic}`);
+            metrics.audioSeconds.inc({ source: mic }, FRAME_MS / 1000);
           },
         });
         for await (const event of events) {
@@ -114,7 +198,6 @@ export async function runService(config: Config, configFile?: string): Promise<{
       })().catch((err: Error) => log.error({ err: err.message }, "voice input stopped"));
     }
     await notifier.ready(`connected to ${agent.session?.endpoint}; ${agent.registry.all().length} entities`);
-    notifier.startWatchdog(() => ({ healthy: true, stale: [] }));
   })();
   return { agent, ready, stop };
 }

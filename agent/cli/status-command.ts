@@ -7,7 +7,9 @@ interface Status {
   agent: string;
   pid: number;
   uptime_s: number;
-  broker: { endpoint?: string; state?: string; protocol?: string };
+  broker: { endpoint?: string; state?: string; protocol?: string; last_error?: string };
+  health?: { pipelines: { name: string; silent_ms: number; stall_after_ms: number; stale: boolean }[]; event_loop_max_delay_ms: number };
+  process?: { rss_bytes: number; heap_used_bytes: number };
   controller: string;
   entities: number;
   last_events: { t: string; text: string; intent: string | null; response: string; error?: string }[];
@@ -34,8 +36,15 @@ export function registerStatusCommand(program: Command): void {
         `broker ${status.broker.endpoint ?? "-"}: ${status.broker.state ?? "none"} (MQTT ${status.broker.protocol})`,
         `controller: ${status.controller}; ${status.entities} entities`,
       ];
+      if (status.broker.last_error) lines.push(`  last error: ${status.broker.last_error}`);
+      if (status.health) {
+        const pipelines = status.health.pipelines.map((p) => `${p.name} ${p.stale ? "STALE" : "ok"} (${(p.silent_ms / 1000).toFixed(1)} s since progress, limit ${p.stall_after_ms / 1000} s)`);
+        lines.push(`pipelines: ${pipelines.length ? pipelines.join("; ") : "none watched"}; event loop max delay ${status.health.event_loop_max_delay_ms} ms`);
+      }
+      if (status.process) lines.push(`memory: RSS ${(status.process.rss_bytes / 2 ** 20).toFixed(1)} MiB, heap ${(status.process.heap_used_bytes / 2 ** 20).toFixed(1)} MiB`);
       for (const [key, value] of Object.entries(status)) {
-        if (["agent", "pid", "uptime_s", "broker", "controller", "entities", "last_events", "config"].includes(key)) continue;
+        if (["agent", "pid", "uptime_s", "broker", "controller", "entities", "last_events", "config", "health", "process"].includes(key)) continue;
+        if (value === undefined) continue;
         lines.push(`${key}: ${JSON.stringify(value)}`);
       }
       lines.push("last events:");

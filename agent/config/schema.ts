@@ -35,6 +35,12 @@ const mqttSchema = z.strictObject({
   /** First reconnect delay; doubled up to `reconnect_max_ms`. */
   reconnect_min_ms: z.number().int().min(10).default(500),
   reconnect_max_ms: z.number().int().min(10).default(30_000),
+  /**
+   * Largest packet the broker may send us (MQTT 5 Maximum Packet Size): bigger
+   * messages are dropped by the broker, so a hostile publisher cannot make
+   * hearth buffer megabytes. Discovery configs and typed commands are far smaller.
+   */
+  max_incoming_bytes: z.number().int().min(1024).default(1_048_576),
   /** Try MQTT 5 first, fall back to 3.1.1 when the broker refuses it. */
   protocol_version: z.union([z.literal(5), z.literal(4)]).default(5),
 });

@@ -19,12 +19,15 @@ import { SessionRunner } from "../controller/session-runner.ts";
 import type { CommandOrigin, CommandRequest, SessionEvent } from "../controller/types.ts";
 import { loadCustomIntents, type CustomIntents } from "../intent/custom-intents.ts";
 import { LiveIntentRecognizer } from "../intent/recognizer.ts";
-import { logger } from "../log.ts";
+import { addLogSecrets, logger } from "../log.ts";
 import { configureSessions } from "../../models/session.ts";
 import { applyModelsConfig } from "../../models/store.ts";
+import { redact } from "./redact.ts";
+import { configSecrets } from "./secrets.ts";
 import { createUnderstander } from "../understand.ts";
 
 const log = logger("service/agent");
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /** hearth's version, announced to HA. */
 export const HEARTH_VERSION = "0.1.0";
@@ -58,7 +61,7 @@ export interface AgentOptions {
   configFile?: string;
 }
 
-export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
+export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event: SessionEvent, seconds: number] }> {
   readonly registry = new EntityRegistry();
   readonly topics: ReturnType<typeof agentTopics>;
   readonly session?: MqttSession;
@@ -73,6 +76,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
   /** hearth's own HA device; later stages add components (occupancy, person counts, snapshots). */
   producer?: DiscoveryProducer;
   private readonly cleanups: (() => void)[] = [];
+  /** Secret values from the config, scrubbed from events (and, through the logger, from logs). */
+  private readonly secrets: string[];
 
   /**
    * @throws ConfigError listing every fixtures or intents file the config names
@@ -80,6 +85,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
    */
   constructor(readonly config: Config, readonly options: AgentOptions = {}) {
     super();
+    this.secrets = configSecrets(config);
+    addLogSecrets(this.secrets);
     this.topics = agentTopics(config.agent.id);
     applyModelsConfig(config.models);
     configureSessions(config.models);
@@ -130,6 +137,11 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
     );
   }
 
+  /** Call `listener` on every controller state change; returns the unsubscribe function. */
+  onControllerState(listener: (state: string) => void): () => void {
+    return this.runner.onState(listener);
+  }
+
   /** The command statechart's state (idle, confirming, ...). */
   get controllerState(): string {
     return this.runner.state;
@@ -164,6 +176,14 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
       this.publishOwn(this.topics.state, this.runner.state, true);
       this.cleanups.push(this.runner.onState((state) => this.publishOwn(this.topics.state, state, true)));
     }
+    // A broker that restarted without persistence has lost our retained config and state: announce again.
+    const session = this.session;
+    const reannounce = () => {
+      this.producer?.announce().catch((err: Error) => log.warn({ err: err.message }, "re-announce after reconnect failed"));
+      if (!this.options.observer) this.publishOwn(this.topics.state, this.runner.state, true);
+    };
+    session.on("connected", reannounce);
+    this.cleanups.push(() => session.off("connected", reannounce));
     log.info({ broker: this.session.endpoint }, "agent started");
   }
 
@@ -185,18 +205,35 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
 
   /** Hand one utterance to the controller; resolves with the event it publishes. */
   submit(text: string, origin: CommandOrigin): Promise<SessionEvent> {
-    return this.runner.submit({ text, origin });
+    return this.submitRequest({ text, origin });
   }
 
-  /** Hand a prepared request (a rule's intent or messages) to the controller. */
-  submitRequest(request: CommandRequest): Promise<SessionEvent> {
-    return this.runner.submit(request);
+  /**
+   * Hand a prepared request (a rule's intent or messages) to the controller.
+   * Emits `handled` with the seconds from hand-over to the event (queueing included).
+   */
+  async submitRequest(request: CommandRequest): Promise<SessionEvent> {
+    const started = performance.now();
+    const event = await this.runner.submit(request);
+    this.emit("handled", event, (performance.now() - started) / 1000);
+    return event;
   }
 
   private async onTextMessage(payload: Buffer): Promise<void> {
     let text: string;
     let area: string | undefined;
-    const raw = payload.toString("utf8");
+    if (payload.length > 4000) {
+      log.warn({ topic: this.topics.text, bytes: payload.length }, "typed command longer than 4000 bytes ignored");
+      return;
+    }
+    let raw: string;
+    try {
+      // Fatal decoding: replacement characters would turn "turn on the <bad bytes> light" into "turn on the light".
+      raw = UTF8.decode(payload);
+    } catch {
+      log.warn({ topic: this.topics.text, bytes: payload.length }, "typed command is not valid UTF-8; ignored");
+      return;
+    }
     if (raw.length > 1000) {
       log.warn({ topic: this.topics.text, bytes: payload.length }, "typed command longer than 1000 characters ignored");
       return;
@@ -218,6 +255,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
       log.warn({ topic: this.topics.text, area }, "typed command from an area that is not allowed; ignored");
       return;
     }
+    log.debug({ topic: this.topics.text, text, area }, "typed command");
     await this.submit(text.trim(), { kind: "mqtt", source: this.topics.text, area });
   }
 
@@ -231,10 +269,17 @@ export class Agent extends EventEmitter<{ event: [SessionEvent] }> {
   /** Publish on one of hearth's own topics (state, occupancy, snapshots); failures are logged. */
   publishOwn(topic: string, payload: string | Buffer, retain = false): void {
     if (!this.session) return;
+    // QoS 0 is not queued while the broker is away; the retained state is published again on reconnect.
+    if (!this.session.connected) {
+      log.debug({ topic }, "not connected; own message dropped");
+      return;
+    }
     void this.session.publish({ topic, payload, qos: 0, retain }).catch((err: Error) => log.warn({ topic, err: err.message }, "cannot publish"));
   }
 
-  private async respond(event: SessionEvent): Promise<void> {
+  private async respond(unsafe: SessionEvent): Promise<void> {
+    // A typed or spoken secret (someone pasting the password) must not reach the event line.
+    const event = redact(unsafe, this.secrets);
     this.emit("event", event);
     this.publishOwn(this.topics.events, JSON.stringify(event));
     if (event.text) this.publishOwn(this.topics.transcript, event.text.slice(0, 255), true);

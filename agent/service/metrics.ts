@@ -5,7 +5,9 @@
  * can run several agents in one process.
  */
 import { createServer, type Server } from "node:http";
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { allInferenceMetrics } from "../../models/metrics.ts";
+import type { HealthRegistry } from "./health.ts";
 import { logger } from "../log.ts";
 
 const log = logger("service/metrics");
@@ -21,18 +23,56 @@ export class AgentMetrics {
   readonly errors = new Counter({ name: "hearth_errors_total", help: "Errors by component", labelNames: ["component"], registers: [this.registry] });
   readonly latency = new Histogram({
     name: "hearth_command_latency_seconds",
-    help: "Input (end of speech or text received) to MQTT publish, seconds",
+    help: "Command handed to the controller to its event published (queueing included), seconds",
     labelNames: ["origin"],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5],
     registers: [this.registry],
   });
-  readonly inference = new Histogram({
-    name: "hearth_inference_seconds",
-    help: "Model inference time, seconds",
-    labelNames: ["model", "provider"],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+  /** Inference time per model, from the sessions' own figures (models/metrics.ts) at every scrape. */
+  readonly inference: Gauge = new Gauge({
+    name: "hearth_inference_milliseconds",
+    help: "Model inference time over the recent runs, ms (quantile 0.5 and 0.95)",
+    labelNames: ["model", "provider", "quantile"],
     registers: [this.registry],
+    collect: () => {
+      this.inference.reset();
+      for (const m of allInferenceMetrics()) {
+        const stats = m.stats();
+        this.inference.set({ model: m.model, provider: m.provider, quantile: "0.5" }, stats.p50Ms);
+        this.inference.set({ model: m.model, provider: m.provider, quantile: "0.95" }, stats.p95Ms);
+      }
+    },
   });
+  readonly inferenceRuns: Gauge = new Gauge({
+    name: "hearth_inference_runs",
+    help: "Inference runs per model since start",
+    labelNames: ["model", "provider"],
+    registers: [this.registry],
+    collect: () => {
+      this.inferenceRuns.reset();
+      for (const m of allInferenceMetrics()) this.inferenceRuns.set({ model: m.model, provider: m.provider }, m.stats().count);
+    },
+  });
+
+  private health?: Pick<HealthRegistry, "list">;
+  /** Seconds since each watched pipeline last made progress; filled from the HealthRegistry at every scrape. */
+  readonly pipelineSilence: Gauge = new Gauge({
+    name: "hearth_pipeline_silent_seconds",
+    help: "Seconds since a watched pipeline last made progress",
+    labelNames: ["pipeline"],
+    registers: [this.registry],
+    collect: () => {
+      if (!this.health) return;
+      // Reset drops pipelines that are no longer watched (an idle controller).
+      this.pipelineSilence.reset();
+      for (const p of this.health.list()) this.pipelineSilence.set({ pipeline: p.name }, p.silent_ms / 1000);
+    },
+  });
+
+  /** Report `health`'s pipelines in `hearth_pipeline_silent_seconds`. */
+  watchHealth(health: Pick<HealthRegistry, "list">): void {
+    this.health = health;
+  }
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: "hearth_" });

@@ -8,10 +8,19 @@ import { createServer, request, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** Where the status socket of agent `agentId` lives: $RUNTIME_DIRECTORY (systemd), $XDG_RUNTIME_DIR, else the temp dir. */
+/** systemd's RuntimeDirectory for the unit (`RuntimeDirectory=hearth`). */
+export const SYSTEMD_RUNTIME_DIR = "/run/hearth";
+
+/**
+ * Where the status socket of agent `agentId` lives: $RUNTIME_DIRECTORY (set by
+ * systemd for the service), $XDG_RUNTIME_DIR, else the temp dir. A shell
+ * without $RUNTIME_DIRECTORY still finds the service's socket under /run/hearth.
+ */
 export function statusSocketPath(agentId: string, env: NodeJS.ProcessEnv = process.env): string {
-  const dir = env.RUNTIME_DIRECTORY || env.XDG_RUNTIME_DIR || tmpdir();
-  return join(dir, `hearth-${agentId}.sock`);
+  const name = `hearth-${agentId}.sock`;
+  if (env.RUNTIME_DIRECTORY) return join(env.RUNTIME_DIRECTORY, name);
+  if (existsSync(join(SYSTEMD_RUNTIME_DIR, name))) return join(SYSTEMD_RUNTIME_DIR, name);
+  return join(env.XDG_RUNTIME_DIR || tmpdir(), name);
 }
 
 /** Serve `snapshot()` (already redacted by the caller) as JSON on GET /status. */

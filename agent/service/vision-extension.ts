@@ -33,6 +33,8 @@ export class VisionExtension {
   private readonly running: Promise<unknown>[] = [];
   /** Called with every camera event (the `watch`-style JSON line), for status and tests. */
   onEvent?: (event: VisionEvent) => void;
+  /** Called after every frame a camera got through detection (health and metrics). */
+  onFrame?: (camera: string) => void;
 
   /** @throws RuleSetupError when a rule cannot run as configured (e.g. a sun condition without a location). */
   constructor(private readonly agent: Agent, private readonly cameras: CameraConfig[], private readonly options: { realtime?: boolean } = {}) {
@@ -76,6 +78,7 @@ export class VisionExtension {
       const { pipeline } = await createCamera(camera, { snapshots: true, realtime: this.options.realtime ?? true });
       pipeline.on("event", (event) => this.onVisionEvent(event));
       pipeline.on("snapshot", (snapshot) => this.onSnapshot(snapshot));
+      pipeline.on("frame", () => this.onFrame?.(camera.name));
       this.pipelines.push(pipeline);
       this.announceCamera(camera.name);
       this.running.push(

@@ -59,6 +59,8 @@ export interface PipelineStats {
 export interface CameraPipelineEvents {
   event: [event: VisionEvent];
   snapshot: [snapshot: Snapshot];
+  /** One frame went through detection (progress, for the service's health check). */
+  frame: [info: { camera: string; t_ms: number }];
 }
 
 export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
@@ -124,6 +126,7 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
     const t0 = performance.now();
     const { preMs, inferMs, postMs } = this.detector.lastTimings;
     this.stats.frames++;
+    this.emit("frame", { camera: this.options.camera, t_ms: frame.t });
     this.stats.preMs += preMs;
     this.stats.inferMs += inferMs;
     this.stats.postMs += postMs;

@@ -144,7 +144,12 @@ export async function* listenToSources(sources: GatedSource[], config: Config, o
  */
 export async function* listenToMicrophones(
   config: Config,
-  options: ListenOptions & { signal?: AbortSignal; onState?: (mic: string, state: SourceState, error?: Error) => void } = {},
+  options: ListenOptions & {
+    signal?: AbortSignal;
+    onState?: (mic: string, state: SourceState, error?: Error) => void;
+    /** Called for every frame a microphone delivers, as the pipeline takes it (health and metrics). */
+    onFrame?: (mic: string) => void;
+  } = {},
 ): AsyncGenerator<VoiceEvent> {
   const mics = config.audio.microphones;
   if (!mics.length) throw new Error("no microphones configured (audio.microphones is empty)");
@@ -153,14 +158,25 @@ export async function* listenToMicrophones(
     area: mic.area,
     wakeWord: mic.wake_word.enabled,
     wakeModels: mic.wake_word.models,
-    frames: resilientSource(mic.name, () => microphoneSource(mic), {
-      minDelayMs: config.audio.retry_min_ms,
-      maxDelayMs: config.audio.retry_max_ms,
-      signal: options.signal,
-      onState: (state, error) => options.onState?.(mic.name, state, error),
-    }),
+    frames: tapFrames(
+      resilientSource(mic.name, () => microphoneSource(mic), {
+        minDelayMs: config.audio.retry_min_ms,
+        maxDelayMs: config.audio.retry_max_ms,
+        signal: options.signal,
+        onState: (state, error) => options.onState?.(mic.name, state, error),
+      }),
+      () => options.onFrame?.(mic.name),
+    ),
   }));
   yield* listenToSources(sources, config, options);
+}
+
+/** Pass frames through, calling `onFrame` as each is pulled: a stalled consumer (stuck inference) stops the calls. */
+async function* tapFrames(frames: AsyncIterable<Int16Array>, onFrame: () => void): AsyncGenerator<Int16Array> {
+  for await (const frame of frames) {
+    onFrame();
+    yield frame;
+  }
 }
 
 /** Interleave several async generators, yielding values as they come. */

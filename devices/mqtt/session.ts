@@ -16,6 +16,7 @@
 import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import mqtt, { type IClientOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from "mqtt";
+import { expandEnvPath } from "../../agent/config/env-path.ts";
 import type { Config } from "../../agent/config/schema.ts";
 import { logger } from "../../agent/log.ts";
 import type { OutgoingMessage } from "../entity.ts";
@@ -37,6 +38,8 @@ export interface SessionEvents {
   reconnecting: [info: { attempt: number; delayMs: number }];
   /** Any state change, for status reporting. */
   state: [state: SessionState];
+  /** A packet arrived from the broker (PINGRESP included): the link is alive, for health checks. */
+  activity: [];
 }
 
 /** An incoming message as handlers see it. */
@@ -89,7 +92,13 @@ const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_OSSL|HOSTNAME|A
 /** Seconds the broker keeps our MQTT 5 session (subscriptions, queued QoS 1 messages) after a disconnect. */
 const SESSION_EXPIRY_S = 24 * 3600;
 
-function readPemOrSecret(path: string, field: string): string {
+function readPemOrSecret(configured: string, field: string): string {
+  let path: string;
+  try {
+    path = expandEnvPath(configured, `mqtt.${field}`);
+  } catch (err) {
+    throw new MqttConnectionError("(not connected)", "config", (err as Error).message);
+  }
   try {
     return readFileSync(path, "utf8");
   } catch (err) {
@@ -145,6 +154,11 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     return this.version;
   }
 
+  /** The last connection failure, in words, until the next successful connect. */
+  get lastError(): string | undefined {
+    return this.lastFailure?.message;
+  }
+
   get connected(): boolean {
     return this.currentState === "connected";
   }
@@ -180,6 +194,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       options.will = { topic: this.statusTopic, payload: Buffer.from("offline"), qos: 1, retain: true };
       if (this.version === 5) options.properties = { sessionExpiryInterval: SESSION_EXPIRY_S };
     }
+    if (this.version === 5) options.properties = { ...options.properties, maximumPacketSize: c.max_incoming_bytes };
     if (c.username !== undefined) options.username = c.username;
     if (c.password !== undefined) options.password = c.password;
     else if (c.password_file !== undefined) options.password = readPemOrSecret(c.password_file, "password_file").replace(/\r?\n$/, "");
@@ -242,6 +257,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
         else log.warn({ endpoint: this.endpoint, failure: failure.failure }, failure.message);
       });
       client.on("close", () => this.onClose());
+      client.on("packetreceive", () => this.emit("activity"));
     });
   }
 
@@ -260,6 +276,8 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   }
 
   private onConnect(connack: IConnackPacket): void {
+    // Commands are a few small packets each; Nagle's algorithm with delayed ACKs would hold them ~40 ms.
+    (this.client?.stream as { setNoDelay?: (noDelay: boolean) => void } | undefined)?.setNoDelay?.(true);
     this.hasConnected = true;
     this.attempt = 0;
     this.lastFailure = undefined;
@@ -402,6 +420,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
         this.publish({ topic: this.statusTopic, payload: "offline", qos: 1, retain: true }).catch(() => undefined),
         new Promise((r) => (timer = setTimeout(r, 2000))),
       ]);
+      // A pending timer would keep the process alive for the rest of the 2 s after SIGTERM.
       clearTimeout(timer);
     }
     const wasConnected = this.connected;

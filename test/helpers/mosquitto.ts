@@ -18,6 +18,8 @@ export interface MosquittoOptions {
   users?: Record<string, string>;
   /** Keep sessions and retained messages across restarts (default false: a restart forgets everything). */
   persistence?: boolean;
+  /** Listen on this port (default: a free one), e.g. one a client was told about before the broker existed. */
+  port?: number;
 }
 
 /** True when the mosquitto binary is installed (tests skip loudly otherwise). */
@@ -62,7 +64,7 @@ export class Mosquitto {
 
   /** Start a broker on a free port and wait until it accepts TCP connections. */
   static async start(options: MosquittoOptions = {}): Promise<Mosquitto> {
-    const broker = new Mosquitto(await freePort(), options);
+    const broker = new Mosquitto(options.port ?? (await freePort()), options);
     broker.writeConfig();
     await broker.launch();
     return broker;
@@ -111,8 +113,19 @@ export class Mosquitto {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     child.kill("SIGTERM");
+    child.kill("SIGCONT"); // a frozen broker only sees the SIGTERM once it runs
     await exited;
     this.process = undefined;
+  }
+
+  /** Freeze the broker (SIGSTOP): connections stay open but nothing answers, like a hung host. */
+  freeze(): void {
+    this.process?.kill("SIGSTOP");
+  }
+
+  /** Let a frozen broker run again (SIGCONT). */
+  thaw(): void {
+    this.process?.kill("SIGCONT");
   }
 
   /** Stop, then start again on the same port with the same config. */
