@@ -202,8 +202,8 @@ function typeProblem(component: SupportedComponent, config: Record<string, unkno
     if (STRING_LIST_KEYS.has(key) && !(Array.isArray(value) && value.every((v) => typeof v === "string"))) return `${key}: expected a list of strings`;
   }
   if (Array.isArray(config.availability)) {
-    for (const entry of config.availability) {
-      const problem = isObject(entry) && typeof entry.topic === "string" ? keyedTopicProblem("availability.topic", entry.topic) : undefined;
+    for (const [i, entry] of config.availability.entries()) {
+      const problem = isObject(entry) && typeof entry.topic === "string" ? keyedTopicProblem(`availability.${i}.topic`, entry.topic) : undefined;
       if (problem) return problem;
     }
   }

@@ -40,9 +40,9 @@ test("values are coerced as HA's schemas do, and a wrong type names its key", ()
   if (m.kind === "configs") assert.deepEqual(m.configs[0]!.config, { name: "T", mode_command_topic: "t/mode", max_temp: 30.5, optimistic: false, payload_on: "1", modes: ["heat", "off"], retain: true });
   assert.deepEqual(read("homeassistant/light/l/config", { cmd_t: "x", bri_scl: "lots" }), { kind: "invalid", reason: "brightness_scale: expected a number" });
   assert.deepEqual(read("homeassistant/light/l/config", { cmd_t: "x", schema: "xml" }).kind, "invalid");
-  assert.deepEqual(read("homeassistant/switch/w/config", { cmd_t: "w/+/set" }), { kind: "invalid", reason: "command_topic: a topic to publish to cannot contain wildcards" });
+  assert.deepEqual(read("homeassistant/switch/w/config", { cmd_t: "w/+/set" }), { kind: "invalid", reason: "command_topic: wildcards + and # are not allowed in a topic name" });
   assert.equal(read("homeassistant/sensor/w/config", { stat_t: "w/+/state" }).kind, "configs");
-  assert.deepEqual(read("homeassistant/sensor/w/config", { stat_t: "w/#/state" }), { kind: "invalid", reason: 'state_topic: invalid wildcard in "w/#/state"' });
+  assert.deepEqual(read("homeassistant/sensor/w/config", { stat_t: "w/#/state" }), { kind: "invalid", reason: "state_topic: wildcard # must be the last level, alone" });
   assert.deepEqual(read("homeassistant/sensor/s/config", { name: "no state topic" }), { kind: "invalid", reason: "state_topic: required for sensor" });
   assert.deepEqual(read("homeassistant/select/s/config", { cmd_t: "x", ops: [] }), { kind: "invalid", reason: "options: required for select" });
 });
