@@ -49,7 +49,8 @@ before(async () => {
   socket = join(mkdtempSync(join(tmpdir(), "hearth-e2e-fuzz-")), "status.sock");
   config = writeConfigFile([`agent: { id: ${ID} }`, `mqtt: { host: 127.0.0.1, port: ${broker.port} }`, `service: { status_socket: ${socket} }`]);
   service = HearthProcess.start(["run", "--config", config]);
-  await service.waitUntilReady(socket, 19);
+  // 17 entities from the real payloads + the porch light.
+  await service.waitUntilReady(socket, 18);
 });
 after(async () => {
   if (process.env.HEARTH_E2E_LOG) (await import("node:fs")).writeFileSync(process.env.HEARTH_E2E_LOG, service?.stderr ?? "");

@@ -32,8 +32,8 @@ before(async () => {
     `service: { status_socket: ${socket} }`,
   ]);
   service = HearthProcess.start(["run", "--config", config]);
-  // 18 real discovery entities + 8 simulated devices.
-  await service.waitUntilReady(socket, 26);
+  // 17 HA discovery entities from the real payloads (the two Tasmota-native files are not HA discovery) + 8 simulated devices.
+  await service.waitUntilReady(socket, 25);
 });
 after(async () => {
   await service?.stop("SIGKILL");
