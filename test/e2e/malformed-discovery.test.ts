@@ -10,6 +10,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { fetchStatus } from "../../agent/service/status-server.ts";
 import { Mosquitto } from "../helpers/mosquitto.ts";
 import { MqttRecorder, type RecordedMessage } from "../helpers/mqtt-recorder.ts";
 import { E2E_SKIP, realDiscoveryMessages } from "../helpers/e2e-home.ts";
@@ -63,7 +64,11 @@ const deviceCommand = (m: RecordedMessage) => !m.topic.startsWith("hearth/") && 
 async function typed(text: string): Promise<{ event: { intent: string | null; response: string; messages: unknown[] }; commands: RecordedMessage[] }> {
   const mark = recorder.mark();
   await recorder.publish(TEXT, text, { qos: 1 });
-  const line = await recorder.next(mark, (m) => m.topic === EVENTS, `the event line for "${text}"`, 10_000);
+  const line = await recorder.next(mark, (m) => m.topic === EVENTS, `the event line for "${text}"`, 10_000).catch(async (err: Error) => {
+    // Tell "hearth did not act" from "the event line did not reach the recorder".
+    const status = await fetchStatus(socket).catch((e: Error) => e.message);
+    throw new Error(`${err.message}; hearth's status: ${JSON.stringify(status).slice(0, 3000)}`);
+  });
   const event = JSON.parse(line.text) as { intent: string | null; response: string; messages: unknown[] };
   await new Promise((r) => setTimeout(r, 200));
   return { event, commands: recorder.since(mark, deviceCommand) };
@@ -73,6 +78,8 @@ test("after 1000+ malformed discovery messages the running agent still controls 
   const junk = [
     ...generateMalformedDiscovery(realDiscoveryMessages(), 1100, { protectedTopics: [PORCH.topic, GARDEN.topic] }),
     ...unusableUpdates([PORCH.topic]),
+    // A stale or forged copy of the porch light (same unique_id and name, another command topic): HA ignores it.
+    { kind: "duplicate-unique-id", topic: "homeassistant/switch/porch_light_copy/config", payload: Buffer.from(JSON.stringify({ ...JSON.parse(PORCH.payload), command_topic: "forged/porch/set" })), retain: true },
   ];
   assert.ok(junk.length >= 1000, `${junk.length} messages`);
   const kinds = new Set(junk.map((m) => m.kind));
