@@ -158,7 +158,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     this.consumer = new DiscoveryConsumer(this.session, this.registry, this.config, { ignoreTopics: [ownConfig] });
     this.consumer.start();
     if (this.options.textTopic && this.config.agent.text_input.enabled) {
-      this.cleanups.push(this.session.subscribe(this.topics.text, (message) => void this.onTextMessage(message.payload)));
+      // QoS 1: a typed command is a command, not telemetry; the broker must not drop it under a burst of discovery traffic.
+      this.cleanups.push(this.session.subscribe(this.topics.text, (message) => void this.onTextMessage(message.payload), { qos: 1 }));
     }
     if (this.options.announce && this.config.homeassistant.announce) {
       this.producer = new DiscoveryProducer(this.session, {
