@@ -33,11 +33,22 @@ export const MAX_RANGE = 100_000;
  * more than MAX_RANGE items: a discovery payload's `range(0, 100000000)` would
  * otherwise take gigabytes and seconds on every state message.
  */
+/**
+ * Items all range() calls of one render may produce together: nested loops
+ * (`range(1e5)` inside `range(1e5)`) would otherwise pass the per-call limit
+ * and block the event loop for hours. Renders are synchronous, so one counter
+ * reset at the start of each render is exact.
+ */
+export const MAX_RANGE_PER_RENDER = 1_000_000;
+let rangeBudget = MAX_RANGE_PER_RENDER;
+
 env.addGlobal("range", (start: number, stop?: number, step = 1) => {
   if (stop === undefined) [start, stop] = [0, start];
   if (!step) step = 1;
   const count = Math.max(0, Math.ceil((stop - start) / step));
   if (!Number.isFinite(count) || count > MAX_RANGE) throw new Error(`range too big: ${count} items (the sandbox allows ${MAX_RANGE})`);
+  rangeBudget -= count;
+  if (rangeBudget < 0) throw new Error(`loops too long: more than ${MAX_RANGE_PER_RENDER} range() items in one render`);
   return Array.from({ length: count }, (_, i) => start + i * step);
 });
 
@@ -156,7 +167,10 @@ export function compileTemplate(source: string): CompiledTemplate {
   } catch (err) {
     throw new TemplateError(source, (err as Error).message.split("\n").pop()!.trim());
   }
-  return (variables) => template.render(variables).trim();
+  return (variables) => {
+    rangeBudget = MAX_RANGE_PER_RENDER;
+    return template.render(variables).trim();
+  };
 }
 
 /**

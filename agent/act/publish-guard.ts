@@ -26,6 +26,8 @@ export class PublishGuard {
 
   /** Why `topic` may be published to, or undefined when it may not. */
   reason(topic: string): string | undefined {
+    // hearth never writes to its own input: an entity whose command topic is the text topic would loop forever.
+    if (topic === `hearth/${this.agentId}/text`) return undefined;
     if (topic.startsWith(`hearth/${this.agentId}/`)) return "own topic";
     if (topic.startsWith(`${this.discoveryPrefix}/`) && topic.includes(`/${this.agentId}`) && topic.endsWith("/config")) return "own discovery";
     if (this.configured.has(topic)) return "configured action";

@@ -5,6 +5,8 @@
  */
 import { Command } from "commander";
 import { ConfigError } from "../config/load.ts";
+import { setLogLevel } from "../log.ts";
+import { HEARTH_VERSION } from "../service/agent.ts";
 import { registerConfigCommand } from "./config-command.ts";
 import { registerServiceCommand } from "./service-command.ts";
 import { registerSayCommand } from "./say-command.ts";
@@ -19,9 +21,21 @@ import { registerModelsCommand } from "./models-command.ts";
 import { registerCalibrateCommand } from "./calibrate-command.ts";
 import { registerListenCommand } from "./listen-command.ts";
 
+// `hearth watch --json | head -3`: a reader that goes away ends the command quietly.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
 const program = new Command("hearth")
   .description("Local voice and vision agent for Home Assistant MQTT devices")
-  .showHelpAfterError();
+  .version(HEARTH_VERSION)
+  .option("-v, --verbose", "log at info level (one-shot commands log warnings and errors only)")
+  .showHelpAfterError()
+  .hook("preAction", (_program, action) => {
+    // The service logs its life at info; one-shot commands keep stderr for what needs attention.
+    if (process.env.HEARTH_LOG_LEVEL === undefined && action.name() !== "run" && !program.opts().verbose) setLogLevel("warn");
+  });
 
 registerConfigCommand(program);
 registerServiceCommand(program);

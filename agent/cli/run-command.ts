@@ -109,6 +109,10 @@ export async function runService(config: Config, configFile?: string): Promise<{
   agent.session?.on("reconnecting", () => metrics.reconnects.inc({ what: "mqtt" }));
   agent.session?.on("disconnected", () => metrics.errors.inc({ component: "mqtt" }));
   const secrets = configSecrets(config);
+  const vision = config.cameras.length || config.rules.length ? new VisionExtension(agent, config.cameras) : undefined;
+  const voice = config.audio.microphones.length ? new VoiceExtension(agent, { speak: true }) : undefined;
+  const micStates: Record<string, string> = {};
+  const listening = new AbortController();
   const snapshot = () =>
     redact(
       {
@@ -151,7 +155,6 @@ export async function runService(config: Config, configFile?: string): Promise<{
       clearTimeout(timer);
     })());
 
-  const vision = config.cameras.length || config.rules.length ? new VisionExtension(agent, config.cameras) : undefined;
   if (vision) {
     vision.onFrame = (camera) => {
       health.progress(`camera:${camera}`);
@@ -165,9 +168,6 @@ export async function runService(config: Config, configFile?: string): Promise<{
     };
   }
   await vision?.prepare();
-  const voice = config.audio.microphones.length ? new VoiceExtension(agent, { speak: true }) : undefined;
-  const micStates: Record<string, string> = {};
-  const listening = new AbortController();
   // Pinging from the start: systemd may enforce the watchdog before READY=1, and start-up waits for the broker.
   notifier.startWatchdog(() => health.check());
   const ready = (async () => {

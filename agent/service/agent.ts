@@ -257,6 +257,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
       return;
     }
     log.debug({ topic: this.topics.text, text, area }, "typed command");
+    if (!text.trim()) return; // clearing a retained message on the topic is not a command
     await this.submit(text.trim(), { kind: "mqtt", source: this.topics.text, area });
   }
 
@@ -283,7 +284,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     const event = redact(unsafe, this.secrets);
     this.emit("event", event);
     this.publishOwn(this.topics.events, JSON.stringify(event));
-    if (event.text) this.publishOwn(this.topics.transcript, event.text.slice(0, 255), true);
+    // A one-shot CLI run next to the service leaves the service's retained sensors alone.
+    if (event.text && !this.options.observer) this.publishOwn(this.topics.transcript, event.text.slice(0, 255), true);
     if (event.intent && event.type === "command" && !event.error) {
       this.publishOwn(this.topics.intent, JSON.stringify({ event_type: event.intent, ...event.slots }));
     }

@@ -23,9 +23,16 @@ export function statusSocketPath(agentId: string, env: NodeJS.ProcessEnv = proce
   return join(env.XDG_RUNTIME_DIR || tmpdir(), name);
 }
 
-/** Serve `snapshot()` (already redacted by the caller) as JSON on GET /status. */
+/**
+ * Serve `snapshot()` (already redacted by the caller) as JSON on GET /status.
+ * @throws Error when another agent already answers on `path` (two agents with one id would fight over the broker session).
+ */
 export async function serveStatus(path: string, snapshot: () => unknown): Promise<Server> {
-  if (existsSync(path)) rmSync(path);
+  if (existsSync(path)) {
+    const other = (await fetchStatus(path, 1000).catch(() => undefined)) as { agent?: string; pid?: number } | undefined;
+    if (other) throw new Error(`another hearth agent (${other.agent ?? "?"}, pid ${other.pid ?? "?"}) is running with this id and answers on ${path}`);
+    rmSync(path);
+  }
   const server = createServer((req, res) => {
     if (req.method !== "GET" || req.url !== "/status") {
       res.writeHead(404).end();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { compileTemplate, MAX_RANGE, renderValueTemplate } from "../../devices/template.ts";
+import { compileTemplate, MAX_RANGE, MAX_RANGE_PER_RENDER, renderValueTemplate } from "../../devices/template.ts";
 
 test("Jinja dict literals with number keys (Zigbee2MQTT fan templates) compile and look up numbers", () => {
   const template = compileTemplate("{{ {0:'off', 1:'low', 2:'medium', 3:'high', 4:'on'}[value] | default('') }}");
@@ -34,4 +34,14 @@ test("range() follows nunjucks and refuses more than Jinja's sandbox MAX_RANGE i
   assert.equal(render("{{ range(3) | join(',') }}|{{ range(1, 10, 3) | join(',') }}|{{ range(5, 0, -2) | join(',') }}|{{ range(2, 2) | length }}"), "0,1,2|1,4,7|5,3,1|0");
   assert.equal(render(`{{ range(${MAX_RANGE}) | length }}`), String(MAX_RANGE));
   assert.throws(() => render("{% for i in range(0, 100000000) %}x{% endfor %}"), /range too big: 100000000 items/);
+});
+
+test("nested loops share one range() budget per render, so a hostile template cannot hang the agent", () => {
+  const nested = compileTemplate("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}");
+  const started = Date.now();
+  assert.throws(() => nested({}), /loops too long: more than 1000000 range\(\) items in one render/);
+  assert.ok(Date.now() - started < 5000);
+  // The budget is per render: a modest template still renders after the refusal.
+  assert.equal(compileTemplate("{% for i in range(3) %}{{ i }}{% endfor %}")({}), "012");
+  assert.equal(MAX_RANGE_PER_RENDER, 1_000_000);
 });

@@ -24,3 +24,17 @@ test("no agent: the error names the socket", async () => {
   const path = join(mkdtempSync(join(tmpdir(), "hearth-status-")), "none.sock");
   await assert.rejects(fetchStatus(path), new RegExp(`no hearth agent answers on ${path.replace(/[/.]/g, "\\$&")} \\(ENOENT\\)`));
 });
+
+test("a second agent with the same socket is refused, naming the running one", async () => {
+  const path = join(mkdtempSync(join(tmpdir(), "hearth-status-")), "hearth-box.sock");
+  const first = await serveStatus(path, () => ({ agent: "box", pid: 4242 }));
+  try {
+    await assert.rejects(serveStatus(path, () => ({})), /another hearth agent \(box, pid 4242\) is running with this id/);
+    assert.deepEqual(await fetchStatus(path), { agent: "box", pid: 4242 }, "the first keeps its socket");
+  } finally {
+    first.close();
+  }
+  // A stale socket file (the agent died) is taken over.
+  const second = await serveStatus(path, () => ({ agent: "box", pid: 1 }));
+  second.close();
+});
