@@ -35,6 +35,20 @@ interface SoundSwallowerInternals extends SoundSwallowerModule {
   HEAP32: Int32Array;
 }
 
+/**
+ * Words of hearth's own built-in sentences (sensor device classes) that the
+ * CMU dictionary lacks, spelled by hand so users are not warned about words
+ * they never wrote. Acronyms are spelled letter by letter.
+ */
+const BUILTIN_PRONUNCIATIONS: Record<string, string> = {
+  aqi: "EY K Y UW AY",
+  voc: "V IY OW S IY",
+  awnings: "AO N IH NG Z",
+  illuminance: "IH L UW M AH N AH N S",
+  irradiance: "IH R EY D IY AH N S",
+  unpowered: "AH N P AW ER D",
+};
+
 export interface PocketSphinxOptions {
   /** Hand-written pronunciations `{ word: "ARPABET PHONES" }`; they override the dictionary and letter-to-sound. */
   pronunciations?: Record<string, string>;
@@ -117,7 +131,7 @@ export class PocketSphinxRecognizer implements SpeechRecognizer {
       ["#JSGF V1.0;", "grammar loop;", "public <loop> = <phone>+;", `<phone> = ${speechPhones.map((p) => PHONE_WORD_PREFIX + p.toLowerCase()).join(" | ")};`, ""].join("\n"),
     );
 
-    const pronunciations = options.pronunciations ?? {};
+    const pronunciations = { ...BUILTIN_PRONUNCIATIONS, ...(options.pronunciations ?? {}) };
     const phoneSet = new Set(speechPhones);
     for (const [word, pron] of Object.entries(pronunciations)) {
       const unknown = pron.split(/\s+/).filter((p) => !phoneSet.has(p));
