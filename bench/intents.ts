@@ -2,19 +2,26 @@
  * Intent recognition accuracy on Home Assistant's English intent tests
  * (../shared/data/intents/ha-en-dev.jsonl with ha-en-fixtures.yaml): a
  * sentence counts as right when the intent and every slot equal the
- * expected ones and no extra slot is produced. Prints a table per intent and
- * writes reports/intents.md and reports/intents.json.
+ * expected ones and no extra slot is produced. Then the text-to-publish
+ * latency through mosquitto (bench/text-latency.ts): p50/p95 of typed
+ * commands on `hearth/<id>/text` until the device command reaches the broker.
+ * Prints a table per intent and the latency, and writes reports/intents.md
+ * and reports/intents.json.
  *
- * Run: npx tsx bench/intents.ts [--failures]
+ * Run: npx tsx bench/intents.ts [--failures] [--latency-n N] [--no-latency]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { mosquittoAvailable } from "../test/helpers/mosquitto.ts";
 import { evaluateIntents, IN_SCOPE_INTENTS, loadIntentTestSet } from "./intents-eval.ts";
+import { measureTextToPublishLatency, type LatencyReport } from "./text-latency.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dataDir = join(root, "..", "shared", "data", "intents");
 const showFailures = process.argv.includes("--failures");
+const latencyArg = process.argv.indexOf("--latency-n");
+const latencyN = latencyArg > 0 ? Number(process.argv[latencyArg + 1]) : 200;
 
 const testSet = loadIntentTestSet(dataDir);
 const started = performance.now();
@@ -41,6 +48,21 @@ console.log(lines.join("\n"));
 console.log(summary.join("\n"));
 if (showFailures) for (const f of report.failures) console.log(JSON.stringify(f));
 
+const latency: LatencyReport[] = [];
+if (process.argv.includes("--no-latency")) console.log("Latency: skipped (--no-latency)");
+else if (!mosquittoAvailable()) console.log("Latency: SKIPPED, mosquitto is not installed");
+else {
+  for (const tcpNoDelay of [false, true]) {
+    const l = await measureTextToPublishLatency(latencyN, { tcpNoDelay });
+    latency.push(l);
+    summary.push(
+      `Text-to-publish latency (typed command on hearth/<id>/text → device command on the broker; ${l.broker}): ` +
+        `p50 ${l.p50Ms} ms, p95 ${l.p95Ms} ms (mean ${l.meanMs}, min ${l.minMs}, max ${l.maxMs}; ${l.n} commands after ${l.warmup} warm-up)`,
+    );
+    console.log(summary[summary.length - 1]);
+  }
+}
+
 mkdirSync(join(root, "reports"), { recursive: true });
 writeFileSync(
   join(root, "reports", "intents.md"),
@@ -60,5 +82,5 @@ writeFileSync(
     "",
   ].join("\n"),
 );
-writeFileSync(join(root, "reports", "intents.json"), JSON.stringify({ inScopeIntents: IN_SCOPE_INTENTS, ...report, elapsedMs, warmMs }, null, 2) + "\n");
+writeFileSync(join(root, "reports", "intents.json"), JSON.stringify({ inScopeIntents: IN_SCOPE_INTENTS, ...report, elapsedMs, warmMs, latency }, null, 2) + "\n");
 console.log(`wrote reports/intents.md and reports/intents.json`);

@@ -8,8 +8,8 @@
  * in-domain orders.
  *
  * Noise mixing: for each clip a segment of kitchen-noise.flac at a fixed
- * pseudo-random offset, scaled so that 20·log10(rms(speech clip) / rms(noise))
- * equals the target SNR, added, and clipped to int16.
+ * pseudo-random offset, scaled so that 20·log10(rms(active speech) / rms(noise))
+ * equals the target SNR, added over the whole clip, and clipped to int16.
  *
  * By default every input first goes through the voice pipeline's Silero VAD
  * and endpointer (agent/audio/speech-segments.ts), as it does in `hearth
@@ -17,7 +17,10 @@
  * utterance's start to the last one's end is recognised. `--no-vad` feeds the
  * whole clip to the recognizer (which then only trims by energy).
  *
- *   npx tsx bench/speech-intent.ts [--limit N] [--snr 24,18,12,6] [--max-loop-gap X] [--no-trim] [--no-vad]
+ * The work is spread over `--jobs` worker threads (default 2), each with its
+ * own decoders.
+ *
+ *   npx tsx bench/speech-intent.ts [--limit N] [--snr 24,18,12,6] [--jobs 2] [--max-loop-gap X] [--no-trim] [--no-vad]
  *
  * Prints a table and writes reports/speech-intent.md and reports/speech-intent.json.
  */
@@ -25,6 +28,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { decodeFile as decodeAudioFile } from "../agent/audio/file-source.ts";
 import { loadCustomIntents } from "../agent/intent/custom-intents.ts";
 import { findUtterances } from "../agent/audio/speech-segments.ts";
@@ -32,6 +36,7 @@ import { vadSchema } from "../agent/config/vad.ts";
 import { PocketSphinxRecognizer } from "../models/asr/pocketsphinx.ts";
 import { SileroVad } from "../models/vad/silero.ts";
 import { isRejected, type RecognitionResult } from "../models/asr/recognizer.ts";
+import { speechBounds } from "../models/asr/trim-silence.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const shared = join(root, "../shared/data");
@@ -45,6 +50,7 @@ const { values: args } = parseArgs({
     "no-trim": { type: "boolean", default: false },
     "no-vad": { type: "boolean", default: false },
     verbose: { type: "boolean", default: false },
+    jobs: { type: "string", default: "2" },
   },
 });
 
@@ -67,15 +73,96 @@ function rms(pcm: Int16Array): number {
   return Math.sqrt(sum / Math.max(1, pcm.length));
 }
 
-/** Add `noise` (looped from a clip-specific offset) at `snrDb` below the speech's RMS. */
+/**
+ * Add `noise` (looped from a clip-specific offset) at `snrDb` below the RMS of
+ * the active speech (the clip's span between its first and last loud frames,
+ * as in ITU-T P.56's active speech level, so leading and trailing silence do
+ * not lower the speech level).
+ */
 function mixAtSnr(speech: Int16Array, noise: Int16Array, snrDb: number, seed: number): Int16Array {
   const offset = (seed * 104_729) % Math.max(1, noise.length - speech.length);
   const segment = new Int16Array(speech.length);
   for (let i = 0; i < speech.length; i++) segment[i] = noise[(offset + i) % noise.length]!;
-  const gain = rms(speech) / Math.max(1e-9, rms(segment)) / 10 ** (snrDb / 20);
+  const [start, end] = speechBounds(speech, { marginMs: 0 });
+  const gain = rms(speech.subarray(start, end)) / Math.max(1e-9, rms(segment)) / 10 ** (snrDb / 20);
   const out = new Int16Array(speech.length);
   for (let i = 0; i < speech.length; i++) out[i] = Math.max(-32768, Math.min(32767, Math.round(speech[i]! + gain * segment[i]!)));
   return out;
+}
+
+/** One decode: a barista order (clean or mixed at `snr`), or a window of out-of-domain audio under one grammar. */
+type Job =
+  | { kind: "order"; file: string; snr: number | null; seed: number }
+  | { kind: "reject"; input: string; path: string; start: number; length: number | null; grammar: "coffee" | "home" };
+
+type JobResult =
+  | { kind: "order"; file: string; snr: number | null; result: RecognitionResult; ms: number; seconds: number }
+  | { kind: "reject"; input: string; grammar: string; result: RecognitionResult };
+
+/** Decode a list of jobs with this thread's own recognizers (and VAD). */
+async function runJobs(jobs: Job[]): Promise<JobResult[]> {
+  const options = {
+    maxLoopGap: args["max-loop-gap"] !== undefined ? Number(args["max-loop-gap"]) : undefined,
+    trimMarginMs: args["no-trim"] ? null : undefined,
+  };
+  const recognizers = {
+    coffee: await PocketSphinxRecognizer.create(loadCustomIntents(join(root, "examples/barista.yaml")), options),
+    home: await PocketSphinxRecognizer.create(loadCustomIntents(join(root, "test/fixtures/home-intents.yaml")), options),
+  };
+  const vad = args["no-vad"] ? null : await SileroVad.load();
+  const timings = vadSchema.parse({});
+  /** What the pipeline hands the recognizer: the VAD's speech span, or nothing when it hears no speech. */
+  const recognize = async (rec: PocketSphinxRecognizer, pcm: Int16Array): Promise<RecognitionResult> => {
+    if (!vad) return rec.recognize(pcm);
+    const utterances = await findUtterances(pcm, vad, timings);
+    if (!utterances.length) return { rejected: true, reason: "no speech (VAD)" };
+    const start = Math.round((utterances[0]!.start_ms * 16_000) / 1000);
+    const end = Math.round((utterances[utterances.length - 1]!.end_ms * 16_000) / 1000);
+    return rec.recognize(pcm.subarray(start, end));
+  };
+  const audio = new Map<string, Int16Array>();
+  const load = async (path: string) => {
+    if (!audio.has(path)) audio.set(path, await decodeAudioFile(path));
+    return audio.get(path)!;
+  };
+  const kitchen = await load(join(baristaDir, "kitchen-noise.flac"));
+  const results: JobResult[] = [];
+  for (const job of jobs) {
+    if (job.kind === "order") {
+      const clean = await decodeAudioFile(join(baristaDir, "clips", job.file));
+      const pcm = job.snr === null ? clean : mixAtSnr(clean, kitchen, job.snr, job.seed);
+      const t0 = performance.now();
+      const result = await recognize(recognizers.coffee, pcm);
+      results.push({ kind: "order", file: job.file, snr: job.snr, result, ms: performance.now() - t0, seconds: pcm.length / 16_000 });
+    } else {
+      const whole = await load(job.path);
+      const pcm = job.length === null ? whole : whole.subarray(job.start, job.start + job.length);
+      results.push({ kind: "reject", input: job.input, grammar: job.grammar, result: await recognize(recognizers[job.grammar], pcm) });
+    }
+  }
+  recognizers.coffee.close();
+  recognizers.home.close();
+  return results;
+}
+
+/** Run the jobs on `n` worker threads (round-robin), or here when n is 1. */
+async function runParallel(jobs: Job[], n: number): Promise<JobResult[]> {
+  if (n <= 1) return runJobs(jobs);
+  const shares = Array.from({ length: n }, (_, w) => jobs.filter((_, i) => i % n === w));
+  const parts = await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<JobResult[]>((resolveShare, reject) => {
+          // Workers load the TypeScript sources through tsx's loader, registered in the worker itself.
+          const entry = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`;
+          const worker = new Worker(entry, { eval: true, workerData: share, argv: process.argv.slice(2) });
+          worker.once("message", resolveShare);
+          worker.once("error", reject);
+          worker.once("exit", (code) => code !== 0 && reject(new Error(`bench worker exited with code ${code}`)));
+        }),
+    ),
+  );
+  return parts.flat();
 }
 
 async function main(): Promise<void> {
@@ -87,140 +174,104 @@ async function main(): Promise<void> {
   const limit = args.limit ? Number(args.limit) : undefined;
   const files = Object.keys(labels).sort().slice(0, limit);
   const snrs = args.snr ? args.snr.split(",").filter(Boolean).map(Number) : [];
-  const options = {
-    maxLoopGap: args["max-loop-gap"] !== undefined ? Number(args["max-loop-gap"]) : undefined,
-    trimMarginMs: args["no-trim"] ? null : undefined,
-  };
 
-  const barista = await PocketSphinxRecognizer.create(loadCustomIntents(join(root, "examples/barista.yaml")), options);
-  const home = await PocketSphinxRecognizer.create(loadCustomIntents(join(root, "test/fixtures/home-intents.yaml")), options);
-
-  const vad = args["no-vad"] ? null : await SileroVad.load();
-  const timings = vadSchema.parse({});
-  /** The pipeline's view of an input: the VAD's speech span, or null when it hears no speech. */
-  const speechSpan = async (pcm: Int16Array): Promise<Int16Array | null> => {
-    if (!vad) return pcm;
-    const utterances = await findUtterances(pcm, vad, timings);
-    if (!utterances.length) return null;
-    const start = Math.round((utterances[0]!.start_ms * 16_000) / 1000);
-    const end = Math.round((utterances[utterances.length - 1]!.end_ms * 16_000) / 1000);
-    return pcm.subarray(start, end);
-  };
-  const recognize = async (rec: PocketSphinxRecognizer, pcm: Int16Array): Promise<RecognitionResult> => {
-    const span = await speechSpan(pcm);
-    return span ? rec.recognize(span) : { rejected: true, reason: "no speech (VAD)" };
-  };
-
-  console.log(`decoding ${files.length} barista clips…`);
-  const clean = await Promise.all(files.map(async (f) => ({ file: f, pcm: await decodeAudioFile(join(baristaDir, "clips", f)) })));
-  const kitchen = await decodeAudioFile(join(baristaDir, "kitchen-noise.flac"));
-
-  let audioSeconds = 0;
-  let decodeMs = 0;
-  const runSet = async (name: string, clips: { file: string; pcm: Int16Array }[]) => {
-    let ok = 0;
-    let rejected = 0;
-    const errors: { file: string; expected: Label["slots"]; got: string }[] = [];
-    const margins: number[] = [];
-    for (const { file, pcm } of clips) {
-      const t0 = performance.now();
-      const result = await recognize(barista, pcm);
-      decodeMs += performance.now() - t0;
-      audioSeconds += pcm.length / 16_000;
-      if (!isRejected(result) && result.loopMargin !== undefined) margins.push(result.loopMargin);
-      if (understood(result, labels[file]!)) ok++;
-      else {
-        if (isRejected(result)) rejected++;
-        errors.push({ file, expected: labels[file]!.slots, got: isRejected(result) ? `rejected: ${result.reason}` : `${result.text} → ${JSON.stringify(result.slots)}` });
-      }
-    }
-    margins.sort((a, b) => a - b);
-    const lowestMargins = margins.slice(0, 10).map((m) => Number(m.toFixed(2)));
-    const row = { condition: name, clips: clips.length, accuracy: ok / clips.length, rejected: rejected / clips.length, lowestMargins, errors };
-    console.log(`${name.padEnd(8)} accuracy ${(row.accuracy * 100).toFixed(1)} %  rejected ${(row.rejected * 100).toFixed(1)} %  lowest accepted margins ${lowestMargins.join(" ")}`);
-    if (args.verbose) for (const e of errors) console.log(`   ${e.file}: ${e.got}  (want ${JSON.stringify(e.expected)})`);
-    return row;
-  };
-
-  const conditions = [await runSet("clean", clean)];
-  for (const snr of snrs) {
-    conditions.push(await runSet(`${snr} dB`, clean.map(({ file, pcm }, i) => ({ file, pcm: mixAtSnr(pcm, kitchen, snr, i + 1) }))));
-  }
-  const noisy = conditions.slice(1);
-  const averageNoisy = noisy.length ? noisy.reduce((s, c) => s + c.accuracy, 0) / noisy.length : null;
-
-  // Out-of-domain speech and noise: every accepted command is a false accept.
+  const jobs: Job[] = [];
+  for (const snr of [null, ...snrs]) files.forEach((file, i) => jobs.push({ kind: "order", file, snr, seed: i + 1 }));
+  // Out-of-domain speech (whole clips) and noise cut into 4 s windows (an utterance's typical length).
   const miscDir = join(shared, "speech-misc");
   const outOfDomain = readdirSync(miscDir).filter((f) => /^(rhino_out_of_context|cards_\d+|vosk_digits)\.flac$/.test(f)).sort();
-  const rejection: { input: string; grammar: string; accepted: string | null; detail?: string | number }[] = [];
-  for (const f of outOfDomain) {
-    const pcm = await decodeAudioFile(join(miscDir, f));
-    for (const [grammar, rec] of [["coffee", barista], ["home", home]] as const) {
-      const r = await recognize(rec, pcm);
-      rejection.push({ input: f, grammar, accepted: isRejected(r) ? null : r.text, detail: isRejected(r) ? r.reason : r.loopMargin });
-    }
-  }
-  // Noise, cut into 4 s windows (an utterance's typical length).
+  const grammars = ["coffee", "home"] as const;
+  for (const f of outOfDomain) for (const grammar of grammars) jobs.push({ kind: "reject", input: f, path: join(miscDir, f), start: 0, length: null, grammar });
   const noiseFiles = [...readdirSync(join(shared, "noise")).map((f) => join(shared, "noise", f)), join(baristaDir, "kitchen-noise.flac")];
   for (const path of noiseFiles) {
-    const pcm = await decodeAudioFile(path);
-    for (let start = 0; start + 64_000 <= pcm.length; start += 64_000) {
-      const window = pcm.subarray(start, start + 64_000);
-      for (const [grammar, rec] of [["coffee", barista], ["home", home]] as const) {
-        const r = await recognize(rec, window);
-        rejection.push({ input: `${path.split("/").pop()}@${start / 16_000}s`, grammar, accepted: isRejected(r) ? null : r.text, detail: isRejected(r) ? r.reason : r.loopMargin });
-      }
+    const samples = (await decodeAudioFile(path)).length;
+    for (let start = 0; start + 64_000 <= samples; start += 64_000) {
+      for (const grammar of grammars) jobs.push({ kind: "reject", input: `${path.split("/").pop()}@${start / 16_000}s`, path, start, length: 64_000, grammar });
     }
   }
+
+  const workers = Math.max(1, Number(args.jobs));
+  console.log(`${jobs.length} decodes on ${workers} thread(s)…`);
+  const wall0 = performance.now();
+  const results = await runParallel(jobs, workers);
+  const wallS = (performance.now() - wall0) / 1000;
+
+  const orders = results.filter((r): r is Extract<JobResult, { kind: "order" }> => r.kind === "order");
+  const conditions = [null, ...snrs].map((snr) => {
+    const rows = orders.filter((r) => r.snr === snr).sort((a, b) => a.file.localeCompare(b.file));
+    const errors = rows
+      .filter((r) => !understood(r.result, labels[r.file]!))
+      .map((r) => ({ file: r.file, expected: labels[r.file]!.slots, got: isRejected(r.result) ? `rejected: ${r.result.reason}` : `${r.result.text} → ${JSON.stringify(r.result.slots)}` }));
+    const margins = rows.flatMap((r) => (!isRejected(r.result) && r.result.loopMargin !== undefined ? [r.result.loopMargin] : [])).sort((a, b) => a - b);
+    const row = {
+      condition: snr === null ? "clean" : `${snr} dB`,
+      clips: rows.length,
+      accuracy: (rows.length - errors.length) / rows.length,
+      rejected: rows.filter((r) => isRejected(r.result)).length / rows.length,
+      lowestMargins: margins.slice(0, 10).map((m) => Number(m.toFixed(2))),
+      errors,
+    };
+    console.log(`${row.condition.padEnd(8)} accuracy ${(row.accuracy * 100).toFixed(1)} %  rejected ${(row.rejected * 100).toFixed(1)} %  lowest accepted margins ${row.lowestMargins.join(" ")}`);
+    if (args.verbose) for (const e of errors) console.log(`   ${e.file}: ${e.got}  (want ${JSON.stringify(e.expected)})`);
+    return row;
+  });
+  const noisy = conditions.slice(1);
+  const averageNoisy = noisy.length ? noisy.reduce((s, c) => s + c.accuracy, 0) / noisy.length : null;
+  const rtf = orders.reduce((s, r) => s + r.ms, 0) / 1000 / orders.reduce((s, r) => s + r.seconds, 0);
+
+  const rejection = results
+    .filter((r): r is Extract<JobResult, { kind: "reject" }> => r.kind === "reject")
+    .map((r) => ({ input: r.input, grammar: r.grammar, accepted: isRejected(r.result) ? null : r.result.text, detail: isRejected(r.result) ? r.result.reason : r.result.loopMargin }));
   const speechOod = rejection.filter((r) => !r.input.includes("@"));
   const noiseWin = rejection.filter((r) => r.input.includes("@"));
   const falseAccepts = rejection.filter((r) => r.accepted !== null);
 
-  const rtf = decodeMs / 1000 / audioSeconds;
   const report = {
     date: new Date().toISOString(),
     clips: files.length,
-    trim: !args["no-trim"],
     vad: !args["no-vad"],
-    maxLoopGap: options.maxLoopGap ?? "default",
-    conditions: conditions.map(({ errors, ...c }) => ({ ...c, errors: errors.slice(0, 50) })),
+    trim: !args["no-trim"],
+    maxLoopGap: args["max-loop-gap"] ?? "default",
+    threads: workers,
+    wallSeconds: Number(wallS.toFixed(1)),
+    conditions,
     averageNoisy,
     realTimeFactor: rtf,
     inDomainRejected: conditions[0]!.rejected,
-    outOfDomainSpeech: { windows: speechOod.length, falseAccepts: speechOod.filter((r) => r.accepted).length },
+    outOfDomainSpeech: { inputs: speechOod.length, falseAccepts: speechOod.filter((r) => r.accepted).length },
     noise: { windows: noiseWin.length, falseAccepts: noiseWin.filter((r) => r.accepted).length },
     falseAccepts,
+    rejection,
   };
 
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
   const md = [
     "# Speech to intent (PocketSphinx grammar + phone-loop rejection)",
     "",
-    `${report.date}, ${files.length} barista clips, Silero VAD segmentation ${report.vad ? "on" : "off"}, energy trimming ${report.trim ? "on" : "off"}, max_loop_gap ${report.maxLoopGap}.`,
+    `${report.date}, ${files.length} barista clips, Silero VAD segmentation ${report.vad ? "on" : "off"}, energy trimming ${report.trim ? "on" : "off"}, max_loop_gap ${report.maxLoopGap}, ${workers} thread(s), ${report.wallSeconds} s.`,
     "",
     "| condition | command accuracy | rejected |",
     "|---|---|---|",
     ...conditions.map((c) => `| ${c.condition} | ${pct(c.accuracy)} | ${pct(c.rejected)} |`),
     averageNoisy !== null ? `| average over SNRs | ${pct(averageNoisy)} | |` : "",
     "",
-    `Real-time factor (decode time / audio time, both decoders, one core): ${rtf.toFixed(3)}`,
+    `Real-time factor (VAD + both decoders, per thread): ${rtf.toFixed(3)}`,
     "",
-    "| out-of-domain input | grammar | windows | false accepts |",
+    "| out-of-domain input | grammar | inputs | false accepts |",
     "|---|---|---|---|",
-    ...(["coffee", "home"] as const).flatMap((g) => [
+    ...grammars.flatMap((g) => [
       `| speech (rhino out-of-context, cards, digits) | ${g} | ${speechOod.filter((r) => r.grammar === g).length} | ${speechOod.filter((r) => r.grammar === g && r.accepted).length} |`,
       `| noise (dishes, music, kitchen), 4 s windows | ${g} | ${noiseWin.filter((r) => r.grammar === g).length} | ${noiseWin.filter((r) => r.grammar === g && r.accepted).length} |`,
     ]),
     "",
-    falseAccepts.length ? "False accepts:\n\n" + falseAccepts.map((r) => `- ${r.input} (${r.grammar}): "${r.accepted}"`).join("\n") : "No false accepts.",
+    falseAccepts.length ? "False accepts:\n\n" + falseAccepts.map((r) => `- ${r.input} (${r.grammar}): "${r.accepted}" (margin ${r.detail})`).join("\n") : "No false accepts.",
     "",
   ].join("\n");
   console.log(md);
   mkdirSync(join(root, "reports"), { recursive: true });
   writeFileSync(join(root, "reports/speech-intent.md"), md);
   writeFileSync(join(root, "reports/speech-intent.json"), JSON.stringify(report, null, 2));
-  barista.close();
-  home.close();
 }
 
-await main();
+if (isMainThread) await main();
+else parentPort!.postMessage(await runJobs(workerData as Job[]));

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { logger } from "../agent/log.ts";
 import { manifestEntry } from "../models/manifest.ts";
-import { modelPath } from "../models/store.ts";
+import { modelPath, sha256File } from "../models/store.ts";
 import { writeCalibrationTable } from "./calibration-table.ts";
 import { collectRanges, type Feeds } from "./collect.ts";
 import { collectDetectorInputs, type DetectorInput } from "./detector-inputs.ts";
@@ -69,7 +69,8 @@ export interface QuantizeReport {
   /** `int8`: the QDQ model meets both targets; `fp32`: the agent keeps the FP32 model. */
   verdict: "int8" | "fp32";
   reason: string;
-  files: { qdq_model: string; calibration_table: string };
+  /** `qdq_sha256` lets the agent verify the INT8 file it loads (config `models.int8`). */
+  files: { qdq_model: string; qdq_sha256: string; calibration_table: string };
 }
 
 const tensorOf = (input: DetectorInput, size: number): Feeds => ({ images: new ort.Tensor("float32", input.data, [1, 3, size, size]) });
@@ -180,7 +181,7 @@ export async function quantizeDetector(request: QuantizeRequest): Promise<Quanti
     targets: TARGETS,
     verdict: failures.length ? "fp32" : "int8",
     reason: failures.length ? failures.join("; ") : "INT8 meets both targets",
-    files: { qdq_model: qdqPath, calibration_table: tablePath },
+    files: { qdq_model: qdqPath, qdq_sha256: await sha256File(qdqPath), calibration_table: tablePath },
   };
   writeFileSync(join(request.outDir, "report.json"), JSON.stringify(report, null, 2) + "\n");
   writeFileSync(join(request.outDir, "report.md"), reportMarkdown(report));

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { decodeFile } from "../agent/audio/file-source.ts";
 import { manifestEntry } from "../models/manifest.ts";
-import { modelPath } from "../models/store.ts";
+import { modelPath, sha256File } from "../models/store.ts";
 import { EMBEDDING_DIM, EMBEDDING_WINDOW, MEL_BINS, WAKE_FRAME_SAMPLES, WakeWordFeatureModels } from "../models/wakeword/features.ts";
 import { writeCalibrationTable } from "./calibration-table.ts";
 import { collectRanges, type Feeds } from "./collect.ts";
@@ -65,7 +65,8 @@ export interface WakeWordQuantizeReport {
   targets: typeof WAKEWORD_TARGETS;
   verdict: "int8" | "fp32";
   reason: string;
-  files: { qdq_model: string; calibration_table: string };
+  /** `qdq_sha256` lets the agent verify the INT8 file it loads (config `models.int8`). */
+  files: { qdq_model: string; qdq_sha256: string; calibration_table: string };
 }
 
 /** Per-frame model inputs of one recording, as the streaming pipeline builds them. */
@@ -220,7 +221,7 @@ export async function quantizeWakeWord(request: WakeWordQuantizeRequest): Promis
     targets: WAKEWORD_TARGETS,
     verdict: failures.length ? "fp32" : "int8",
     reason: failures.length ? failures.join("; ") : "INT8 meets both targets",
-    files: { qdq_model: qdqPath, calibration_table: tablePath },
+    files: { qdq_model: qdqPath, qdq_sha256: await sha256File(qdqPath), calibration_table: tablePath },
   };
   writeFileSync(join(request.outDir, "report.json"), JSON.stringify(report, null, 2) + "\n");
   writeFileSync(

@@ -25,6 +25,39 @@ env.addFilter("is_defined", (value: unknown) => value !== undefined);
 env.addFilter("format", (format: unknown, ...args: unknown[]) => pythonPercentFormat(String(format), args));
 env.addGlobal("iif", (cond: unknown, ifTrue: unknown = true, ifFalse: unknown = false) => (cond ? ifTrue : ifFalse));
 
+/** Jinja's sandbox limit on range() (jinja2.sandbox.MAX_RANGE), which HA's template environment inherits. */
+export const MAX_RANGE = 100_000;
+
+/**
+ * range(stop) / range(start, stop[, step]) as nunjucks defines it, refusing
+ * more than MAX_RANGE items: a discovery payload's `range(0, 100000000)` would
+ * otherwise take gigabytes and seconds on every state message.
+ */
+env.addGlobal("range", (start: number, stop?: number, step = 1) => {
+  if (stop === undefined) [start, stop] = [0, start];
+  if (!step) step = 1;
+  const count = Math.max(0, Math.ceil((stop - start) / step));
+  if (!Number.isFinite(count) || count > MAX_RANGE) throw new Error(`range too big: ${count} items (the sandbox allows ${MAX_RANGE})`);
+  return Array.from({ length: count }, (_, i) => start + i * step);
+});
+
+/**
+ * nunjucks is no sandbox: `{{ value_json.constructor.constructor('...')() }}`
+ * reaches Function and runs code inside hearth, from any discovery payload.
+ * Jinja's SandboxedEnvironment, which HA renders templates with, refuses
+ * attributes that start with `_`; hearth refuses those and the members that
+ * lead to constructors and prototypes, in the one function compiled
+ * templates use for every `a.b` and `a["b"]` (nunjucks' runtime.memberLookup).
+ * The lookup then yields undefined, and calling it is a render error.
+ */
+const UNSAFE_MEMBERS = new Set(["constructor", "prototype", "caller", "callee", "arguments"]);
+const runtime = (nunjucks as unknown as { runtime: { memberLookup: (obj: unknown, name: unknown) => unknown } }).runtime;
+const nunjucksMemberLookup = runtime.memberLookup;
+runtime.memberLookup = (obj, name) => {
+  if (typeof name === "string" && (name.startsWith("_") || UNSAFE_MEMBERS.has(name))) return undefined;
+  return nunjucksMemberLookup(obj, name);
+};
+
 /**
  * Python's `format % args`, which Jinja's `format` filter applies
  * (`{{ '%02x%02x%02x' | format(red, green, blue) }}`): conversions

@@ -136,11 +136,21 @@ export function sessionOptionsFor(entry: ModelEntry, config: ModelsConfig): Sess
   };
 }
 
+/** Provider order and TensorRT/CUDA options from config `models`, for sessions whose caller names none. */
+let configured: Pick<SessionOptions, "providers" | "tensorrt"> = {};
+
+/** Apply config `models` to every session created from now on (the agent calls this at start-up). */
+export function configureSessions(config: ModelsConfig): void {
+  const { providers, tensorrt } = sessionOptionsFor({ id: "", role: "detector" } as ModelEntry, config);
+  configured = { providers, tensorrt };
+}
+
 /**
  * Create a session for `path` with the first usable provider.
  * @throws Error naming the path when no provider can load the model.
  */
-export async function createSession(path: string, options: SessionOptions = {}): Promise<LoadedSession> {
+export async function createSession(path: string, requested: SessionOptions = {}): Promise<LoadedSession> {
+  const options: SessionOptions = { ...configured, ...Object.fromEntries(Object.entries(requested).filter(([, v]) => v !== undefined)) };
   const providers = options.providers ?? ["cpu"];
   const model = options.modelId ?? path;
   const skipped: SkippedProvider[] = [];

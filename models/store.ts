@@ -6,11 +6,14 @@
  * before use; the result is cached by path, size and mtime so restarts stay fast.
  */
 import { createHash } from "node:crypto";
-import { copyFileSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
-import { dirname, isAbsolute, join } from "node:path";
-import { allModels, manifestEntry, type ModelEntry, type ModelFile } from "./manifest.ts";
+import { basename, dirname, isAbsolute, join } from "node:path";
+import { logger } from "../agent/log.ts";
+import { allModels, manifestEntry, registerUserModels, type ModelEntry, type ModelFile, type UserModel } from "./manifest.ts";
+
+const log = logger("models/store");
 
 const require = createRequire(import.meta.url);
 
@@ -85,11 +88,55 @@ export async function verifyFile(modelId: string, path: string, expected: ModelF
   verified.set(path, key);
 }
 
+/** INT8 replacements accepted from config `models.int8`: id → QDQ file and its sha256. */
+const int8Models = new Map<string, { path: string; file: ModelFile }>();
+
 /**
- * Path of a verified model file for a manifest id.
+ * Accept the INT8 models of config `models.int8` (id → `hearth calibrate quantize --out`
+ * directory) whose report.json says `verdict: "int8"`; for the others the agent keeps
+ * FP32 and logs the report's reason. Replaces earlier registrations.
+ * @returns the ids that will load INT8.
+ * @throws Error naming the directory when its report is missing, unreadable or for another model.
+ */
+export function registerInt8Models(int8: Record<string, string>): string[] {
+  int8Models.clear();
+  for (const [id, dir] of Object.entries(int8)) {
+    manifestEntry(id);
+    let report: { model?: string; verdict?: string; reason?: string; files?: { qdq_model?: string; qdq_sha256?: string } };
+    try {
+      report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
+    } catch (err) {
+      throw new Error(`models.int8.${id}: cannot read ${join(dir, "report.json")} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    if (report.model !== id) throw new Error(`models.int8.${id}: ${join(dir, "report.json")} is the report of ${report.model}`);
+    if (report.verdict !== "int8" || !report.files?.qdq_model || !report.files.qdq_sha256) {
+      log.warn({ model: id, report: join(dir, "report.json") }, `keeping FP32: ${report.reason ?? "the report does not recommend INT8"}`);
+      continue;
+    }
+    const name = basename(report.files.qdq_model);
+    int8Models.set(id, { path: join(dir, name), file: { name, bytes: 0, sha256: report.files.qdq_sha256 } });
+    log.info({ model: id, path: join(dir, name) }, "using the INT8 model");
+  }
+  return [...int8Models.keys()];
+}
+
+/** Apply config `models`: user models join the manifest, accepted INT8 models replace FP32. */
+export function applyModelsConfig(config: { user: UserModel[]; int8: Record<string, string> }): void {
+  registerUserModels(config.user);
+  registerInt8Models(config.int8);
+}
+
+/**
+ * Path of a verified model file for a manifest id (the accepted INT8 file when config
+ * `models.int8` has one for it).
  * @throws ModelIntegrityError when the file is missing or corrupt; Error for an unknown id.
  */
 export async function modelPath(id: string, dir?: string): Promise<string> {
+  const int8 = int8Models.get(id);
+  if (int8) {
+    await verifyFile(id, int8.path, int8.file);
+    return int8.path;
+  }
   const entry = manifestEntry(id);
   const file = entry.files[0];
   const path = modelLocation(entry, file, dir);

@@ -1,15 +1,20 @@
-/** `hearth config check FILE`: validate a config file and print every error with its path. */
+/**
+ * `hearth config check FILE`: validate a config file and the fixtures and
+ * intents files it names; print every error with its path and exit 2.
+ */
 import type { Command } from "commander";
 import { loadConfig } from "../config/load.ts";
+import { Agent } from "../service/agent.ts";
 
 export function registerConfigCommand(program: Command): void {
   const config = program.command("config").description("inspect configuration files");
   config
     .command("check")
     .argument("<file>", "YAML config file")
-    .description("validate FILE; exit 2 and list every error with its path when it is invalid")
-    .action((file: string) => {
-      loadConfig(file);
+    .description("validate FILE and the files it names; exit 2 and list every error with its path when it is invalid")
+    .action(async (file: string) => {
+      // Building an offline agent loads the fixtures and intents files exactly as `hearth run` does.
+      await new Agent(loadConfig(file), { offline: true, configFile: file }).stop();
       process.stdout.write(`${file}: ok\n`);
     });
 }

@@ -8,9 +8,9 @@ import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { loadConfig, parseConfig } from "../config/load.ts";
 import { createSession, sessionOptionsFor, warmupFeeds } from "../../models/session.ts";
-import { allModels, manifestEntry, registerUserModels } from "../../models/manifest.ts";
+import { allModels, manifestEntry } from "../../models/manifest.ts";
 import { fetchModel } from "../../models/fetch.ts";
-import { importModel, modelLocation, modelPath, storeDir, verifyModels } from "../../models/store.ts";
+import { applyModelsConfig, importModel, modelLocation, modelPath, storeDir, verifyModels } from "../../models/store.ts";
 
 interface StoreOptions {
   config?: string;
@@ -21,7 +21,7 @@ interface StoreOptions {
 function resolveStore(options: StoreOptions): string {
   if (options.config) {
     const config = loadConfig(options.config);
-    registerUserModels(config.models.user);
+    applyModelsConfig(config.models);
     return storeDir(options.dir ?? config.models.dir);
   }
   return storeDir(options.dir);

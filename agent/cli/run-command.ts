@@ -86,10 +86,10 @@ function watchPipelines(agent: Agent, health: HealthRegistry, config: Config): v
  * `ready` resolves when the broker is connected (the session retries with
  * backoff until then), `stop` shuts everything down in order.
  */
-export async function runService(config: Config): Promise<{ agent: Agent; ready: Promise<void>; stop: () => Promise<void> }> {
+export async function runService(config: Config, configFile?: string): Promise<{ agent: Agent; ready: Promise<void>; stop: () => Promise<void> }> {
   const notifier = new SystemdNotifier();
   const metrics = new AgentMetrics({ processMetrics: true });
-  const agent = new Agent(config, { textTopic: true, announce: true });
+  const agent = new Agent(config, { textTopic: true, announce: true, configFile });
   const health = new HealthRegistry(config.service.stall_after_ms);
   watchPipelines(agent, health, config);
   metrics.watchHealth(health);
@@ -209,7 +209,7 @@ export function registerRunCommand(program: Command): void {
     .option("-c, --config <file>", "config file (default: built-in defaults)")
     .action(async (options: { config?: string }) => {
       const config = options.config ? loadConfig(options.config) : parseConfig({});
-      const service = await runService(config);
+      const service = await runService(config, options.config);
       const stopped = new Promise<void>((resolve) => {
         const onSignal = (signal: NodeJS.Signals) => {
           log.info({ signal }, "stopping");

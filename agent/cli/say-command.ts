@@ -69,7 +69,7 @@ export function registerSayCommand(program: Command): void {
       const inputs = options.input ? readInputs(options.input) : [{ text: words.join(" "), area: options.area }];
       if (!inputs.length || !inputs[0]!.text.trim()) throw new Error("nothing to say: give TEXT or --input FILE");
       const offline = options.dryRun && options.entities !== undefined;
-      const agent = new Agent(config, { offline, dryRun: options.dryRun, fixtures: options.entities, failFast: true });
+      const agent = new Agent(config, { offline, dryRun: options.dryRun, fixtures: options.entities, failFast: true, observer: true, configFile: options.config });
       await agent.start();
       if (!offline) await agent.settle(300, Number(options.waitMs));
       try {

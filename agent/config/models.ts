@@ -52,6 +52,12 @@ export const modelsSchema = z.strictObject({
   warmup: z.boolean().default(true),
   tensorrt: tensorrtSchema.default(tensorrtSchema.parse({})),
   cuda: cudaSchema.default(cudaSchema.parse({})),
+  /**
+   * INT8 models to use instead of FP32: model id → the `--out` directory of a
+   * `hearth calibrate quantize` run. Used only when its report.json says `verdict: int8`
+   * (faster and still right); the QDQ file is verified by the sha256 in the report.
+   */
+  int8: z.record(z.string(), z.string()).default({}),
   /** Extra models, added to the manifest under their own ids. */
   user: z.array(userModelSchema).default([]),
 });

@@ -6,6 +6,7 @@
  * through `submit`; each of those is an extension that can fail alone.
  */
 import { EventEmitter } from "node:events";
+import { ConfigError } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { DiscoveryConsumer } from "../../devices/discovery/consumer.ts";
 import { agentTopics, DiscoveryProducer } from "../../devices/discovery/producer.ts";
@@ -19,6 +20,8 @@ import type { CommandOrigin, CommandRequest, SessionEvent, Understanding } from 
 import { loadCustomIntents, type CustomIntents } from "../intent/custom-intents.ts";
 import { LiveIntentRecognizer } from "../intent/recognizer.ts";
 import { addLogSecrets, logger } from "../log.ts";
+import { configureSessions } from "../../models/session.ts";
+import { applyModelsConfig } from "../../models/store.ts";
 import { redact } from "./redact.ts";
 import { configSecrets } from "./secrets.ts";
 import { createUnderstander } from "../understand.ts";
@@ -48,6 +51,14 @@ export interface AgentOptions {
   failFast?: boolean;
   /** Announce hearth as an HA device (the service does; one-shot CLI commands do not). */
   announce?: boolean;
+  /**
+   * A one-shot CLI run next to a possibly running service with the same agent
+   * id: its own client id, no last will, no `online`/`offline` status and no
+   * controller state, so the service's connection and status are left alone.
+   */
+  observer?: boolean;
+  /** The config file's path, named in errors about the files it refers to. */
+  configFile?: string;
 }
 
 export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event: SessionEvent, seconds: number] }> {
@@ -68,24 +79,46 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
   /** Secret values from the config, scrubbed from events (and, through the logger, from logs). */
   private readonly secrets: string[];
 
-  /** @throws Error naming the file when the fixtures or an intents file is invalid. */
+  /**
+   * @throws ConfigError listing every fixtures or intents file the config names
+   * that cannot be read or is invalid (`intents.files.0: <file>: ...`); the CLI exits 2.
+   */
   constructor(readonly config: Config, readonly options: AgentOptions = {}) {
     super();
     this.secrets = configSecrets(config);
     addLogSecrets(this.secrets);
     this.topics = agentTopics(config.agent.id);
+    applyModelsConfig(config.models);
+    configureSessions(config.models);
     for (const floor of config.floors) this.registry.addFloor({ id: floor.id ?? floor.name, name: floor.name, aliases: floor.aliases });
     for (const area of config.areas) {
       this.registry.addArea({ id: area.id ?? area.name, name: area.name, floor: area.floor ? (this.registry.findFloor(area.floor)?.name ?? area.floor) : undefined, aliases: area.aliases });
     }
+    // Every referenced file is checked before giving up, so one start-up shows every problem.
+    const problems: string[] = [];
     const fixtures = options.fixtures ?? config.fixtures;
-    if (fixtures) loadFixtures(fixtures, this.registry);
-    this.customIntents = config.intents.files.map((file) => loadCustomIntents(file));
+    if (fixtures) {
+      try {
+        loadFixtures(fixtures, this.registry);
+      } catch (err) {
+        problems.push(`${options.fixtures ? "--entities" : "fixtures"}: ${(err as Error).message}`);
+      }
+    }
+    this.customIntents = [];
+    config.intents.files.forEach((file, i) => {
+      try {
+        this.customIntents.push(loadCustomIntents(file));
+      } catch (err) {
+        // The intents file's own error lines are indented under the entry that names it.
+        problems.push(`intents.files.${i}: ${(err as Error).message.replace(/\n\s*/g, "\n      ")}`);
+      }
+    });
+    if (problems.length) throw new ConfigError(options.configFile ?? "<config>", problems);
     this.guard = new PublishGuard(this.registry, config.agent.id, config.homeassistant.discovery_prefix);
     for (const file of this.customIntents) {
       for (const intent of file.intents) if (intent.action && "mqtt" in intent.action) this.guard.allowConfigured(intent.action.mqtt.topic);
     }
-    if (!options.offline) this.session = new MqttSession(config.mqtt, { agentId: config.agent.id });
+    if (!options.offline) this.session = new MqttSession(config.mqtt, { agentId: config.agent.id, observer: options.observer });
     this.recognizer = new LiveIntentRecognizer(this.registry, this.customIntents);
     this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session);
     const understand = createUnderstander({
@@ -140,7 +173,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     this.consumer = new DiscoveryConsumer(this.session, this.registry, this.config, { ignoreTopics: [ownConfig] });
     this.consumer.start();
     if (this.options.textTopic && this.config.agent.text_input.enabled) {
-      this.cleanups.push(this.session.subscribe(this.topics.text, (message) => void this.onTextMessage(message.payload)));
+      // QoS 1: a typed command is a command, not telemetry; the broker must not drop it under a burst of discovery traffic.
+      this.cleanups.push(this.session.subscribe(this.topics.text, (message) => void this.onTextMessage(message.payload), { qos: 1 }));
     }
     if (this.options.announce && this.config.homeassistant.announce) {
       this.producer = new DiscoveryProducer(this.session, {
@@ -154,13 +188,15 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     }
     await this.session.start({ failFast: this.options.failFast });
     await this.producer?.start();
-    this.publishOwn(this.topics.state, this.runner.state, true);
-    this.cleanups.push(this.runner.onState((state) => this.publishOwn(this.topics.state, state, true)));
+    if (!this.options.observer) {
+      this.publishOwn(this.topics.state, this.runner.state, true);
+      this.cleanups.push(this.runner.onState((state) => this.publishOwn(this.topics.state, state, true)));
+    }
     // A broker that restarted without persistence has lost our retained config and state: announce again.
     const session = this.session;
     const reannounce = () => {
       this.producer?.announce().catch((err: Error) => log.warn({ err: err.message }, "re-announce after reconnect failed"));
-      this.publishOwn(this.topics.state, this.runner.state, true);
+      if (!this.options.observer) this.publishOwn(this.topics.state, this.runner.state, true);
     };
     session.on("connected", reannounce);
     this.cleanups.push(() => session.off("connected", reannounce));

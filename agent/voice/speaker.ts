@@ -20,6 +20,7 @@ export interface Spoken {
   file?: string;
 }
 
+/** Speaks responses through the configured synthesizer and sink (config section `tts`). */
 export class Speaker {
   private counter = 0;
 

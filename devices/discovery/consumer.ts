@@ -7,7 +7,8 @@
  * Bad input never escapes: a payload that is malformed, oversized, not UTF-8,
  * too deeply nested, of an unsupported component, or with a template that does
  * not compile is logged once per topic (and emitted as a `warning` event) and
- * skipped; other entities are untouched.
+ * skipped; other entities are untouched. A config that reuses the unique_id of
+ * an entity of the same component is ignored, as HA ignores it.
  */
 import { EventEmitter } from "node:events";
 import type { Config } from "../../agent/config/schema.ts";
@@ -41,6 +42,8 @@ export interface ConsumerEvents {
 interface Tracked {
   entityId: string;
   deviceKey?: string;
+  /** `<component> <unique_id>` when the config has a unique_id. */
+  uniqueKey?: string;
   /** The config as received, to ignore unchanged re-publications (HA does the same). */
   signature: string;
   release: (() => void)[];
@@ -60,6 +63,8 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
   private readonly tracked = new Map<string, Tracked>();
   private readonly routes = new Map<string, TopicRoute>();
   private readonly warned = new Set<string>();
+  /** `<component> <unique_id>` → discovery key of the config that holds it. */
+  private readonly uniqueIds = new Map<string, string>();
   private stopDiscovery?: () => void;
 
   private readonly ignored: Set<string>;
@@ -135,7 +140,18 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
     const signature = JSON.stringify(discovered.config);
     const previous = this.tracked.get(discovered.key);
     if (previous?.signature === signature) return;
+    // HA keeps the first entity of a platform with a given unique_id and ignores later ones
+    // ("does not generate unique IDs ... already exists - ignoring"): a stale or forged config
+    // must not add a second, same-named entity that makes every command ambiguous.
+    const uniqueKey = discovered.config.unique_id === undefined ? undefined : `${discovered.component} ${String(discovered.config.unique_id)}`;
+    const owner = uniqueKey === undefined ? undefined : this.uniqueIds.get(uniqueKey);
+    if (owner !== undefined && owner !== discovered.key) {
+      const holder = this.tracked.get(owner)?.entityId;
+      this.warn(discovered.topic, `unique_id ${JSON.stringify(String(discovered.config.unique_id))} already belongs to ${holder}; ignored, as Home Assistant does`, holder, "unique_id");
+      return;
+    }
     if (previous) {
+      if (previous.uniqueKey !== undefined) this.uniqueIds.delete(previous.uniqueKey);
       // Free the old id so the new config can take it; its topic routes are released only after
       // the new ones exist, so shared subscriptions (and their last messages) are kept.
       this.tracked.delete(discovered.key);
@@ -151,8 +167,9 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
     if (built.templateErrors.length > 0) {
       this.warn(discovered.topic, `template cannot be compiled, kept read-only: ${built.templateErrors.join("; ")}`, entity.id, "template");
     }
-    const tracked: Tracked = { entityId: entity.id, deviceKey: discovered.deviceKey, signature, release: [], availability: built.availability };
+    const tracked: Tracked = { entityId: entity.id, deviceKey: discovered.deviceKey, uniqueKey, signature, release: [], availability: built.availability };
     this.tracked.set(discovered.key, tracked);
+    if (uniqueKey !== undefined) this.uniqueIds.set(uniqueKey, discovered.key);
     this.registry.upsert(entity);
     this.emit("entity", entity.id, previous ? "updated" : "added");
 
@@ -237,6 +254,7 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
     const tracked = this.tracked.get(key);
     if (!tracked) return;
     this.tracked.delete(key);
+    if (tracked.uniqueKey !== undefined && this.uniqueIds.get(tracked.uniqueKey) === key) this.uniqueIds.delete(tracked.uniqueKey);
     for (const release of tracked.release) release();
     this.registry.remove(tracked.entityId);
     this.emit("entity", tracked.entityId, "removed");

@@ -21,6 +21,7 @@
  * problem is reported as an error string naming the key.
  */
 import { z } from "zod";
+import { topicProblem } from "../mqtt/topic.ts";
 import { PayloadError, decodeUtf8, parseJsonSafely } from "../safe-json.ts";
 import { expandAbbreviations } from "./abbreviations.ts";
 
@@ -103,7 +104,10 @@ const deviceSchema = z.looseObject({
   serial_number: z.string().optional(),
 });
 const availabilitySchema = z.array(z.looseObject({
-  topic: z.string().min(1),
+  topic: z.string().min(1).superRefine((topic, ctx) => {
+    const problem = topicProblem(topic, "subscribe");
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
   payload_available: z.string().optional(),
   payload_not_available: z.string().optional(),
   value_template: z.string().optional(),
@@ -175,16 +179,11 @@ function coerce(config: Record<string, unknown>): void {
  * wildcards; topics it subscribes to may use `+` and `#` as whole levels
  * (`#` last), per the MQTT specification (section 4.7).
  */
-function topicProblem(key: string, topic: string): string | undefined {
-  if (topic.includes("\u0000")) return `${key}: topic contains a NUL character`;
+/** Why the topic under config `key` is unusable, as `key: problem`; command topics are published to, the others subscribed. */
+function keyedTopicProblem(key: string, topic: string): string | undefined {
   const publishes = key.endsWith("command_topic") || key === "set_position_topic";
-  const levels = topic.split("/");
-  for (const [i, level] of levels.entries()) {
-    if (!level.includes("+") && !level.includes("#")) continue;
-    if (publishes) return `${key}: a topic to publish to cannot contain wildcards`;
-    if ((level !== "+" && level !== "#") || (level === "#" && i !== levels.length - 1)) return `${key}: invalid wildcard in ${JSON.stringify(topic)}`;
-  }
-  return undefined;
+  const problem = topicProblem(topic, publishes ? "publish" : "subscribe");
+  return problem ? `${key}: ${problem}` : undefined;
 }
 
 /** The first type problem in `config`, as `key: problem`, or undefined. */
@@ -193,7 +192,7 @@ function typeProblem(component: SupportedComponent, config: Record<string, unkno
     if (value === null || value === undefined) continue;
     if (key.endsWith("_topic") && (typeof value !== "string" || value === "")) return `${key}: expected a non-empty topic string`;
     if (key.endsWith("_topic")) {
-      const problem = topicProblem(key, value as string);
+      const problem = keyedTopicProblem(key, value as string);
       if (problem) return problem;
     }
     if (key.endsWith("_template") && typeof value !== "string") return `${key}: expected a template string`;
@@ -203,8 +202,8 @@ function typeProblem(component: SupportedComponent, config: Record<string, unkno
     if (STRING_LIST_KEYS.has(key) && !(Array.isArray(value) && value.every((v) => typeof v === "string"))) return `${key}: expected a list of strings`;
   }
   if (Array.isArray(config.availability)) {
-    for (const entry of config.availability) {
-      const problem = isObject(entry) && typeof entry.topic === "string" ? topicProblem("availability.topic", entry.topic) : undefined;
+    for (const [i, entry] of config.availability.entries()) {
+      const problem = isObject(entry) && typeof entry.topic === "string" ? keyedTopicProblem(`availability.${i}.topic`, entry.topic) : undefined;
       if (problem) return problem;
     }
   }

@@ -20,7 +20,7 @@ import { expandEnvPath } from "../../agent/config/env-path.ts";
 import type { Config } from "../../agent/config/schema.ts";
 import { logger } from "../../agent/log.ts";
 import type { OutgoingMessage } from "../entity.ts";
-import { topicMatches } from "./topic.ts";
+import { topicMatches, topicProblem } from "./topic.ts";
 
 const log = logger("devices/mqtt");
 
@@ -286,6 +286,9 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     // makes it resend retained messages, so discovery configs and states changed during the
     // outage arrive (QoS 0 messages are not queued for an absent client).
     this.brokerFilters.clear();
+    // MQTT.js leaves Nagle's algorithm on: a device command written right after the controller's
+    // state message would wait for the broker's delayed ACK (up to 40 ms on Linux).
+    (this.client?.stream as { setNoDelay?: (noDelay: boolean) => void } | undefined)?.setNoDelay?.(true);
     if (!this.options.observer && this.client) this.client.options.clean = false;
     log.info({ endpoint: this.endpoint, protocolVersion: this.version, sessionPresent }, "connected to MQTT broker");
     this.setState("connected");
@@ -362,6 +365,12 @@ export class MqttSession extends EventEmitter<SessionEvents> {
    * @returns a function that removes this handler (and unsubscribes when it was the filter's last).
    */
   subscribe(filter: string, handler: MessageHandler, options: { qos?: 0 | 1 | 2 } = {}): () => void {
+    // A filter the broker refuses costs the whole connection (and would be replayed on every reconnect).
+    const problem = topicProblem(filter, "subscribe");
+    if (problem) {
+      log.warn({ filter: filter.slice(0, 200), problem }, "not subscribing to an invalid topic filter");
+      return () => undefined;
+    }
     let subscription = this.subscriptions.get(filter);
     if (!subscription) {
       subscription = { id: this.nextSubscriptionId++, qos: options.qos ?? 1, handlers: new Set() };
@@ -383,11 +392,13 @@ export class MqttSession extends EventEmitter<SessionEvents> {
    * Publish one message. QoS 1/2: resolves on PUBACK/PUBCOMP, even when issued
    * while disconnected (sent after reconnect). QoS 0: resolves when written;
    * rejects while disconnected (QoS 0 is not queued).
-   * @throws Error when the session is closed.
+   * @throws Error when the session is closed or the topic is not a valid topic name.
    */
   publish(message: OutgoingMessage): Promise<void> {
     const client = this.client;
     if (!client || this.currentState === "closed") return Promise.reject(new Error(`MQTT session closed: cannot publish to ${message.topic}`));
+    const problem = topicProblem(message.topic, "publish");
+    if (problem) return Promise.reject(new Error(`cannot publish to ${JSON.stringify(message.topic.slice(0, 200))}: ${problem}`));
     return new Promise((resolve, reject) => {
       client.publish(message.topic, message.payload, { qos: message.qos, retain: message.retain }, (err) => (err ? reject(err) : resolve()));
     });
@@ -403,6 +414,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     if (client && this.connected && options.publishOffline !== false && !this.options.observer) {
+      // At most 2 s for the PUBACK; the timer is cleared so it does not keep a finished CLI process alive.
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         this.publish({ topic: this.statusTopic, payload: "offline", qos: 1, retain: true }).catch(() => undefined),

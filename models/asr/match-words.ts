@@ -13,6 +13,7 @@ import type { TemplateNode } from "../../agent/intent/template.ts";
 import { spokenListValues, type SpokenValue } from "./grammar.ts";
 import { spokenWords } from "./spoken-words.ts";
 
+/** The intent a decoded word sequence expresses. */
 export interface WordMatch {
   intent: string;
   /** Slot values (a list value's `out` when it has one), plus the sentence's fixed slots. */

@@ -38,7 +38,7 @@ interface SoundSwallowerInternals extends SoundSwallowerModule {
 export interface PocketSphinxOptions {
   /** Hand-written pronunciations `{ word: "ARPABET PHONES" }`; they override the dictionary and letter-to-sound. */
   pronunciations?: Record<string, string>;
-  /** Reject when the command scores this much (per frame, decoder log units) below the phone loop. Default 0. */
+  /** Reject when the command scores more than this (per 10 ms frame, decoder log units) below the phone loop. Default 12, set from bench/speech-intent.ts. */
   maxLoopGap?: number;
   /** Language weight of the command grammar (PocketSphinx `lw`, default 6.5). */
   languageWeight?: number;
@@ -76,6 +76,8 @@ export class PocketSphinxRecognizer implements SpeechRecognizer {
   private matcher!: WordMatcher;
   private grammar!: Grammar;
   private vocabulary: VocabularyReport = { guessed: {}, configured: [] };
+  /** Letter-to-sound pronunciations already added to the dictionary (it keeps them across grammars). */
+  private readonly guessedWords = new Map<string, string>();
 
   private constructor(
     private readonly module: SoundSwallowerInternals,
@@ -100,6 +102,9 @@ export class PocketSphinxRecognizer implements SpeechRecognizer {
     const phones = Object.keys(JSON.parse(readFileSync(join(modelBase, "en-us", "phoneset.json"), "utf8")) as Record<string, string>);
     const speechPhones = phones.filter((p) => !p.startsWith("+") && p !== "SIL");
 
+    // compallsen: PocketSphinx normalises each frame's senone scores by the best
+    // one it computed; computing all senones (not only those of active states)
+    // makes that best the same in both decoders, so their path scores compare.
     const newDecoder = async (extra: Record<string, number> = {}) => {
       const decoder = new module.Decoder({ samprate: ASR_SAMPLE_RATE, loglevel: "FATAL", compallsen: true, ...extra });
       await decoder.initialize();
@@ -120,7 +125,7 @@ export class PocketSphinxRecognizer implements SpeechRecognizer {
     }
     const recognizer = new PocketSphinxRecognizer(module, commandDecoder, loopDecoder, {
       pronunciations,
-      maxLoopGap: options.maxLoopGap ?? 0,
+      maxLoopGap: options.maxLoopGap ?? 12,
       languageWeight: options.languageWeight ?? 6.5,
       loopLanguageWeight: options.loopLanguageWeight ?? 3,
       rejection: options.rejection ?? true,
@@ -151,10 +156,13 @@ export class PocketSphinxRecognizer implements SpeechRecognizer {
         if (known) {
           if (!this.hasPronunciation(word, own)) additions.push([`${word}(${this.nextVariant(word)})`, own]);
         } else additions.push([word, own]);
+      } else if (this.guessedWords.has(word)) {
+        guessed[word] = this.guessedWords.get(word)!;
       } else if (!known) {
         const pron = letterToSound(word);
         if (!pron) throw new Error(`${intents.file}: cannot pronounce "${word}"; add it to asr.pronunciations`);
         guessed[word] = pron;
+        this.guessedWords.set(word, pron);
         additions.push([word, pron]);
       }
     }
@@ -176,6 +184,11 @@ export class PocketSphinxRecognizer implements SpeechRecognizer {
     this.matcher = new WordMatcher(intents);
     this.vocabulary = { guessed, configured };
     log.info({ words: grammar.words.length, intents: intents.intents.length }, "speech grammar set");
+    return this.vocabulary;
+  }
+
+  /** Guessed and configured pronunciations of the current grammar's words. */
+  get vocabularyReport(): VocabularyReport {
     return this.vocabulary;
   }
 

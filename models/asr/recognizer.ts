@@ -36,6 +36,7 @@ export interface SpeechRecognizer {
 /** Sample rate every recognizer expects, in Hz. */
 export const ASR_SAMPLE_RATE = 16_000;
 
+/** True for a rejection (narrows the union). */
 export function isRejected(result: RecognitionResult): result is Rejected {
   return "rejected" in result;
 }

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import type { AsrConfig } from "../../agent/config/asr.ts";
 import { ASR_SAMPLE_RATE, type RecognitionResult, type SpeechRecognizer } from "./recognizer.ts";
 
+/** The sherpa-onnx export kinds hearth can load. */
 export type SherpaModelType = NonNullable<AsrConfig["model_type"]>;
 
 /** The files each export needs, as a role and a file-name pattern (int8 variants accepted). */

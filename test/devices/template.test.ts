@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { compileTemplate } from "../../devices/template.ts";
+import { compileTemplate, MAX_RANGE, renderValueTemplate } from "../../devices/template.ts";
 
 test("Jinja dict literals with number keys (Zigbee2MQTT fan templates) compile and look up numbers", () => {
   const template = compileTemplate("{{ {0:'off', 1:'low', 2:'medium', 3:'high', 4:'on'}[value] | default('') }}");
@@ -17,4 +17,21 @@ test("the format filter applies Python %-formatting, as Jinja's does", () => {
   assert.equal(compileTemplate("[{{ '%5d|%-4s|%+d|%03d|%%' | format(42, 'ab', 7, -5) }}]")({}), "[   42|ab  |+7|-05|%]");
   assert.equal(compileTemplate("{{ '%s=%r' | format('a', none) }}")({}), "a=None");
   assert.throws(() => compileTemplate("{{ '%d %d' | format(1) }}")({}), /not enough arguments/);
+});
+
+test("templates cannot reach constructors or _-prefixed members (nunjucks is no sandbox; Jinja's refuses them)", () => {
+  const render = (source: string) => renderValueTemplate(compileTemplate(source), '{"state":"ON","_hidden":1}');
+  assert.throws(() => render("{{ value_json.constructor.constructor('return process')().exit(3) }}"), /Unable to call/);
+  assert.throws(() => render("{{ range.constructor('return 1')() }}"), /Unable to call/);
+  assert.throws(() => render("{{ ''['constructor']['constructor']('return 1')() }}"), /Unable to call/);
+  assert.equal(render("{{ value_json.__proto__ }}{{ value_json._hidden }}{{ cycler.prototype }}"), "");
+  // Ordinary members and methods still work.
+  assert.equal(render("{{ value_json.state | lower }} {{ value.startsWith('{') }} {{ value_json['state'] }}"), "on true ON");
+});
+
+test("range() follows nunjucks and refuses more than Jinja's sandbox MAX_RANGE items", () => {
+  const render = (source: string) => renderValueTemplate(compileTemplate(source), "");
+  assert.equal(render("{{ range(3) | join(',') }}|{{ range(1, 10, 3) | join(',') }}|{{ range(5, 0, -2) | join(',') }}|{{ range(2, 2) | length }}"), "0,1,2|1,4,7|5,3,1|0");
+  assert.equal(render(`{{ range(${MAX_RANGE}) | length }}`), String(MAX_RANGE));
+  assert.throws(() => render("{% for i in range(0, 100000000) %}x{% endfor %}"), /range too big: 100000000 items/);
 });

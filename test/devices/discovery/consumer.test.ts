@@ -251,3 +251,30 @@ test("after a dropped connection, retained states and configs changed meanwhile 
     for (const t of ["homeassistant/switch/outage/config", "homeassistant/switch/outage2/config", "heater/state"]) await publish(t, "");
   }
 });
+
+test("a second config with an entity's unique_id is ignored with one warning, as HA does; after its deletion the id is free again", { skip }, async () => {
+  const first = { name: "Hall Light", unique_id: "hall_light_1", command_topic: "hall/light/set" };
+  await publish("homeassistant/switch/uid_first/config", first);
+  const { session, registry, consumer, warnings } = await startConsumer("uid-test");
+  try {
+    await until(() => registry.get("switch.hall_light") !== undefined, "the first hall light");
+    // Same unique_id and name, another topic: a stale or forged announcement.
+    await publish("homeassistant/switch/uid_copy/config", { ...first, command_topic: "forged/set" });
+    // Same unique_id in another component: HA keys unique ids per platform, so this one is a new entity.
+    await publish("homeassistant/light/uid_light/config", { name: "Hall Lamp", unique_id: "hall_light_1", command_topic: "hall/lamp/set" });
+    await until(() => registry.get("light.hall_lamp") !== undefined, "the light with the same unique_id");
+    await until(() => warnings.some((w) => w.topic === "homeassistant/switch/uid_copy/config"), "the duplicate's warning");
+    assert.deepEqual(registry.all().filter((e) => e.domain === "switch").map((e) => [e.id, e.config?.command_topic]), [["switch.hall_light", "hall/light/set"]]);
+    assert.match(warnings.find((w) => w.topic === "homeassistant/switch/uid_copy/config")!.reason, /unique_id "hall_light_1" already belongs to switch\.hall_light; ignored/);
+
+    // The first one is deleted; a fresh announcement of the copy is then accepted.
+    await publish("homeassistant/switch/uid_first/config", "");
+    await until(() => registry.get("switch.hall_light") === undefined, "the deletion");
+    await publish("homeassistant/switch/uid_copy/config", { ...first, command_topic: "moved/set" });
+    await until(() => registry.get("switch.hall_light")?.config?.command_topic === "moved/set", "the copy taking the id");
+  } finally {
+    consumer.stop();
+    await session.close();
+    for (const t of ["switch/uid_first", "switch/uid_copy", "light/uid_light"]) await publish(`homeassistant/${t}/config`, "");
+  }
+});

@@ -40,9 +40,9 @@ test("values are coerced as HA's schemas do, and a wrong type names its key", ()
   if (m.kind === "configs") assert.deepEqual(m.configs[0]!.config, { name: "T", mode_command_topic: "t/mode", max_temp: 30.5, optimistic: false, payload_on: "1", modes: ["heat", "off"], retain: true });
   assert.deepEqual(read("homeassistant/light/l/config", { cmd_t: "x", bri_scl: "lots" }), { kind: "invalid", reason: "brightness_scale: expected a number" });
   assert.deepEqual(read("homeassistant/light/l/config", { cmd_t: "x", schema: "xml" }).kind, "invalid");
-  assert.deepEqual(read("homeassistant/switch/w/config", { cmd_t: "w/+/set" }), { kind: "invalid", reason: "command_topic: a topic to publish to cannot contain wildcards" });
+  assert.deepEqual(read("homeassistant/switch/w/config", { cmd_t: "w/+/set" }), { kind: "invalid", reason: "command_topic: wildcards + and # are not allowed in a topic name" });
   assert.equal(read("homeassistant/sensor/w/config", { stat_t: "w/+/state" }).kind, "configs");
-  assert.deepEqual(read("homeassistant/sensor/w/config", { stat_t: "w/#/state" }), { kind: "invalid", reason: 'state_topic: invalid wildcard in "w/#/state"' });
+  assert.deepEqual(read("homeassistant/sensor/w/config", { stat_t: "w/#/state" }), { kind: "invalid", reason: "state_topic: wildcard # must be the last level, alone" });
   assert.deepEqual(read("homeassistant/sensor/s/config", { name: "no state topic" }), { kind: "invalid", reason: "state_topic: required for sensor" });
   assert.deepEqual(read("homeassistant/select/s/config", { cmd_t: "x", ops: [] }), { kind: "invalid", reason: "options: required for select" });
 });
@@ -83,4 +83,14 @@ test("device-based configs: components inherit device, origin and shared options
   assert.equal(m.configs[1]!.config!.state_topic, "hub/b");
   // qos is not a shared option in HA.
   assert.equal(m.configs[1]!.config!.qos, undefined);
+});
+
+test("a topic the broker would refuse makes the config invalid, naming the key (command topics may hold no wildcard)", () => {
+  assert.deepEqual(read("homeassistant/switch/s/config", { cmd_t: "s/set", stat_t: "s/\u0000" }), { kind: "invalid", reason: "state_topic: topic holds the control character U+0000" });
+  assert.deepEqual(read("homeassistant/switch/s/config", { cmd_t: "s/#" }), { kind: "invalid", reason: "command_topic: wildcards + and # are not allowed in a topic name" });
+  assert.deepEqual(read("homeassistant/cover/c/config", { set_pos_t: "c/+/set" }), { kind: "invalid", reason: "set_position_topic: wildcards + and # are not allowed in a topic name" });
+  assert.equal(read("homeassistant/sensor/s/config", { stat_t: "s/+/state" }).kind, "configs");
+  const m = read("homeassistant/switch/s/config", { cmd_t: "s/set", avty: [{ t: "s/a#" }] });
+  assert.equal(m.kind, "invalid");
+  if (m.kind === "invalid") assert.match(m.reason, /^availability\.0\.topic: wildcard # must be the last level, alone$/);
 });
