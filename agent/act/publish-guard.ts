@@ -5,6 +5,7 @@
  * (custom intent and rule actions). No text or voice input can widen this set,
  * because the topic of every message comes from one of these sources.
  */
+import type { Entity } from "../../devices/entity.ts";
 import type { EntityRegistry } from "../../devices/registry.ts";
 
 /** Discovery keys that name a topic the device listens on (HA also uses `set_position_topic` for covers). */
@@ -36,6 +37,23 @@ export class PublishGuard {
       for (const [key, value] of Object.entries(entity.config)) {
         if (COMMAND_TOPIC_KEY.test(key) && value === topic) return `command topic of ${entity.id}`;
       }
+    }
+    return undefined;
+  }
+
+  /**
+   * The sensitive entity (a lock, an alarm panel, a garage door or gate) that
+   * listens on `topic`, if any: a raw message there (a custom intent's or a
+   * rule's MQTT action) could unlock or open it, so it needs the same
+   * confirmation as "unlock the front door".
+   */
+  sensitiveEntityFor(topic: string): Entity | undefined {
+    for (const entity of this.registry.all()) {
+      if (entity.readOnly || !entity.config) continue;
+      const sensitive = entity.domain === "lock" || entity.domain === "alarm_control_panel" ||
+        (entity.domain === "cover" && (entity.device_class === "garage" || entity.device_class === "gate"));
+      if (!sensitive) continue;
+      for (const [key, value] of Object.entries(entity.config)) if (COMMAND_TOPIC_KEY.test(key) && value === topic) return entity;
     }
     return undefined;
   }

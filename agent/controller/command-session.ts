@@ -76,7 +76,7 @@ export const commandSessionMachine = setup({
     clarificationTimeout: ({ context }) => context.clarificationTimeoutMs,
   },
   guards: {
-    needsConfirmation: ({ context }) => context.understanding?.kind === "act" && !!context.understanding.confirmation,
+    needsConfirmation: ({ context }) => (context.understanding?.kind === "act" || context.understanding?.kind === "custom") && !!context.understanding.confirmation,
     isAct: ({ context }) => context.understanding?.kind === "act" || context.understanding?.kind === "custom",
     isClarify: ({ context }) => context.understanding?.kind === "clarify",
     // A sensitive action needs a clear yes: anything else, "no" or not, cancels it.
@@ -124,7 +124,7 @@ export const commandSessionMachine = setup({
     },
     confirming: {
       entry: assign(({ context }) => ({
-        response: context.understanding?.kind === "act" ? context.understanding.confirmation! : "",
+        response: context.understanding?.kind === "act" || context.understanding?.kind === "custom" ? context.understanding.confirmation! : "",
         eventType: "confirmation_requested" as const,
       })),
       invoke: { src: "respond", input: ({ context }) => recordOf(context) },

@@ -33,7 +33,7 @@ export interface Target {
 /** The outcome of recognising and resolving one utterance. */
 export type Understanding =
   | { kind: "act"; intent: string; slots: Record<string, unknown>; targets: Target[]; response: string; confirmation?: string }
-  | { kind: "custom"; intent: string; slots: Record<string, unknown>; messages: OutgoingMessage[]; event?: { event_type: string; data: Record<string, unknown> }; response: string }
+  | { kind: "custom"; intent: string; slots: Record<string, unknown>; messages: OutgoingMessage[]; event?: { event_type: string; data: Record<string, unknown> }; response: string; confirmation?: string }
   | { kind: "answer"; intent: string; slots: Record<string, unknown>; response: string }
   | { kind: "clarify"; intent: string; slots: Record<string, unknown>; question: string; candidates: Entity[] }
   | { kind: "nevermind"; intent: "HassNevermind"; response: string }

@@ -16,7 +16,7 @@ import { EntityRegistry } from "../../devices/registry.ts";
 import { Executor } from "../act/executor.ts";
 import { PublishGuard } from "../act/publish-guard.ts";
 import { SessionRunner } from "../controller/session-runner.ts";
-import type { CommandOrigin, CommandRequest, SessionEvent } from "../controller/types.ts";
+import type { CommandOrigin, CommandRequest, SessionEvent, Understanding } from "../controller/types.ts";
 import { loadCustomIntents, type CustomIntents } from "../intent/custom-intents.ts";
 import { LiveIntentRecognizer } from "../intent/recognizer.ts";
 import { addLogSecrets, logger } from "../log.ts";
@@ -121,20 +121,35 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     if (!options.offline) this.session = new MqttSession(config.mqtt, { agentId: config.agent.id, observer: options.observer });
     this.recognizer = new LiveIntentRecognizer(this.registry, this.customIntents);
     this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session);
+    const understand = createUnderstander({
+      registry: this.registry,
+      recognizer: this.recognizer,
+      defaultArea: config.agent.default_area,
+      eventTopic: this.topics.intent,
+      occupancy: () => this.occupancySource?.() ?? new Map(),
+    });
     this.runner = new SessionRunner(
       {
-        understand: createUnderstander({
-          registry: this.registry,
-          recognizer: this.recognizer,
-          defaultArea: config.agent.default_area,
-          eventTopic: this.topics.intent,
-          occupancy: () => this.occupancySource?.() ?? new Map(),
-        }),
+        understand: async (request, pending) => this.confirmRawSensitive(await understand(request, pending)),
         act: (work) => this.executor.act(work),
         respond: async (event) => this.respond(event),
       },
       { confirmationTimeoutMs: config.agent.confirmation_timeout_ms, clarificationTimeoutMs: config.agent.clarification_timeout_ms },
     );
+  }
+
+  /**
+   * Raw MQTT messages (a custom intent's or a rule's action) to the command
+   * topic of a lock, alarm panel, garage door or gate ask first, like
+   * "unlock the front door" does: no input path skips the confirmation.
+   */
+  private confirmRawSensitive(understanding: Understanding): Understanding {
+    if (understanding.kind !== "custom" || understanding.confirmation) return understanding;
+    for (const message of understanding.messages) {
+      const entity = this.guard.sensitiveEntityFor(message.topic);
+      if (entity) return { ...understanding, confirmation: `Are you sure? This sends ${understanding.intent} to ${entity.name}.` };
+    }
+    return understanding;
   }
 
   /** Call `listener` on every controller state change; returns the unsubscribe function. */

@@ -1,18 +1,21 @@
 /**
  * Removes secrets before anything is logged, published or printed by
- * `hearth status`: values of keys that name a secret, and any string equal to
- * a known secret value wherever it appears.
+ * `hearth status`: values of keys that name a secret, any string equal to
+ * a known secret value wherever it appears, and passwords inside URLs.
  */
 const SECRET_KEY = /pass(word)?|secret|token|access_?key|api_?key|private|credential/i;
 
 export const REDACTED = "[redacted]";
+
+/** The password in `scheme://user:password@host` (camera stream URLs carry them). */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]*:)[^\s@/]+@/gi;
 
 /** A deep copy of `value` with secret fields and known secret strings replaced. */
 export function redact<T>(value: T, secrets: readonly string[] = []): T {
   const known = secrets.filter((s) => s.length >= 4);
   const scrub = (v: unknown, key?: string): unknown => {
     if (key !== undefined && SECRET_KEY.test(key) && v !== undefined && v !== null && typeof v !== "object") return REDACTED;
-    if (typeof v === "string") return known.reduce((s, secret) => s.split(secret).join(REDACTED), v);
+    if (typeof v === "string") return known.reduce((s, secret) => s.split(secret).join(REDACTED), v).replace(URL_PASSWORD, `$1${REDACTED}@`);
     if (Array.isArray(v)) return v.map((item) => scrub(item));
     if (v && typeof v === "object") {
       const out: Record<string, unknown> = {};

@@ -18,3 +18,9 @@ test("secret fields and secret values are removed everywhere", () => {
   assert.doesNotMatch(JSON.stringify(out), /hunter22|AbCdEf123/);
   assert.equal(input.mqtt.password, "hunter22", "the input is not modified");
 });
+
+test("passwords inside URLs (camera streams) are removed, the rest of the URL kept", () => {
+  const out = redact({ cameras: [{ url: "rtsp://admin:S3cret!pw@192.168.1.20:554/stream1" }], note: "see http://user:pa55@host/x and rtsp://nopass@cam/1" });
+  assert.equal(out.cameras[0]!.url, `rtsp://admin:${REDACTED}@192.168.1.20:554/stream1`);
+  assert.equal(out.note, `see http://user:${REDACTED}@host/x and rtsp://nopass@cam/1`);
+});

@@ -186,4 +186,30 @@ describe("input paths against the simulated home", { skip: !haveMosquitto && "mo
     }
     assert.equal(agent.guard.allows(HOME_TOPICS.frontDoorLock), true, "a discovered entity's command topic");
   });
+
+  test("a custom intent or a rule publishing raw MQTT to a lock's command topic still asks first", async () => {
+    const intents = join(dir, "door-intents.yaml");
+    writeFileSync(intents, [
+      "language: en",
+      "intents:",
+      "  letMeIn:",
+      "    data:",
+      "      - sentences: [\"let me in\"]",
+      "    action:",
+      `      mqtt: { topic: ${HOME_TOPICS.frontDoorLock}, payload: UNLOCK, qos: 1 }`,
+    ].join("\n"));
+    const agent = await startAgent("rawlock", { intents: { files: [intents] } });
+    const asked = await agent.submit("let me in", { kind: "voice" });
+    assert.equal(asked.type, "confirmation_requested", asked.response);
+    assert.match(asked.response, /^Are you sure\? This sends letMeIn to front_door_lock\.$/);
+    const declined = await agent.submit("no", { kind: "voice" });
+    assert.deepEqual(declined.messages, []);
+    const rule = await agent.submitRequest({ text: "(rule)", origin: { kind: "rule", source: "night" }, messages: [{ topic: HOME_TOPICS.frontDoorLock, payload: "UNLOCK", qos: 1, retain: false }] });
+    assert.equal(rule.type, "confirmation_requested", "a rule's raw unlock waits for a yes too");
+    await agent.submit("no", { kind: "rule" });
+    assert.equal(observer.on(HOME_TOPICS.frontDoorLock).filter((m) => m.payload === "UNLOCK").length, 1, "only the confirmed unlock of the first test was sent");
+    await agent.submit("let me in", { kind: "voice" });
+    const done = await agent.submit("yes", { kind: "voice" });
+    assert.deepEqual(done.messages.map((m) => [m.topic, m.payload]), [[HOME_TOPICS.frontDoorLock, "UNLOCK"]]);
+  });
 });
