@@ -11,16 +11,20 @@
  * pseudo-random offset, scaled so that 20·log10(rms(active speech) / rms(noise))
  * equals the target SNR, added over the whole clip, and clipped to int16.
  *
- * By default every input first goes through the voice pipeline's Silero VAD
- * and endpointer (agent/audio/speech-segments.ts), as it does in `hearth
- * listen`: no utterance means no command, otherwise the span from the first
- * utterance's start to the last one's end is recognised. `--no-vad` feeds the
- * whole clip to the recognizer (which then only trims by energy).
+ * `--segmentation` decides what the recognizer sees:
+ * - `gate` (default): the voice pipeline's Silero VAD and endpointer
+ *   (agent/audio/speech-segments.ts) decide whether the input holds speech at
+ *   all (no utterance → no command); the recognizer then gets the whole input
+ *   and trims it by energy itself;
+ * - `span`: the recognizer gets only the span from the first utterance's start
+ *   to the last one's end, as `hearth listen` hands it over (in loud noise the
+ *   endpointer ends utterances early, which truncates orders);
+ * - `none`: no VAD, the whole input.
  *
  * The work is spread over `--jobs` worker threads (default 2), each with its
  * own decoders.
  *
- *   npx tsx bench/speech-intent.ts [--limit N] [--snr 24,18,12,6] [--jobs 2] [--max-loop-gap X] [--no-trim] [--no-vad]
+ *   npx tsx bench/speech-intent.ts [--limit N] [--snr 24,18,12,6] [--jobs 2] [--max-loop-gap X] [--no-trim] [--segmentation gate|span|none]
  *
  * Prints a table and writes reports/speech-intent.md and reports/speech-intent.json.
  */
@@ -48,7 +52,7 @@ const { values: args } = parseArgs({
     snr: { type: "string", default: "24,18,12,6" },
     "max-loop-gap": { type: "string" },
     "no-trim": { type: "boolean", default: false },
-    "no-vad": { type: "boolean", default: false },
+    segmentation: { type: "string", default: "gate" },
     verbose: { type: "boolean", default: false },
     jobs: { type: "string", default: "2" },
   },
@@ -109,13 +113,14 @@ async function runJobs(jobs: Job[]): Promise<JobResult[]> {
     coffee: await PocketSphinxRecognizer.create(loadCustomIntents(join(root, "examples/barista.yaml")), options),
     home: await PocketSphinxRecognizer.create(loadCustomIntents(join(root, "test/fixtures/home-intents.yaml")), options),
   };
-  const vad = args["no-vad"] ? null : await SileroVad.load();
+  const vad = args.segmentation === "none" ? null : await SileroVad.load();
   const timings = vadSchema.parse({});
-  /** What the pipeline hands the recognizer: the VAD's speech span, or nothing when it hears no speech. */
+  /** What the recognizer gets (see --segmentation); nothing when the VAD hears no speech. */
   const recognize = async (rec: PocketSphinxRecognizer, pcm: Int16Array): Promise<RecognitionResult> => {
     if (!vad) return rec.recognize(pcm);
     const utterances = await findUtterances(pcm, vad, timings);
     if (!utterances.length) return { rejected: true, reason: "no speech (VAD)" };
+    if (args.segmentation === "gate") return rec.recognize(pcm);
     const start = Math.round((utterances[0]!.start_ms * 16_000) / 1000);
     const end = Math.round((utterances[utterances.length - 1]!.end_ms * 16_000) / 1000);
     return rec.recognize(pcm.subarray(start, end));
@@ -190,6 +195,7 @@ async function main(): Promise<void> {
     }
   }
 
+  if (!["gate", "span", "none"].includes(args.segmentation!)) throw new Error(`--segmentation: expected gate, span or none, got ${args.segmentation}`);
   const workers = Math.max(1, Number(args.jobs));
   console.log(`${jobs.length} decodes on ${workers} thread(s)…`);
   const wall0 = performance.now();
@@ -229,7 +235,7 @@ async function main(): Promise<void> {
   const report = {
     date: new Date().toISOString(),
     clips: files.length,
-    vad: !args["no-vad"],
+    segmentation: args.segmentation,
     trim: !args["no-trim"],
     maxLoopGap: args["max-loop-gap"] ?? "default",
     threads: workers,
@@ -248,7 +254,7 @@ async function main(): Promise<void> {
   const md = [
     "# Speech to intent (PocketSphinx grammar + phone-loop rejection)",
     "",
-    `${report.date}, ${files.length} barista clips, Silero VAD segmentation ${report.vad ? "on" : "off"}, energy trimming ${report.trim ? "on" : "off"}, max_loop_gap ${report.maxLoopGap}, ${workers} thread(s), ${report.wallSeconds} s.`,
+    `${report.date}, ${files.length} barista clips, VAD segmentation ${report.segmentation}, energy trimming ${report.trim ? "on" : "off"}, max_loop_gap ${report.maxLoopGap}, ${workers} thread(s), ${report.wallSeconds} s.`,
     "",
     "| condition | command accuracy | rejected |",
     "|---|---|---|",
