@@ -287,12 +287,17 @@ export function readDiscoveryMessage(topic: string, payload: Uint8Array, prefix:
   if (!isObject(expanded.device)) return { kind: "invalid", reason: "device: required in a device-based config" };
   if (!isObject(expanded.components)) return { kind: "invalid", reason: "components (cmps): required in a device-based config" };
   const configs: ComponentConfig[] = [];
+  const unsupported: string[] = [];
   for (const [componentId, raw] of Object.entries(expanded.components)) {
     if (!isObject(raw) || typeof raw.platform !== "string") {
       return { kind: "invalid", reason: `components.${componentId}: expected an object with a platform` };
     }
     const platform = raw.platform;
-    if (!SUPPORTED.has(platform)) return { kind: "invalid", reason: `components.${componentId}: unsupported platform "${platform}"` };
+    // A platform hearth does not read (image, camera, ...) is skipped; the device's other components stay, as in HA.
+    if (!SUPPORTED.has(platform)) {
+      unsupported.push(`components.${componentId}: unsupported platform "${platform}"`);
+      continue;
+    }
     const componentObjectId = nodeId ? `${nodeId} ${componentId}` : componentId;
     const base = { key: `${platform} ${objectId} ${componentObjectId}`, component: platform as SupportedComponent, nodeId: objectId, objectId: componentId, topic, deviceKey };
     if (Object.keys(raw).length === 1) {
@@ -307,5 +312,6 @@ export function readDiscoveryMessage(topic: string, payload: Uint8Array, prefix:
     if ("error" in result) configs.push({ ...base, config: null, error: `components.${componentId}.${result.error}` });
     else configs.push({ ...base, config: result.config });
   }
+  if (!configs.length && unsupported.length) return { kind: "invalid", reason: unsupported.join("; ") };
   return { kind: "configs", configs };
 }

@@ -94,3 +94,15 @@ test("a topic the broker would refuse makes the config invalid, naming the key (
   assert.equal(m.kind, "invalid");
   if (m.kind === "invalid") assert.match(m.reason, /^availability\.0\.topic: wildcard # must be the last level, alone$/);
 });
+
+test("a device config keeps its supported components when one platform is unknown (hearth's own image entity, say)", () => {
+  const m = read("homeassistant/device/cam/config", {
+    dev: { ids: "cam", name: "Cam box" },
+    cmps: { snap: { p: "image", image_topic: "cam/snap" }, occ: { p: "binary_sensor", stat_t: "cam/occ", uniq_id: "occ" } },
+  });
+  assert.equal(m.kind, "configs");
+  if (m.kind === "configs") assert.deepEqual(m.configs.map((c) => c.component), ["binary_sensor"]);
+  assert.deepEqual(read("homeassistant/device/cam2/config", { dev: { ids: "c2" }, cmps: { snap: { p: "image", image_topic: "c/s" } } }), {
+    kind: "invalid", reason: 'components.snap: unsupported platform "image"',
+  });
+});
