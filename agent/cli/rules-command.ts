@@ -43,6 +43,8 @@ export function registerRulesCommand(program: Command): void {
         if (event === null) continue;
         if ("error" in event) {
           process.stderr.write(`${name}:${lineNo}: ${event.error}\n`);
+          // Replay the rest, but say by the exit code that the input was not all events.
+          process.exitCode = 1;
           continue;
         }
         engine.handle(event).forEach(printFiring);
