@@ -70,6 +70,9 @@ export function install(options: InstallOptions): string[] {
   }
   if (!existsSync(at(options.config))) out.push(`note: ${at(options.config)} does not exist yet; copy examples/hearth.yaml there`);
   run("reloaded systemd", "systemctl", ["daemon-reload"], staged, out);
+  if (projectRoot.startsWith("/home/") || projectRoot.startsWith("/root/")) {
+    out.push(`warning: hearth lives in ${projectRoot}, which ProtectHome=yes hides from the service; install it under /opt (e.g. /opt/hearth) first`);
+  }
   out.push("enable and start with: systemctl enable --now hearth");
   return out;
 }
