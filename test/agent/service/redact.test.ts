@@ -24,3 +24,9 @@ test("passwords inside URLs (camera streams) are removed, the rest of the URL ke
   assert.equal(out.cameras[0]!.url, `rtsp://admin:${REDACTED}@192.168.1.20:554/stream1`);
   assert.equal(out.note, `see http://user:${REDACTED}@host/x and rtsp://nopass@cam/1`);
 });
+
+test("a secret is also found after text normalisation (case and separators changed)", () => {
+  const out = redact({ slots: { name: "s3cr3tpw xyz" }, response: "Sorry, I found no S3cr3tPw xyz", text: "turn on S3cr3tPw-xyz" }, ["S3cr3tPw-xyz"]);
+  assert.doesNotMatch(JSON.stringify(out), /s3cr3tpw/i);
+  assert.equal(out.response, `Sorry, I found no ${REDACTED}`);
+});
