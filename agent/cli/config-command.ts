@@ -3,7 +3,8 @@
  * intents files it names; print every error with its path and exit 2.
  */
 import type { Command } from "commander";
-import { loadConfig } from "../config/load.ts";
+import { ConfigError, loadConfig } from "../config/load.ts";
+import { referencedFileProblems } from "../config/referenced-files.ts";
 import { Agent } from "../service/agent.ts";
 
 export function registerConfigCommand(program: Command): void {
@@ -13,8 +14,16 @@ export function registerConfigCommand(program: Command): void {
     .argument("<file>", "YAML config file")
     .description("validate FILE and the files it names; exit 2 and list every error with its path when it is invalid")
     .action(async (file: string) => {
+      const config = loadConfig(file);
+      const problems = referencedFileProblems(config);
       // Building an offline agent loads the fixtures and intents files exactly as `hearth run` does.
-      await new Agent(loadConfig(file), { offline: true, configFile: file }).stop();
+      try {
+        await new Agent(config, { offline: true, configFile: file }).stop();
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        problems.push(...err.errors);
+      }
+      if (problems.length) throw new ConfigError(file, problems);
       process.stdout.write(`${file}: ok\n`);
     });
 }

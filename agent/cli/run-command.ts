@@ -5,7 +5,8 @@
  * SIGINT stop everything and publish `offline` within the 5 s systemd allows.
  */
 import type { Command } from "commander";
-import { loadConfig, parseConfig } from "../config/load.ts";
+import { ConfigError, loadConfig, parseConfig } from "../config/load.ts";
+import { referencedFileProblems } from "../config/referenced-files.ts";
 import type { Config } from "../config/schema.ts";
 import type { SessionEvent } from "../controller/types.ts";
 import { logger } from "../log.ts";
@@ -87,6 +88,8 @@ function watchPipelines(agent: Agent, health: HealthRegistry, config: Config): v
  * backoff until then), `stop` shuts everything down in order.
  */
 export async function runService(config: Config, configFile?: string): Promise<{ agent: Agent; ready: Promise<void>; stop: () => Promise<void> }> {
+  const missing = referencedFileProblems(config);
+  if (missing.length) throw new ConfigError(configFile ?? "<config>", missing);
   const notifier = new SystemdNotifier();
   const metrics = new AgentMetrics({ processMetrics: true });
   const agent = new Agent(config, { textTopic: true, announce: true, configFile });
