@@ -3,8 +3,8 @@
  * occupancy, emitting VisionEvents (occupancy, track enter/leave, camera
  * state, errors) and, when occupancy changes, a JPEG snapshot. With a face
  * detector it also counts people close to and facing the camera ("facing"
- * events), running the face model only on frames that contain a person. It holds no
- * policy: scene rules and HA entities subscribe to its events. It never
+ * events), running the face model only on frames that contain a person. It
+ * holds no policy: scene rules and HA entities subscribe to its events. It never
  * throws for a camera failure; `run()` resolves with the CameraError instead.
  */
 import { EventEmitter } from "node:events";
