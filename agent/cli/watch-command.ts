@@ -1,7 +1,8 @@
 /**
  * `hearth watch --input VIDEO_OR_URL_OR_DEVICE`: run one camera's perception
  * (detection, tracking, zones, occupancy) and print one line per event —
- * occupancy, track enter/leave, camera state, errors; with `--json` as JSON
+ * occupancy, track enter/leave, people close to and facing the camera (when
+ * the camera's `faces` are enabled), camera state, errors; with `--json` as JSON
  * lines. `t_ms` is media time for files. Exit status 1 when the camera fails.
  */
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
@@ -62,6 +63,8 @@ function formatText(event: VisionEvent): string {
     case "track_enter":
     case "track_leave":
       return `${t} ${event.area}: ${event.label} #${event.track_id} ${event.type === "track_enter" ? "entered" : "left"} ${event.zone}`;
+    case "facing":
+      return `${t} ${event.area}: ${event.count} facing the camera`;
     case "camera":
       return `${t} camera ${event.camera}: ${event.state}${event.reason ? ` (${event.reason})` : ""}`;
     case "error":
@@ -93,7 +96,7 @@ export function registerWatchCommand(program: Command): void {
         }
       }
       const camera = watchCamera(options);
-      const { pipeline, detector } = await createCamera(camera, { snapshots: Boolean(options.snapshots), realtime: options.realtime, maxFailures: inputKind(options.input) === "file" ? undefined : 5 });
+      const { pipeline, detector, faceDetector } = await createCamera(camera, { snapshots: Boolean(options.snapshots), realtime: options.realtime, maxFailures: inputKind(options.input) === "file" ? undefined : 5 });
       const print = (event: object, text: string) => process.stdout.write((options.json ? JSON.stringify(event) : text) + "\n");
       pipeline.on("event", (event) => print(event, formatText(event)));
       if (options.snapshots) {
@@ -111,6 +114,7 @@ export function registerWatchCommand(program: Command): void {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
       await detector.close();
+      await faceDetector?.close();
       if (error) process.exitCode = 1;
     });
 }

@@ -47,6 +47,16 @@ export const occupancySettingsSchema = z.strictObject({
   leave_s: z.number().min(0).default(1),
 });
 
+/** Optional face detection (ULFD) for "someone is close and facing the camera"; off by default. */
+export const facesSettingsSchema = z.strictObject({
+  /** Run the face detector on frames in which at least one person was detected. */
+  enabled: z.boolean().default(false),
+  /** Face height as a fraction of the frame height (0..1) from which a person counts as close. */
+  min_face_height: z.number().gt(0).max(1).default(0.08),
+  /** Minimum face probability, 0..1 (0.7 is the ULFD reference demo's). */
+  score_threshold: z.number().min(0).max(1).default(0.7),
+});
+
 export const cameraSchema = z
   .strictObject({
     /** Camera name, used in logs, events and topics. */
@@ -72,6 +82,7 @@ export const cameraSchema = z
     detector: detectorSettingsSchema.default(detectorSettingsSchema.parse({})),
     tracker: trackerSettingsSchema.default(trackerSettingsSchema.parse({})),
     occupancy: occupancySettingsSchema.default(occupancySettingsSchema.parse({})),
+    faces: facesSettingsSchema.default(facesSettingsSchema.parse({})),
   })
   .refine((c) => [c.url, c.device, c.file].filter((v) => v !== undefined).length === 1, {
     message: "set exactly one of url, device, file",
@@ -84,3 +95,4 @@ export type ZoneConfig = z.infer<typeof zoneSchema>;
 export type DetectorSettings = z.infer<typeof detectorSettingsSchema>;
 export type TrackerSettings = z.infer<typeof trackerSettingsSchema>;
 export type OccupancySettings = z.infer<typeof occupancySettingsSchema>;
+export type FacesSettings = z.infer<typeof facesSettingsSchema>;

@@ -1,7 +1,8 @@
 /**
  * Cameras as an agent extension: one CameraPipeline per configured camera,
  * occupancy and person counts per area announced as HA entities, a JPEG
- * snapshot on an MQTT `image` entity whenever occupancy changes, and the scene
+ * snapshot on an MQTT `image` entity whenever occupancy changes, a "facing"
+ * presence binary_sensor per camera with face detection enabled, and the scene
  * rules fed with the cameras' events. Rule actions go through the agent's
  * controller like any command, so voice and vision never fight; a command from
  * anyone else on an entity suspends the rules that touch it.
@@ -60,6 +61,7 @@ export class VisionExtension {
    */
   async prepare(): Promise<void> {
     if (this.cameras.length) await modelPath("yolox-nano");
+    if (this.cameras.some((c) => c.faces.enabled)) await modelPath("face-ulfd-rfb-320");
   }
 
   /** People per area over all cameras (the largest count when several cameras watch one area). */
@@ -80,7 +82,7 @@ export class VisionExtension {
       pipeline.on("snapshot", (snapshot) => this.onSnapshot(snapshot));
       pipeline.on("frame", () => this.onFrame?.(camera.name));
       this.pipelines.push(pipeline);
-      this.announceCamera(camera.name);
+      this.announceCamera(camera);
       this.running.push(
         pipeline.run().then((err) => {
           if (err) log.error({ camera: camera.name, err: err.message }, "camera failed for good; the rest of the agent keeps running");
@@ -103,9 +105,25 @@ export class VisionExtension {
     for (const pipeline of this.pipelines) pipeline.stop();
   }
 
-  private announceCamera(camera: string): void {
-    const topic = `${this.agent.topics.base}/camera/${slugify(camera)}/snapshot`;
-    this.agent.producer?.addComponent(`snapshot_${slugify(camera)}`, { platform: "image", name: `${camera} snapshot`, image_topic: topic, content_type: "image/jpeg" });
+  private announceCamera(camera: CameraConfig): void {
+    const slug = slugify(camera.name);
+    this.agent.producer?.addComponent(`snapshot_${slug}`, { platform: "image", name: `${camera.name} snapshot`, image_topic: this.cameraTopic(camera.name, "snapshot"), content_type: "image/jpeg" });
+    if (camera.faces.enabled) {
+      this.agent.producer?.addComponent(`facing_${slug}`, {
+        platform: "binary_sensor",
+        name: `${camera.name} someone facing`,
+        device_class: "presence",
+        state_topic: this.cameraTopic(camera.name, "facing"),
+        payload_on: "ON",
+        payload_off: "OFF",
+        icon: "mdi:face-recognition",
+      });
+    }
+  }
+
+  /** `hearth/<id>/camera/<camera>/<leaf>`. */
+  private cameraTopic(camera: string, leaf: "snapshot" | "facing"): string {
+    return `${this.agent.topics.base}/camera/${slugify(camera)}/${leaf}`;
   }
 
   private announceArea(area: string): { occupancy: string; count: string } {
@@ -131,6 +149,7 @@ export class VisionExtension {
       this.agent.publishOwn(topics.occupancy, total > 0 ? "ON" : "OFF", true);
       this.agent.publishOwn(topics.count, String(total), true);
     }
+    if (event.type === "facing") this.agent.publishOwn(this.cameraTopic(event.camera, "facing"), event.count > 0 ? "ON" : "OFF", true);
     if (this.rules && (event.type === "occupancy" || event.type === "track_enter" || event.type === "track_leave")) {
       // Rules run on the agent's clock; a file camera's media time would not match the rule ticks.
       this.fire(this.rules.handle({ ...event, t_ms: Date.now() }));
@@ -138,7 +157,7 @@ export class VisionExtension {
   }
 
   private onSnapshot(snapshot: Snapshot): void {
-    this.agent.publishOwn(`${this.agent.topics.base}/camera/${slugify(snapshot.camera)}/snapshot`, snapshot.jpeg, true);
+    this.agent.publishOwn(this.cameraTopic(snapshot.camera, "snapshot"), snapshot.jpeg, true);
   }
 
   private fire(firings: RuleFiring[]): void {

@@ -1,16 +1,22 @@
 /**
  * One camera's perception loop: frames → detector → tracker → zones →
  * occupancy, emitting VisionEvents (occupancy, track enter/leave, camera
- * state, errors) and, when occupancy changes, a JPEG snapshot. It holds no
- * policy: scene rules and HA entities subscribe to its events. It never
+ * state, errors) and, when occupancy changes, a JPEG snapshot. With a face
+ * detector it also counts people close to and facing the camera ("facing"
+ * events), running the face model only on frames that contain a person. It
+ * holds no policy: scene rules and HA entities subscribe to its events. It never
  * throws for a camera failure; `run()` resolves with the CameraError instead.
  */
 import { EventEmitter } from "node:events";
+import type { Detection } from "../../models/detector/box.ts";
 import type { ObjectDetector } from "../../models/detector/detector.ts";
+import type { RgbImage } from "../../models/detector/image.ts";
+import type { Face } from "../../models/face/ulfd.ts";
 import { CameraError, type Frame, type FrameSourceStatus } from "../camera/frame-source.ts";
 import type { OccupancySettings, TrackerSettings } from "../config/cameras.ts";
 import { logger } from "../log.ts";
 import type { OccupancyEvent, TrackEvent, VisionEvent } from "./events.ts";
+import { facingPeople } from "./facing.ts";
 import { Occupancy } from "./occupancy.ts";
 import { renderSnapshot } from "./snapshot.ts";
 import { Tracker, type Track } from "./tracker.ts";
@@ -33,6 +39,18 @@ export interface FrameFeed extends AsyncIterable<Frame> {
   close(): void;
 }
 
+/** What the pipeline needs of a face detector (FaceDetector): faces in source-frame pixels. */
+export interface FaceFinder {
+  detect(image: RgbImage): Promise<Face[]>;
+}
+
+/** Face detection settings of a pipeline. */
+export interface FacingOptions {
+  detector: FaceFinder;
+  /** Face height as a fraction of the frame height (0..1) from which a person counts as close. */
+  minFaceHeight: number;
+}
+
 export interface CameraPipelineOptions {
   camera: string;
   /** The camera's area (the whole frame when no zones are given). */
@@ -44,6 +62,8 @@ export interface CameraPipelineOptions {
   occupancy: OccupancySettings;
   /** Render a snapshot whenever occupancy changes. */
   snapshots?: boolean;
+  /** Count people close to and facing the camera (off when absent). */
+  facing?: FacingOptions;
 }
 
 /** Per-stage time of the frames processed so far, in ms (for benchmarks and status). */
@@ -54,6 +74,9 @@ export interface PipelineStats {
   postMs: number;
   /** Tracker, zones and occupancy. */
   trackMs: number;
+  /** Frames the face detector ran on, and its total time in ms. */
+  faceFrames: number;
+  faceMs: number;
 }
 
 export interface CameraPipelineEvents {
@@ -65,9 +88,11 @@ export interface CameraPipelineEvents {
 
 export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
   readonly zones: Zone[];
-  readonly stats: PipelineStats = { frames: 0, preMs: 0, inferMs: 0, postMs: 0, trackMs: 0 };
+  readonly stats: PipelineStats = { frames: 0, preMs: 0, inferMs: 0, postMs: 0, trackMs: 0, faceFrames: 0, faceMs: 0 };
   private readonly tracker: Tracker;
   private readonly occupancy: Occupancy;
+  /** The facing count of the camera's area, with the same hysteresis as occupancy. */
+  private readonly facing?: Occupancy;
   /** Zone names each track is in: `trackId → zone names`. */
   private readonly membership = new Map<number, Set<string>>();
   private snapshotChain: Promise<void> = Promise.resolve();
@@ -77,6 +102,7 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
     this.zones = cameraZones(options.area, options.zones);
     this.tracker = new Tracker(options.tracker);
     this.occupancy = new Occupancy(options.camera, options.occupancy, this.zones.map((z) => z.area), options.labels);
+    if (options.facing) this.facing = new Occupancy(options.camera, options.occupancy, [options.area], [FACING]);
   }
 
   /** Current occupancy of every area × label. */
@@ -151,6 +177,26 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
     // The first frame announces every area as empty: not a change worth a picture.
     const changed = this.stats.frames === 1 ? changes.filter((e) => e.occupied) : changes;
     if (this.options.snapshots && changed.length && this.listenerCount("snapshot")) this.queueSnapshot(frame, tracks, changed);
+    if (this.facing) await this.updateFacing(frame, detections);
+  }
+
+  /** Count close, facing people on this frame; the face model runs only when a person was detected. */
+  private async updateFacing(frame: Frame, detections: readonly Detection[]): Promise<void> {
+    const { detector, minFaceHeight } = this.options.facing!;
+    let count = 0;
+    if (detections.some((d) => d.label === "person")) {
+      const t0 = performance.now();
+      try {
+        count = facingPeople(await detector.detect(frame), detections, frame.height, minFaceHeight).length;
+      } catch (err) {
+        this.emitEvent({ type: "error", camera: this.options.camera, message: `camera "${this.options.camera}": face detection failed: ${(err as Error).message}`, t_ms: frame.t });
+        return;
+      }
+      this.stats.faceFrames++;
+      this.stats.faceMs += performance.now() - t0;
+    }
+    const counts = new Map([[this.options.area, new Map([[FACING, count]])]]);
+    for (const change of this.facing!.update(counts, frame.t)) this.emitEvent({ type: "facing", camera: change.camera, area: change.area, count: change.count, t_ms: change.t_ms });
   }
 
   private updateMembership(track: Track, inside: Set<string>, tMs: number): void {
@@ -194,6 +240,9 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
     });
   }
 }
+
+/** The label under which the facing count runs through Occupancy's hysteresis. */
+const FACING = "facing";
 
 function round(v: number, digits: number): number {
   const f = 10 ** digits;

@@ -1,11 +1,13 @@
 /**
  * Builds a camera's whole perception chain from its config section: the
  * ffmpeg FrameSource (asking ffmpeg for the detector's letterboxed input),
- * a YOLOX-Nano detector with the camera's labels and thresholds, and the
+ * a YOLOX-Nano detector with the camera's labels and thresholds, the ULFD
+ * face detector when the camera's `faces.enabled` is set, and the
  * CameraPipeline. The integrator calls this once per configured camera.
  */
 import { YOLOX_INPUT_SIZE, YOLOX_PAD_VALUE, YoloxDetector } from "../../models/detector/yolox.ts";
 import type { ExecutionProvider } from "../../models/session.ts";
+import { FaceDetector } from "../../models/face/ulfd.ts";
 import { FrameSource } from "../camera/frame-source.ts";
 import type { CameraInput } from "../camera/ffmpeg-args.ts";
 import type { CameraConfig } from "../config/cameras.ts";
@@ -19,6 +21,8 @@ export interface CreateCameraOptions {
   ffmpegPath?: string;
   /** Model file override (default: the store's verified yolox-nano). */
   modelPath?: string;
+  /** Face model file override (default: the store's verified face-ulfd-rfb-320). */
+  faceModelPath?: string;
   providers?: ExecutionProvider[];
   /** Give up after this many consecutive failed starts (default: FrameSource's). */
   maxFailures?: number;
@@ -33,9 +37,13 @@ export function cameraInput(camera: CameraConfig): CameraInput {
 
 /**
  * Create source, detector and pipeline for one camera (nothing runs until `pipeline.run()`).
- * @throws ModelIntegrityError when the model is missing or corrupt; Error for unknown labels.
+ * Close `detector` (and `faceDetector`, when present) after the pipeline has finished.
+ * @throws ModelIntegrityError when a model is missing or corrupt; Error for unknown labels.
  */
-export async function createCamera(camera: CameraConfig, options: CreateCameraOptions = {}): Promise<{ pipeline: CameraPipeline; source: FrameSource; detector: YoloxDetector }> {
+export async function createCamera(
+  camera: CameraConfig,
+  options: CreateCameraOptions = {},
+): Promise<{ pipeline: CameraPipeline; source: FrameSource; detector: YoloxDetector; faceDetector?: FaceDetector }> {
   const detector = await YoloxDetector.load({
     labels: camera.detector.labels,
     scoreThreshold: camera.detector.score_threshold,
@@ -44,6 +52,9 @@ export async function createCamera(camera: CameraConfig, options: CreateCameraOp
     modelPath: options.modelPath,
     providers: options.providers,
   });
+  const faceDetector = camera.faces.enabled
+    ? await FaceDetector.load({ scoreThreshold: camera.faces.score_threshold, modelPath: options.faceModelPath, providers: options.providers })
+    : undefined;
   const source = new FrameSource({
     camera: camera.name,
     input: cameraInput(camera),
@@ -64,6 +75,7 @@ export async function createCamera(camera: CameraConfig, options: CreateCameraOp
     tracker: camera.tracker,
     occupancy: camera.occupancy,
     snapshots: options.snapshots,
+    ...(faceDetector ? { facing: { detector: faceDetector, minFaceHeight: camera.faces.min_face_height } } : {}),
   });
-  return { pipeline, source, detector };
+  return { pipeline, source, detector, ...(faceDetector ? { faceDetector } : {}) };
 }

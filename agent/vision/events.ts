@@ -33,6 +33,21 @@ export interface TrackEvent {
   t_ms: number;
 }
 
+/**
+ * The number of people close to and facing the camera changed (faces paired
+ * with person boxes, see facing.ts), after the camera's occupancy hysteresis.
+ * The first processed frame reports the initial count 0.
+ */
+export interface FacingEvent {
+  type: "facing";
+  camera: string;
+  /** The camera's area (the whole picture). */
+  area: string;
+  /** People whose face is at least `faces.min_face_height` of the frame high. */
+  count: number;
+  t_ms: number;
+}
+
 /** The camera's frame source changed state (see FrameSourceState); `t_ms` is the time of the last frame before the change. */
 export interface CameraStateEvent {
   type: "camera";
@@ -51,4 +66,4 @@ export interface VisionErrorEvent {
   t_ms: number;
 }
 
-export type VisionEvent = OccupancyEvent | TrackEvent | CameraStateEvent | VisionErrorEvent;
+export type VisionEvent = OccupancyEvent | TrackEvent | FacingEvent | CameraStateEvent | VisionErrorEvent;

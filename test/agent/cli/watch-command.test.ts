@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { cameraSchema } from "../../../agent/config/cameras.ts";
-import type { OccupancyEvent, TrackEvent, VisionEvent } from "../../../agent/vision/events.ts";
+import type { FacingEvent, OccupancyEvent, TrackEvent, VisionEvent } from "../../../agent/vision/events.ts";
 import { assertMatchesVisits, visitLabels, visitVideo } from "../../helpers/visits.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,6 +41,7 @@ test("occupancy timeline of the one-by-one video matches the hand labels (5 fps)
   const occupancy = events.filter((e): e is OccupancyEvent => e.type === "occupancy");
   const area = "one-by-one-person-detection"; // the file name
   assert.ok(occupancy.every((e) => e.area === area && e.label === "person" && e.camera === area));
+  assert.ok(!events.some((e) => e.type === "facing"), "face detection is off by default");
 
   const leaveS = cameraSchema.parse({ name: "x", file: "x", area: "x" }).occupancy.leave_s;
   assertMatchesVisits(occupancy, leaveS);
@@ -56,6 +57,28 @@ test("occupancy timeline of the one-by-one video matches the hand labels (5 fps)
   const files = readdirSync(snapshots).filter((f) => f.endsWith(".jpg"));
   assert.equal(files.length, changes.length);
   for (const f of files) assert.deepEqual([...readFileSync(join(snapshots, f)).subarray(0, 3)], [0xff, 0xd8, 0xff]);
+});
+
+test("with faces enabled in the config, --json prints facing events: 0 first, people turning to the camera, 0 at the end", async (t) => {
+  if (!existsSync(video)) return t.skip("../shared absent: no recording to watch");
+  const config = join(mkdtempSync(join(tmpdir(), "hearth-watch-")), "faces.yaml");
+  writeFileSync(config, `cameras:\n  - name: lounge\n    file: ${video}\n    area: Living Room\n    faces: { enabled: true }\n`);
+  const run = await watch(["--input", video, "--config", config, "--json"]);
+  assert.equal(run.code, 0, run.stderr);
+  const events = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as VisionEvent);
+  const facing = events.filter((e): e is FacingEvent => e.type === "facing");
+  assert.ok(facing.every((e) => e.camera === "lounge" && e.area === "Living Room"));
+  const counts = facing.map((e) => e.count);
+  assert.equal(counts[0], 0);
+  assert.equal(counts.at(-1), 0, "the last visitor has left");
+  // Visitors face the camera at some point of most of the six visits.
+  assert.ok(counts.filter((n) => n > 0).length >= 3, counts.join(","));
+  // A facing person is a detected person: the camera saw someone whenever the count rose.
+  const occupancy = events.filter((e): e is OccupancyEvent => e.type === "occupancy");
+  for (const rise of facing.filter((e) => e.count > 0)) {
+    const last = occupancy.filter((e) => e.t_ms <= rise.t_ms).at(-1);
+    assert.ok(last?.occupied, `facing at ${rise.t_ms} ms while the room is occupied`);
+  }
 });
 
 test("a corrupt video: exit 1 and one JSON error line naming the camera and the file", async (t) => {

@@ -30,3 +30,13 @@ test("camera errors are reported with their paths", () => {
   }
   assert.throws(() => parseConfig({ cameras: [{ name: "x", url: "rtsp://cam/1", file: "a.mp4", area: "A" }] }), /cameras\.0: set exactly one of url, device, file/);
 });
+
+test("face detection is off by default; the faces block is checked with its path", () => {
+  const off = parseConfig({ cameras: [{ name: "hall", device: "/dev/video0", area: "Hall" }] }).cameras[0]!;
+  assert.deepEqual(off.faces, { enabled: false, min_face_height: 0.08, score_threshold: 0.7 });
+  const on = parseConfig({ cameras: [{ name: "hall", device: "/dev/video0", area: "Hall", faces: { enabled: true, min_face_height: 0.12 } }] }).cameras[0]!;
+  assert.deepEqual(on.faces, { enabled: true, min_face_height: 0.12, score_threshold: 0.7 });
+  assert.throws(() => parseConfig({ cameras: [{ name: "hall", device: "/dev/video0", area: "Hall", faces: { enabled: true, min_face_height: 0 } }] }), /cameras\.0\.faces\.min_face_height: /);
+  assert.throws(() => parseConfig({ cameras: [{ name: "hall", device: "/dev/video0", area: "Hall", faces: { score_threshold: 1.5 } }] }), /cameras\.0\.faces\.score_threshold: /);
+  assert.throws(() => parseConfig({ cameras: [{ name: "hall", device: "/dev/video0", area: "Hall", faces: { enable: true } }] }), /cameras\.0\.faces\.enable: unknown key/);
+});
