@@ -79,8 +79,9 @@ export const commandSessionMachine = setup({
     needsConfirmation: ({ context }) => (context.understanding?.kind === "act" || context.understanding?.kind === "custom") && !!context.understanding.confirmation,
     isAct: ({ context }) => context.understanding?.kind === "act" || context.understanding?.kind === "custom",
     isClarify: ({ context }) => context.understanding?.kind === "clarify",
-    // A sensitive action needs a clear yes: anything else, "no" or not, cancels it.
+    // A sensitive action needs a clear yes; "no" declines it, and anything else drops it for a new command.
     confirmed: ({ event }) => answerYesNo(event.request.text) === true,
+    declined: ({ event }) => answerYesNo(event.request.text) === false,
   },
 }).createMachine({
   id: "commandSession",
@@ -131,7 +132,9 @@ export const commandSessionMachine = setup({
       on: {
         TEXT: [
           { guard: "confirmed", target: "acting", actions: assign({ eventType: "command" }) },
-          { target: "responding", actions: assign({ response: "Okay, I won't do that.", eventType: "command" }) },
+          { guard: "declined", target: "responding", actions: assign({ response: "Okay, I won't do that.", eventType: "command" }) },
+          // Neither yes nor no: the sensitive action is dropped, and the new words are a command of their own.
+          { target: "understanding", actions: assign({ request: ({ event }) => event.request, understanding: undefined, eventType: "command" }) },
         ],
       },
       after: {

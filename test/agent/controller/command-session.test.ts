@@ -108,3 +108,19 @@ test("a failing actor is answered, not thrown, and the session returns to idle",
   const again = await h.runner.submit({ text: "anything", origin: { kind: "cli" } });
   assert.equal(again.error, "recognizer exploded");
 });
+
+test("a new command instead of an answer drops the pending sensitive action and is handled itself", async () => {
+  const light: Entity = { ...lock, id: "light.kitchen", domain: "light", name: "Kitchen Light", area: "Kitchen" };
+  const h = harness((text) =>
+    text === "unlock the front door"
+      ? unlock()
+      : { kind: "act", intent: "HassTurnOn", slots: { name: "Kitchen Light" }, targets: [{ entity: light, action: { type: "turn_on" } }], response: "Turned on Kitchen Light" },
+  );
+  await h.runner.submit({ text: "unlock the front door", origin: { kind: "cli" } });
+  const next = await h.runner.submit({ text: "turn on the kitchen light", origin: { kind: "cli" } });
+  assert.equal(next.response, "Turned on Kitchen Light");
+  assert.deepEqual(next.targets, ["light.kitchen"]);
+  assert.equal(h.published.length, 1, "only the light's command was sent");
+  assert.ok(!h.events.some((e) => e.response === "Unlocked the front door"));
+  assert.equal(h.runner.state, "idle");
+});

@@ -131,7 +131,8 @@ describe("input paths against the simulated home", { skip: !haveMosquitto && "mo
         assert.equal(asked.type, "confirmation_requested", `${origin.kind}: "${text}" → ${asked.type}: ${asked.response}`);
         assert.deepEqual(asked.messages, []);
         // Anything but a clear yes cancels, including another command.
-        const answer = await agent.submit(origin.kind === "rule" ? "turn on the front door lock" : "no", origin);
+        // "no", or for a rule (which nobody answers) a new command: either way the sensitive action is dropped.
+        const answer = await agent.submit(origin.kind === "rule" ? "make me a sandwich" : "no", origin);
         assert.deepEqual(answer.messages, [], `${origin.kind}: "${text}" was cancelled`);
         assert.equal(observer.on(topic).length, 0, `${origin.kind}: nothing sent to ${topic}`);
       }
