@@ -22,12 +22,12 @@ export const asrSchema = z.strictObject({
    * command grammar and once with a free phone loop; the command is accepted only
    * when its acoustic score per 10 ms frame is no more than `max_loop_gap` below
    * the phone loop's (a log-likelihood ratio in the decoder's scaled log units per frame;
-   * measured: real orders ≥ -10, unrelated speech ≤ -22, noise passing the VAD ≈ -13).
+   * measured on the bench: real orders ≥ -10.4, unrelated speech ≤ -22, noise passing the VAD -11.0 and below).
    */
   rejection: z.strictObject({
     enabled: z.boolean().default(true),
-    max_loop_gap: z.number().min(0).default(12),
-  }).default({ enabled: true, max_loop_gap: 12 }),
+    max_loop_gap: z.number().min(0).default(11),
+  }).default({ enabled: true, max_loop_gap: 11 }),
   /** Cut leading/trailing silence before decoding (energy-based), keeping this much margin. */
   trim_margin_ms: z.number().int().min(0).max(2000).default(200),
   /** sherpa-onnx model directory (Whisper, Moonshine or transducer export); required for `backend: sherpa`. */

@@ -52,7 +52,7 @@ const BUILTIN_PRONUNCIATIONS: Record<string, string> = {
 export interface PocketSphinxOptions {
   /** Hand-written pronunciations `{ word: "ARPABET PHONES" }`; they override the dictionary and letter-to-sound. */
   pronunciations?: Record<string, string>;
-  /** Reject when the command scores more than this (per 10 ms frame, decoder log units) below the phone loop. Default 12, set from bench/speech-intent.ts. */
+  /** Reject when the command scores more than this (per 10 ms frame, decoder log units) below the phone loop. Default 11, set from bench/speech-intent.ts. */
   maxLoopGap?: number;
   /** Language weight of the command grammar (PocketSphinx `lw`, default 6.5). */
   languageWeight?: number;
@@ -139,7 +139,7 @@ export class PocketSphinxRecognizer implements SpeechRecognizer {
     }
     const recognizer = new PocketSphinxRecognizer(module, commandDecoder, loopDecoder, {
       pronunciations,
-      maxLoopGap: options.maxLoopGap ?? 12,
+      maxLoopGap: options.maxLoopGap ?? 11,
       languageWeight: options.languageWeight ?? 6.5,
       loopLanguageWeight: options.loopLanguageWeight ?? 3,
       rejection: options.rejection ?? true,
