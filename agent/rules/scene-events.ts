@@ -5,31 +5,15 @@
  */
 import { z } from "zod";
 import { formatIssues } from "../config/load.ts";
+import type { OccupancyEvent as VisionOccupancyEvent, TrackEvent as VisionTrackEvent } from "../vision/events.ts";
 
-/** Occupancy of one area by one label changed (after the pipeline's hysteresis), or its count did. */
-export interface OccupancyEvent {
-  type: "occupancy";
-  /** Home Assistant area name or id ("Living Room", "living_room"). */
-  area: string;
-  /** Detector label (COCO class name: person, dog, cat, ...). */
-  label: string;
-  occupied: boolean;
-  /** Objects of that label currently in the area. */
-  count: number;
-  t_ms: number;
-}
-
-/** A tracked object entered or left a zone (and with it, the zone's area). */
-export interface TrackEvent {
-  type: "track_enter" | "track_leave";
-  camera: string;
-  area: string;
-  zone: string;
-  label: string;
-  /** Stable per camera while the object is tracked. */
-  track_id: number | string;
-  t_ms: number;
-}
+/**
+ * The rule engine's view of vision's events (agent/vision/events.ts): what a
+ * rule needs, so recorded `hearth watch` lines without camera, score or box
+ * replay as well. Track ids may be strings in hand-written replays.
+ */
+export type OccupancyEvent = Omit<VisionOccupancyEvent, "camera">;
+export type TrackEvent = Omit<VisionTrackEvent, "score" | "box" | "track_id"> & { track_id: number | string };
 
 export type SceneEvent = OccupancyEvent | TrackEvent;
 
