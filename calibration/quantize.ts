@@ -5,19 +5,19 @@
  * detections at IoU 0.5) and on CPU speed, and write report.md + report.json
  * with the verdict: use INT8 only when it meets both targets, else keep FP32.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { logger } from "../agent/log.ts";
 import { manifestEntry } from "../models/manifest.ts";
 import { modelPath, sha256File } from "../models/store.ts";
-import { writeCalibrationTable } from "./calibration-table.ts";
-import { collectRanges, type Feeds } from "./collect.ts";
+import { calibrateAndWrite } from "./calibrate-and-write.ts";
+import type { Feeds } from "./collect.ts";
 import { collectDetectorInputs, type DetectorInput } from "./detector-inputs.ts";
 import { decodeYolox, f1Score, matchDetections, type MatchCounts } from "./detector-eval.ts";
-import { encodeModel, readModel } from "./onnx-model.ts";
-import { quantizeQdq, type QdqOptions } from "./qdq.ts";
-import { RangeCollector, type CalibrationMethod } from "./ranges.ts";
+import { readModel } from "./onnx-model.ts";
+import type { QdqOptions } from "./qdq.ts";
+import type { CalibrationMethod } from "./ranges.ts";
 
 const log = logger("calibration/quantize");
 
@@ -111,24 +111,11 @@ export async function quantizeDetector(request: QuantizeRequest): Promise<Quanti
   const heldOut = inputs.filter((_, i) => i % 2 === 1);
 
   const model = readModel(source);
-  const collector = new RangeCollector(request.method, request.percentile ?? 99.9);
-  await collectRanges(model, calibration.map((i) => tensorOf(i, size)), collector, (done, total) => progress("calibrate", done, total));
-  const ranges = collector.ranges();
-  const options: QdqOptions = {
-    activationType: request.activationType,
-    perChannel: request.perChannel,
-    floatHead: request.floatHead,
-    minConvMacs: request.minConvMacs ?? 0,
-    placement: request.placement ?? "onnxruntime",
-  };
-  const quantized = quantizeQdq(model, ranges, options);
-
-  mkdirSync(request.outDir, { recursive: true });
-  const qdqPath = join(request.outDir, `${entry.id}.int8.qdq.onnx`);
-  const tablePath = join(request.outDir, `${entry.id}.calibration.flatbuffers`);
-  const qdqBytes = encodeModel(quantized.model);
-  writeFileSync(qdqPath, qdqBytes);
-  writeCalibrationTable(tablePath, ranges);
+  const { options, quantized, qdqPath, tablePath } = await calibrateAndWrite(model, calibration.map((i) => tensorOf(i, size)), {
+    ...request,
+    modelId: entry.id,
+    progress: (done: number, total: number) => progress("calibrate", done, total),
+  });
 
   const sessionOptions: ort.InferenceSession.SessionOptions = { executionProviders: ["cpu"], intraOpNumThreads: 1, graphOptimizationLevel: "all", logSeverityLevel: 3 };
   const fp32 = await ort.InferenceSession.create(source, sessionOptions);

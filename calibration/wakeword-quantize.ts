@@ -8,18 +8,18 @@
  * largest difference, recordings whose detection at 0.5 flips) and the model's
  * CPU latency; INT8 is used only when it is faster and changes no detection.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { decodeFile } from "../agent/audio/file-source.ts";
 import { manifestEntry } from "../models/manifest.ts";
 import { modelPath, sha256File } from "../models/store.ts";
 import { EMBEDDING_DIM, EMBEDDING_WINDOW, MEL_BINS, WAKE_FRAME_SAMPLES, WakeWordFeatureModels } from "../models/wakeword/features.ts";
-import { writeCalibrationTable } from "./calibration-table.ts";
-import { collectRanges, type Feeds } from "./collect.ts";
-import { encodeModel, readModel } from "./onnx-model.ts";
-import { quantizeQdq, type QdqOptions } from "./qdq.ts";
-import { RangeCollector, type CalibrationMethod } from "./ranges.ts";
+import { calibrateAndWrite } from "./calibrate-and-write.ts";
+import type { Feeds } from "./collect.ts";
+import { readModel } from "./onnx-model.ts";
+import type { QdqOptions } from "./qdq.ts";
+import type { CalibrationMethod } from "./ranges.ts";
 import { audioFiles } from "./wakeword-threshold.ts";
 
 /** INT8 replaces FP32 only when it is this much faster and flips no detection. */
@@ -127,22 +127,11 @@ export async function quantizeWakeWord(request: WakeWordQuantizeRequest): Promis
   const windowsOf = (c: ClipWindows) => (entry.role === "wakeword-embedding" ? c.mel : c.embeddings);
   const calibrationFeeds = calibration.flatMap((c) => windowsOf(c).map(toFeeds));
 
-  const collector = new RangeCollector(request.method, request.percentile ?? 99.9);
-  await collectRanges(model, calibrationFeeds, collector, (done, total) => progress("calibrate", done, total));
-  const ranges = collector.ranges();
-  const options: QdqOptions = {
-    activationType: request.activationType,
-    perChannel: request.perChannel,
-    floatHead: request.floatHead,
-    minConvMacs: request.minConvMacs ?? 0,
-    placement: request.placement ?? "onnxruntime",
-  };
-  const quantized = quantizeQdq(model, ranges, options);
-  mkdirSync(request.outDir, { recursive: true });
-  const qdqPath = join(request.outDir, `${entry.id}.int8.qdq.onnx`);
-  const tablePath = join(request.outDir, `${entry.id}.calibration.flatbuffers`);
-  writeFileSync(qdqPath, encodeModel(quantized.model));
-  writeCalibrationTable(tablePath, ranges);
+  const { options, quantized, qdqPath, tablePath } = await calibrateAndWrite(model, calibrationFeeds, {
+    ...request,
+    modelId: entry.id,
+    progress: (done: number, total: number) => progress("calibrate", done, total),
+  });
 
   const sessionOptions: ort.InferenceSession.SessionOptions = { executionProviders: ["cpu"], intraOpNumThreads: 1, graphOptimizationLevel: "all", logSeverityLevel: 3 };
   const fp32 = await ort.InferenceSession.create(source, sessionOptions);
