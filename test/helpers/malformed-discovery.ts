@@ -7,6 +7,7 @@
  * Deterministic for a given seed (mulberry32).
  */
 import type { RealDiscovery } from "./e2e-home.ts";
+import { mulberry32 } from "./prng.ts";
 
 export interface JunkMessage {
   /** What kind of junk, for reports. */
@@ -14,18 +15,6 @@ export interface JunkMessage {
   topic: string;
   payload: Buffer;
   retain: boolean;
-}
-
-/** mulberry32: a small seeded PRNG (Tommy Ettinger), uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const WRONG_VALUES: unknown[] = [

@@ -17,20 +17,11 @@ import type { SimulatedHome } from "../../../agent/demo/simulated-devices.ts";
 import { fetchStatus } from "../../../agent/service/status-server.ts";
 import { mosquittoAvailable, type Mosquitto } from "../../helpers/mosquitto.ts";
 import { HOME_TOPICS, Observer, startHomeBroker } from "../../helpers/home-broker.ts";
+import { mulberry32 } from "../../helpers/prng.ts";
 
 const skip = !mosquittoAvailable() && "mosquitto not installed";
 const ID = "fuzz";
 const HEAP_CAP_MB = 96;
-
-/** mulberry32: a seeded PRNG, so every run sends the same inputs. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Hostile payloads, each with a short label for failure messages. */
 function hostilePayloads(random: () => number): [string, Buffer][] {
@@ -100,7 +91,7 @@ after(async () => {
 });
 
 test("fuzzed text and discovery topics: no crash, bounded memory, nothing published that was not asked for", { skip, timeout: 90_000 }, async () => {
-  const random = prng(6);
+  const random = mulberry32(6);
   const send = async (topic: string, payload: Buffer) => observer.client.publishAsync(topic, payload, { qos: 1 });
   const payloads = hostilePayloads(random);
   const sentTopics = new Set<string>([`hearth/${ID}/text`]);
@@ -156,7 +147,7 @@ test("fuzzed text and discovery topics: no crash, bounded memory, nothing publis
 });
 
 test("fuzzed config files: a ConfigError naming the file, or a valid config; never a crash or a polluted prototype", () => {
-  const random = prng(7);
+  const random = mulberry32(7);
   const dir = mkdtempSync(join(tmpdir(), "hearth-fuzz-config-"));
   try {
     const docs: (string | Buffer)[] = [

@@ -12,19 +12,10 @@ import { DiscoveryConsumer, type DiscoveryWarning } from "../../../devices/disco
 import { MqttSession } from "../../../devices/mqtt/session.ts";
 import { EntityRegistry } from "../../../devices/registry.ts";
 import { Mosquitto, mosquittoAvailable } from "../../helpers/mosquitto.ts";
+import { mulberry32 } from "../../helpers/prng.ts";
 
 const skip = mosquittoAvailable() ? false : "mosquitto not installed";
 const MAX_BYTES = 4096;
-
-/** mulberry32: a small seeded PRNG, so every run publishes the same payloads. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GOOD_SWITCH = { name: "Plug", command_topic: "fuzz/good/set", state_topic: "fuzz/good/state", unique_id: "fuzz_good", device: { identifiers: ["fuzzgood"], name: "Good" } };
 
@@ -97,7 +88,7 @@ test("1100 malformed discovery payloads: one warning per topic, no crash, no pol
   await publisher.publishAsync("homeassistant/switch/fuzz/good/config", JSON.stringify(GOOD_SWITCH), { qos: 1 });
   await until(() => registry.get("switch.good_plug") !== undefined, "the good switch");
 
-  const random = prng(20261129);
+  const random = mulberry32(20261129);
   const makers = generators(random);
   const badTopics: string[] = [];
   let published = 0;
