@@ -19,6 +19,7 @@ import { SessionRunner } from "../controller/session-runner.ts";
 import type { CommandOrigin, CommandRequest, SessionEvent, Understanding } from "../controller/types.ts";
 import { loadCustomIntents, type CustomIntents } from "../intent/custom-intents.ts";
 import { LiveIntentRecognizer } from "../intent/recognizer.ts";
+import { loadBuiltinSentences } from "../intent/sentence-set.ts";
 import { addLogSecrets, logger } from "../log.ts";
 import { configureSessions } from "../../models/session.ts";
 import { applyModelsConfig } from "../../models/store.ts";
@@ -32,11 +33,6 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true });
 /** hearth's version, announced to HA. */
 export const HEARTH_VERSION = "0.1.0";
 
-/** The built-in intents (HA's names). */
-export const BUILTIN_INTENTS = [
-  "HassTurnOn", "HassTurnOff", "HassLightSet", "HassClimateSetTemperature", "HassClimateGetTemperature",
-  "HassSetPosition", "HassGetState", "HassNevermind",
-];
 
 export interface AgentOptions {
   /** Compute command messages but publish none (`--dry-run`). */
@@ -278,7 +274,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
 
   /** Built-in and custom intent names: the event types of hearth's intent event entity. */
   intentNames(): string[] {
-    const names = new Set(BUILTIN_INTENTS);
+    const names = new Set(Object.keys(loadBuiltinSentences().intents));
     for (const file of this.customIntents) for (const intent of file.intents) names.add(intent.name);
     return [...names];
   }
