@@ -6,6 +6,7 @@
  * through `submit`; each of those is an extension that can fail alone.
  */
 import { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
 import { ConfigError } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { DiscoveryConsumer } from "../../devices/discovery/consumer.ts";
@@ -30,8 +31,8 @@ import { createUnderstander } from "../understand.ts";
 const log = logger("service/agent");
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
-/** hearth's version, announced to HA. */
-export const HEARTH_VERSION = "0.1.0";
+/** hearth's version (package.json), announced to HA and printed by `--version`. */
+export const HEARTH_VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
 
 
 export interface AgentOptions {
