@@ -52,7 +52,7 @@ function ruleName(kind: "intent" | "list" | "rule", name: string): string {
 }
 
 /** True when the tree references a wildcard list, directly or through rules. */
-function usesWildcard(node: TemplateNode, intents: CustomIntents, seen = new Set<string>()): boolean {
+export function usesWildcard(node: TemplateNode, intents: CustomIntents, seen = new Set<string>()): boolean {
   switch (node.type) {
     case "word":
       return false;
