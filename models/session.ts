@@ -210,7 +210,8 @@ export async function createSession(path: string, requested: SessionOptions = {}
  * Zero-valued feeds for every input of `session` (a warm-up run for any model): symbolic
  * dimensions take the entry's pre-processing shape when it names that input (or the model
  * has one input), else 1; integer scalars (e.g. Silero's `sr`) take the sample rate.
- * @throws Error naming the model when an input is not a float32 or int64 tensor.
+ * Booleans (a merged decoder's `use_cache_branch`) are false.
+ * @throws Error naming the model when an input is not a float32, int64 or bool tensor.
  */
 export function warmupFeeds(session: ort.InferenceSession, entry: ModelEntry): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};
@@ -222,6 +223,7 @@ export function warmupFeeds(session: ort.InferenceSession, entry: ModelEntry): R
     const size = dims.reduce((a, b) => a * b, 1);
     if (meta.type === "float32") feeds[meta.name] = new ort.Tensor("float32", new Float32Array(size), dims);
     else if (meta.type === "int64") feeds[meta.name] = new ort.Tensor("int64", new BigInt64Array(size).fill(BigInt(pre?.sampleRateHz ?? 0)), dims);
+    else if (meta.type === "bool") feeds[meta.name] = new ort.Tensor("bool", new Uint8Array(size), dims);
     else throw new Error(`model ${entry.id}: cannot make a warm-up value for input ${meta.name} of type ${meta.type}`);
   });
   return feeds;

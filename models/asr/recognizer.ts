@@ -9,13 +9,17 @@
 export interface Transcript {
   /** Decoded words, lower case, space separated. */
   text: string;
-  /** 0..1; for the grammar backend a logistic of the command-vs-phone-loop margin. */
+  /** 0..1; for the grammar backends a logistic of the margin against the competing model (phone loop, free transcript). */
   confidence: number;
   /** Set by grammar backends, which decode straight into an intent. */
   intent?: string;
   slots?: Record<string, unknown>;
-  /** Grammar backend with rejection: best-path score per 10 ms frame of the command minus the phone loop's. */
+  /** PocketSphinx with rejection: best-path score per 10 ms frame of the command minus the phone loop's. */
   loopMargin?: number;
+  /** Moonshine with rejection: log-probability per token of the command minus the free transcript's. */
+  freeMargin?: number;
+  /** Moonshine: what the unconstrained decoder heard, cased and punctuated. */
+  heard?: string;
 }
 
 /** Nothing usable was said; `reason` is for logs and the `rejected` event. */

@@ -1,0 +1,198 @@
+/**
+ * Grammar-constrained beam search over a sequence-to-sequence decoder: at
+ * every step only tokens that keep the transcript inside the word network
+ * (the intent sentences) are allowed, so the result is always a sentence the
+ * intents understand, scored by the decoder's own log-probabilities.
+ *
+ * The network is over spoken words ("twelve ounce", "i'd"); the decoder
+ * writes cased, punctuated text ("I'd like a 12-ounce latte."). So every word
+ * may be spelled lower case, capitalised, or — for a number word — in digits,
+ * and one punctuation mark may sit between words and before the end. Each
+ * spelling is a token sequence; the spellings of the words that may come next
+ * form a token trie, walked one token per step.
+ */
+import { detokenize, EOS_TOKEN, tokenize, type EncodedAudio, type MoonshineModel, type SelfAttentionCache } from "./moonshine.ts";
+import type { NetworkState, WordNetwork } from "./word-network.ts";
+
+const NUMBER_WORDS = [
+  "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+  "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+];
+const TENS: Record<string, number> = { thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90, hundred: 100 };
+/** Marks the decoder may write between words; after a hyphen the next word has no leading space. */
+const PUNCTUATION = [",", ".", "?", "!", "-"];
+const HYPHEN = "-";
+
+interface TrieNode {
+  id: number;
+  children: Map<number, TrieNode>;
+  /** Words whose spelling ends here. */
+  words: string[];
+}
+
+/** Where a hypothesis stands: between words (with whether a mark or a hyphen came last), or inside a word's spelling. */
+type Position =
+  | { kind: "boundary"; state: NetworkState; afterMark: boolean; afterHyphen: boolean }
+  | { kind: "word"; state: NetworkState; node: TrieNode };
+
+interface Hypothesis {
+  position: Position;
+  words: string[];
+  tokens: number[];
+  logProb: number;
+  cache: SelfAttentionCache;
+}
+
+/** The best sentence found, with its score (sum of token log-probabilities, EOS included). */
+export interface SearchResult {
+  words: string[];
+  text: string;
+  logProb: number;
+  tokens: number;
+}
+
+export interface SearchOptions {
+  /** Hypotheses kept per step (default 6). */
+  beam?: number;
+  /** Stop after this many tokens (default from the audio length). */
+  maxTokens: number;
+  /** Length normalisation exponent alpha (default 1.5, from bench/speech-intent.ts; 0 ranks by raw log-probability, which stops early and drops trailing words in noise). */
+  lengthPenalty?: number;
+}
+
+/** The spellings of `word` as token sequences: lower case, capitalised, digits for number words. */
+function spellings(word: string, leadingSpace: boolean): number[][] {
+  const forms = new Set([word, word[0]!.toUpperCase() + word.slice(1)]);
+  const n = NUMBER_WORDS.indexOf(word);
+  if (n >= 0) forms.add(String(n));
+  if (TENS[word] !== undefined) forms.add(String(TENS[word]));
+  return [...forms].map((f) => tokenize(f, leadingSpace));
+}
+
+export class GrammarSearch {
+  private readonly tries = new Map<string, TrieNode>();
+  private readonly markTokens: Map<number, string>;
+  private trieNodes = 0;
+
+  constructor(
+    private readonly model: MoonshineModel,
+    private readonly network: WordNetwork,
+  ) {
+    this.markTokens = new Map();
+    for (const mark of PUNCTUATION) {
+      const tokens = tokenize(mark, false);
+      if (tokens.length === 1) this.markTokens.set(tokens[0]!, mark);
+    }
+  }
+
+  /** The best sentence of the network for `encoded`, or null when no sentence ends within `maxTokens`. */
+  async search(encoded: EncodedAudio, options: SearchOptions): Promise<SearchResult | null> {
+    const beam = options.beam ?? 6;
+    const alpha = options.lengthPenalty ?? 1.5;
+    /** GNMT length normalisation (Wu et al. 2016): a sentence is ranked by logP / ((5 + length) / 6)^alpha. */
+    const normalised = (logProb: number, length: number) => logProb / ((5 + length) / 6) ** alpha;
+    const first = await this.model.first(encoded);
+    let active: { hyp: Hypothesis; logProbs: Float32Array }[] = [
+      {
+        hyp: { position: { kind: "boundary", state: this.network.start(), afterMark: true, afterHyphen: false }, words: [], tokens: [], logProb: 0, cache: first.cache },
+        logProbs: first.logProbs,
+      },
+    ];
+    let best: { words: string[]; tokens: number[]; logProb: number; score: number } | null = null;
+    for (let step = 0; step < options.maxTokens && active.length; step++) {
+      const candidates = new Map<string, { parent: Hypothesis; token: number; position: Position | null; words: string[]; logProb: number }>();
+      for (const { hyp, logProbs } of active) {
+        for (const [token, next] of this.expand(hyp.position)) {
+          const logProb = hyp.logProb + logProbs[token]!;
+          const words = next.word ? [...hyp.words, next.word] : hyp.words;
+          // Paths with the same words to the same place merge (Viterbi): "Latte" and "latte" need not both take beam slots.
+          const key = `${words.join(" ")}|${positionKey(next.position)}`;
+          const known = candidates.get(key);
+          if (!known || known.logProb < logProb) candidates.set(key, { parent: hyp, token, position: next.position, words, logProb });
+        }
+      }
+      const ranked = [...candidates.values()].sort((a, b) => b.logProb - a.logProb);
+      const survivors: typeof ranked = [];
+      for (const c of ranked) {
+        if (c.position === null) {
+          const tokens = [...c.parent.tokens, c.token];
+          const score = normalised(c.logProb, tokens.length);
+          if (!best || score > best.score) best = { words: c.words, tokens, logProb: c.logProb, score };
+          continue;
+        }
+        if (survivors.length < beam) survivors.push(c);
+      }
+      if (!survivors.length) break;
+      // Scores only fall as tokens are added, so an open hypothesis can at best keep its log-probability
+      // and reach the longest length: when even that ranks below the best sentence, the search is over.
+      const bound = normalised(survivors[0]!.logProb, options.maxTokens);
+      if (best && bound <= best.score) break;
+      const outputs = await this.model.step(
+        encoded,
+        survivors.map((s) => s.token),
+        survivors.map((s) => s.parent.cache),
+      );
+      active = survivors.map((s, i) => ({
+        hyp: { position: s.position!, words: s.words, tokens: [...s.parent.tokens, s.token], logProb: s.logProb, cache: outputs[i]!.cache },
+        logProbs: outputs[i]!.logProbs,
+      }));
+    }
+    if (!best) return null;
+    return { words: best.words, text: detokenize(best.tokens.slice(0, -1)).trim(), logProb: best.logProb, tokens: best.tokens.length };
+  }
+
+  /**
+   * The tokens allowed after `position`, each with the position it leads to
+   * (null for EOS) and the word it completes, if any.
+   */
+  private expand(position: Position): [number, { position: Position | null; word?: string }][] {
+    const out: [number, { position: Position | null; word?: string }][] = [];
+    if (position.kind === "word") {
+      for (const [token, child] of position.node.children) out.push([token, { position: { kind: "word", state: position.state, node: child } }]);
+      // A finished spelling: the word is complete and whatever may follow it is allowed.
+      for (const word of position.node.words) {
+        const next = this.network.next(position.state, word);
+        if (!next) continue;
+        for (const [token, after] of this.expand({ kind: "boundary", state: next, afterMark: false, afterHyphen: false })) {
+          out.push([token, { position: after.position, word }]);
+        }
+      }
+      return out;
+    }
+    if (position.state.final) out.push([EOS_TOKEN, { position: null }]);
+    if (!position.afterMark) {
+      for (const [token, mark] of this.markTokens) {
+        out.push([token, { position: { kind: "boundary", state: position.state, afterMark: true, afterHyphen: mark === HYPHEN } }]);
+      }
+    }
+    const trie = this.trie(position.state, !position.afterHyphen);
+    for (const [token, child] of trie.children) out.push([token, { position: { kind: "word", state: position.state, node: child } }]);
+    return out;
+  }
+
+  /** The token trie of the spellings of the words that may follow `state` (memoised). */
+  private trie(state: NetworkState, leadingSpace: boolean): TrieNode {
+    const key = `${state.id}|${leadingSpace}`;
+    let root = this.tries.get(key);
+    if (root) return root;
+    root = { id: this.trieNodes++, children: new Map(), words: [] };
+    for (const word of state.words) {
+      for (const spelling of spellings(word, leadingSpace)) {
+        let node = root;
+        for (const token of spelling) {
+          let child = node.children.get(token);
+          if (!child) node.children.set(token, (child = { id: this.trieNodes++, children: new Map(), words: [] }));
+          node = child;
+        }
+        if (!node.words.includes(word)) node.words.push(word);
+      }
+    }
+    this.tries.set(key, root);
+    return root;
+  }
+}
+
+function positionKey(position: Position | null): string {
+  if (!position) return "end";
+  return position.kind === "boundary" ? `b${position.state.id}${position.afterMark ? "m" : ""}${position.afterHyphen ? "h" : ""}` : `w${position.state.id}.${position.node.id}`;
+}
