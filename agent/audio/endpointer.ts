@@ -51,13 +51,16 @@ export interface Utterance {
 
 export type EndpointEvent =
   | { type: "speech_start"; t_ms: number }
+  /** `early_recognition_ms` of silence inside an utterance: the audio so far, which may turn out to be the whole utterance. */
+  | { type: "speech_pause"; t_ms: number; utterance: Utterance }
   | { type: "speech_end"; t_ms: number; utterance: Utterance }
   | { type: "no_speech"; t_ms: number };
 
 export type EndpointerTimings = Pick<
   VadConfig,
   "threshold" | "neg_threshold" | "pre_roll_ms" | "min_speech_ms" | "trailing_silence_ms" | "max_utterance_ms" | "no_speech_timeout_ms" | "wake_tail_max_ms" | "wake_tail_gap_ms"
->;
+> &
+  Partial<Pick<VadConfig, "early_recognition_ms">>;
 
 type Mode = "idle" | "waiting" | "speech";
 
@@ -149,6 +152,12 @@ export class Endpointer {
       }
     }
     if (this.mode === "speech") {
+      const early = this.timings.early_recognition_ms ?? 0;
+      const silence = end - this.lastSpeechEnd;
+      // The first chunk that reaches `early` ms of silence (chunks are 32 ms, so exactly one does per pause).
+      if (early > 0 && early < this.timings.trailing_silence_ms && this.triggered && silence >= msToSamples(early) && silence - chunk.samples.length < msToSamples(early)) {
+        events.push({ type: "speech_pause", t_ms: samplesToMs(end), utterance: this.snapshot(end, "silence") });
+      }
       if (!this.triggered) events.push(this.finish(end, "silence"));
       else if (end - this.utteranceStart() >= msToSamples(this.timings.max_utterance_ms)) events.push(this.finish(end, "max_length"));
     }
@@ -170,7 +179,8 @@ export class Endpointer {
     return Math.max(this.onset - this.preRoll, this.armSample - this.preRoll, this.chunks[0]?.start ?? 0);
   }
 
-  private finish(end: number, reason: Utterance["reason"]): EndpointEvent {
+  /** The utterance from its start to sample `end`, leaving the state as it is. */
+  private snapshot(end: number, reason: Utterance["reason"]): Utterance {
     const start = this.utteranceStart();
     const pcm = new Int16Array(end - start);
     for (const c of this.chunks) {
@@ -178,7 +188,7 @@ export class Endpointer {
       const to = Math.min(end, c.start + c.samples.length);
       if (to > from) pcm.set(c.samples.subarray(from - c.start, to - c.start), from - start);
     }
-    const utterance: Utterance = {
+    return {
       pcm,
       start_ms: samplesToMs(start),
       end_ms: samplesToMs(end),
@@ -186,6 +196,10 @@ export class Endpointer {
       speech_end_ms: samplesToMs(Math.min(this.lastSpeechEnd, end)),
       reason,
     };
+  }
+
+  private finish(end: number, reason: Utterance["reason"]): EndpointEvent {
+    const utterance = this.snapshot(end, reason);
     // After a forced cut the speaker is still talking: require fresh silence before the next onset.
     if (reason === "max_length") this.triggered = true;
     this.mode = "idle";

@@ -27,6 +27,12 @@ export const vadSchema = z.strictObject({
   wake_tail_gap_ms: z.number().int().min(32).max(2_000).default(150),
   /** After a wake word, give up when no speech starts within this time. */
   no_speech_timeout_ms: z.number().int().min(100).max(60_000).default(5_000),
+  /**
+   * Early recognition: after this much silence the utterance so far is handed to the recognizer while
+   * the endpointer still waits for `trailing_silence_ms`; if the speaker does not go on, that result is
+   * used and the command lands almost as the utterance ends. 0 turns it off.
+   */
+  early_recognition_ms: z.number().int().min(0).max(10_000).default(300),
 });
 
 export type VadConfig = z.infer<typeof vadSchema>;

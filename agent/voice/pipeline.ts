@@ -10,6 +10,12 @@
  * (a command said in the same breath as the wake word). The wake word engine
  * also runs on every frame, keeping its features continuous, but detections
  * are ignored while an utterance is being collected.
+ *
+ * Early recognition: at the first pause of `early_recognition_ms` the audio so
+ * far goes to the recognizer, while the endpointer waits out the rest of
+ * `trailing_silence_ms`; when the utterance does end there, that result is
+ * used, so the command is ready about when the utterance ends instead of a
+ * recognition later. A pause the speaker talks on after costs one wasted decode.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
@@ -102,19 +108,24 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
   await wake?.reset();
   if (!wake) endpointer.arm(0, { timeout: false });
 
+  /** Recognition started early on the audio up to a pause (`early_recognition_ms`), kept while that pause may be the end. */
+  let early: { speechEndMs: number; result: Promise<RecognitionResult | Error> } | null = null;
+  const startRecognition = (utterance: Utterance): Promise<RecognitionResult | Error> =>
+    options.recognize!(utterance.pcm, { source: source.name, area: source.area }).catch((err: Error) => err);
   const recognize = (utterance: Utterance): void => {
     if (!options.recognize) return;
+    // The speaker did not go on after the pause: the early recognition heard the same speech.
+    const reused = early && early.speechEndMs === utterance.speech_end_ms && utterance.reason === "silence" ? early.result : null;
+    early = null;
     const entry: (typeof recognitions)[number] = { done: false, promise: Promise.resolve() };
     const at = base(utterance.end_ms);
-    entry.promise = options
-      .recognize(utterance.pcm, { source: source.name, area: source.area })
-      .then(
-        (result): VoiceEvent =>
-          "rejected" in result
-            ? { ...at, type: "rejected", reason: result.reason, utterance_start_ms: utterance.start_ms }
-            : { ...at, type: "transcript", text: result.text, confidence: result.confidence, utterance_start_ms: utterance.start_ms },
-        (err: Error): VoiceEvent => ({ ...at, type: "error", message: `speech recognition failed: ${err.message}` }),
-      )
+    entry.promise = (reused ?? startRecognition(utterance))
+      .then((result): VoiceEvent => {
+        if (result instanceof Error) return { ...at, type: "error", message: `speech recognition failed: ${result.message}` };
+        return "rejected" in result
+          ? { ...at, type: "rejected", reason: result.reason, utterance_start_ms: utterance.start_ms }
+          : { ...at, type: "transcript", text: result.text, confidence: result.confidence, utterance_start_ms: utterance.start_ms };
+      })
       .then((event) => {
         entry.event = event;
         entry.done = true;
@@ -127,7 +138,9 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
   const endpointEvents = (events: EndpointEvent[], at: number): VoiceEvent[] => {
     const out: VoiceEvent[] = [];
     for (const e of events) {
-      if (e.type === "speech_end") {
+      if (e.type === "speech_pause") {
+        if (options.recognize) early = { speechEndMs: e.utterance.speech_end_ms, result: startRecognition(e.utterance) };
+      } else if (e.type === "speech_end") {
         out.push({ ...base(e.t_ms), type: "speech_end", utterance: e.utterance });
         recognize(e.utterance);
         if (!wake) endpointer.arm(at, { timeout: false });

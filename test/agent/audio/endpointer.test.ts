@@ -149,3 +149,29 @@ test("while idle nothing is emitted and memory stays bounded", () => {
   assert.ok(end && end.type === "speech_end");
   assert.equal(end.utterance.start_ms, 100 * 32 - 64);
 });
+
+test("early recognition: one speech_pause per pause, holding the audio so far; none when off or when it would come after the end", () => {
+  const ep = new Endpointer({ ...TIMINGS, early_recognition_ms: 64 });
+  ep.arm(0, { timeout: false });
+  // Speech, a 96 ms pause the speaker talks on after, speech again, then silence to the end.
+  const events = run(ep, [...silence(5), ...speech(6), ...silence(3), ...speech(6), ...silence(8)]);
+  assert.deepEqual(
+    events.map((e) => [e.type, e.at]),
+    [["speech_start", 7], ["speech_pause", 12], ["speech_pause", 21], ["speech_end", 24]],
+  );
+  const [first, second, end] = [events[1]!, events[2]!, events[3]!];
+  assert.ok(first.type === "speech_pause" && second.type === "speech_pause" && end.type === "speech_end");
+  assert.equal(first.utterance.speech_end_ms, 11 * 32, "the first pause ends the first stretch of speech");
+  assert.equal(first.utterance.pcm[first.utterance.pcm.length - 1], 12, "audio up to the pausing chunk");
+  // The last pause is the end: same speech, so the pipeline may use its recognition.
+  assert.equal(second.utterance.speech_end_ms, end.utterance.speech_end_ms);
+  assert.equal(second.utterance.start_ms, end.utterance.start_ms);
+  assert.ok(second.utterance.pcm.length < end.utterance.pcm.length);
+
+  for (const early of [0, 160, 500]) {
+    const off = new Endpointer({ ...TIMINGS, early_recognition_ms: early });
+    off.arm(0, { timeout: false });
+    const types = run(off, [...silence(5), ...speech(6), ...silence(8)]).map((e) => e.type);
+    assert.deepEqual(types, ["speech_start", "speech_end"], `early_recognition_ms ${early}`);
+  }
+});

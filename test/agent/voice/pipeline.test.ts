@@ -63,7 +63,11 @@ test("'alexa … turn on the living room lamp': wake, then the command as the ut
   const u = end.utterance;
   assert.ok(Math.abs(u.speech_end_ms - (lampAt + 1470)) < 200, `command end ${u.speech_end_ms}`);
   assert.deepEqual(u.pcm, pcm.subarray(ms(u.start_ms), ms(u.end_ms)), "the utterance is the stream's audio between its bounds");
-  assert.equal(heard[0], u.pcm);
+  // Early recognition: one decode, started after early_recognition_ms of silence, on the utterance's audio up to there.
+  assert.equal(heard.length, 1);
+  assert.deepEqual(heard[0], u.pcm.subarray(0, heard[0]!.length));
+  const earlyEnd = u.start_ms + (heard[0]!.length / RATE) * 1000;
+  assert.ok(Math.abs(earlyEnd - (u.speech_end_ms + config.vad.early_recognition_ms)) <= 32, `early decode ends at ${earlyEnd}`);
   assert.ok(transcript!.type === "transcript" && transcript.text === "turn on the living room lamp" && transcript.area === "kitchen");
 });
 
@@ -86,12 +90,31 @@ test("push-to-talk finds every utterance; rejections and failures of the recogni
     if (n === 3) throw new Error("decoder crashed");
     return { text: "one zero zero zero one", confidence: 0.8 };
   };
-  const events = await run(digits, { wake: null, recognize });
+  const events = await run(digits, { wake: null, recognize, timings: { ...config.vad, early_recognition_ms: 0 } });
   assert.deepEqual(summary(events), ["speech_start", "speech_end", "transcript", "speech_start", "speech_end", "rejected", "speech_start", "speech_end", "error"]);
   const rejected = events[5]!;
   assert.ok(rejected.type === "rejected" && rejected.reason === "out of grammar");
   const error = events[8]!;
   assert.ok(error.type === "error" && error.message === "speech recognition failed: decoder crashed" && error.source === "test.wav");
+});
+
+test("early recognition: a pause the speaker talks on after is decoded again with the whole utterance", { skip: missing }, async () => {
+  // "turn on the living room lamp", 450 ms of silence (past early_recognition_ms, short of trailing_silence_ms), the same again.
+  const pcm = concat(lamp.subarray(0, ms(1600)), new Int16Array(ms(450)), lamp.subarray(ms(250), ms(1600)), new Int16Array(ms(1500)));
+  const heard: number[] = [];
+  const recognize: Recognize = async (audio) => {
+    heard.push(audio.length);
+    return { text: `decode ${heard.length}`, confidence: 0.9 };
+  };
+  const events = await run(pcm, { wake: null, recognize });
+  assert.deepEqual(summary(events), ["speech_start", "speech_end", "transcript"]);
+  const end = events[1]!;
+  assert.ok(end.type === "speech_end");
+  assert.equal(heard.length, 2, "one early decode at the inner pause, wasted, and one at the final pause");
+  assert.ok(heard[0]! < ms(2100), `the first early decode holds only the first sentence (${heard[0]} samples)`);
+  assert.ok(heard[1]! > ms(3000) && heard[1]! < end.utterance.pcm.length, `the second holds both sentences (${heard[1]} samples)`);
+  const transcript = events[2]!;
+  assert.ok(transcript.type === "transcript" && transcript.text === "decode 2", "the result of the decode that heard everything");
 });
 
 test("no speech after the wake word times out; silence gives nothing", { skip: missing }, async () => {
