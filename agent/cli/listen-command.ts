@@ -62,7 +62,8 @@ export function registerListenCommand(program: Command): void {
       const config = opts.config ? loadConfig(opts.config) : parseConfig({});
       const inputs = expandInputs(opts.input);
       const print = (record: Record<string, unknown>) => process.stdout.write((opts.json ? JSON.stringify(record) : textLine(record)) + "\n");
-      const agent = opts.asr ? new Agent(config, { offline: opts.offline, dryRun: opts.dryRun, fixtures: opts.entities, failFast: true }) : undefined;
+      // An observer (own client id, no will or retained status), like `hearth say`: a listen run beside the service must not knock it off the broker.
+      const agent = opts.asr ? new Agent(config, { offline: opts.offline, dryRun: opts.dryRun, fixtures: opts.entities, failFast: true, observer: true, configFile: opts.config }) : undefined;
       const voice = agent ? new VoiceExtension(agent) : undefined;
       let failed = false;
       try {
