@@ -162,8 +162,42 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
     }
   };
 
+  /**
+   * The source's frames, with finished recognitions reported as soon as they finish rather than
+   * with the next frame (up to 80 ms later on a live microphone).
+   */
+  async function* framesReportingRecognitions(): AsyncGenerator<Int16Array | VoiceEvent[]> {
+    const frames = source.frames[Symbol.asyncIterator]();
+    const read = () => {
+      const promise = frames.next();
+      // Read ahead while the frame before is processed; a failure is awaited (and reported) below.
+      promise.catch(() => {});
+      return promise;
+    };
+    let next = read();
+    try {
+      for (;;) {
+        const pending = recognitions.find((r) => !r.done);
+        const first = await (pending ? Promise.race([next, pending.promise.then(() => null)]) : next);
+        if (first === null) {
+          yield [...finishedRecognitions()];
+          continue;
+        }
+        if (first.done) return;
+        next = read();
+        yield first.value;
+      }
+    } finally {
+      frames.return?.()?.catch(() => {});
+    }
+  }
+
   try {
-    for await (const frame of source.frames) {
+    for await (const frame of framesReportingRecognitions()) {
+      if (Array.isArray(frame)) {
+        yield* frame;
+        continue;
+      }
       ring?.write(frame);
       const events: VoiceEvent[] = [];
       for (const chunk of await vad.process(frame)) {

@@ -117,6 +117,29 @@ test("early recognition: a pause the speaker talks on after is decoded again wit
   assert.ok(transcript.type === "transcript" && transcript.text === "decode 2", "the result of the decode that heard everything");
 });
 
+test("a finished recognition is reported at once, not with the next frame", { skip: missing, timeout: 20_000 }, async () => {
+  // A live source that stalls after the utterance until the transcript is out: reporting with the next frame would hang.
+  let transcriptSeen!: () => void;
+  const seen = new Promise<void>((resolve) => (transcriptSeen = resolve));
+  async function* stallingSource(): AsyncGenerator<Int16Array> {
+    // The utterance ends (700 ms of trailing silence) a few frames before the source stalls.
+    yield* framesFromSamples(concat(lamp.subarray(0, ms(1500)), new Int16Array(ms(900))));
+    await seen;
+    yield new Int16Array(1280);
+  }
+  const recognize: Recognize = async () => {
+    // Slower than the few frames left after the utterance.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return { text: "turn on the living room lamp", confidence: 0.9 };
+  };
+  const events: VoiceEvent[] = [];
+  for await (const e of voiceEvents({ source: { name: "mic", frames: stallingSource() }, wake: null, vad, timings: config.vad, recognize })) {
+    events.push(e);
+    if (e.type === "transcript") transcriptSeen();
+  }
+  assert.deepEqual(summary(events), ["speech_start", "speech_end", "transcript"]);
+});
+
 test("no speech after the wake word times out; silence gives nothing", { skip: missing }, async () => {
   const events = await run(concat(alexa, new Int16Array(ms(7000))));
   assert.deepEqual(summary(events), ["wake", "no_speech"]);
