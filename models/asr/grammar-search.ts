@@ -11,7 +11,7 @@
  * spelling is a token sequence; the spellings of the words that may come next
  * form a token trie, walked one token per step.
  */
-import { detokenize, EOS_TOKEN, tokenize, type EncodedAudio, type MoonshineModel, type SelfAttentionCache } from "./moonshine.ts";
+import { EOS_TOKEN, tokenize, type EncodedAudio, type MoonshineModel, type SelfAttentionCache } from "./moonshine.ts";
 import type { NetworkState, WordNetwork } from "./word-network.ts";
 
 const NUMBER_WORDS = [
@@ -40,15 +40,21 @@ interface Hypothesis {
   words: string[];
   tokens: number[];
   logProb: number;
+  /** Sum over its tokens of (best token's log-probability − this token's): how far the grammar pulled it off the model's own choice. */
+  deficit: number;
   cache: SelfAttentionCache;
 }
 
 /** The best sentence found, with its score (sum of token log-probabilities, EOS included). */
 export interface SearchResult {
+  /** Spoken words of the network (lower case). */
   words: string[];
-  text: string;
   logProb: number;
   tokens: number;
+  /** Mean over its tokens of (most probable token's log-probability − the chosen token's), ≥ 0. */
+  meanDeficit: number;
+  /** log P(EOS) − the best other token's log-probability at the first step: > 0 when the model's own transcript is empty. */
+  emptyLogOdds: number;
 }
 
 export interface SearchOptions {
@@ -92,23 +98,30 @@ export class GrammarSearch {
     /** GNMT length normalisation (Wu et al. 2016): a sentence is ranked by logP / ((5 + length) / 6)^alpha. */
     const normalised = (logProb: number, length: number) => logProb / ((5 + length) / 6) ** alpha;
     const first = await this.model.first(encoded);
+    let bestWord = -Infinity;
+    first.logProbs.forEach((lp, token) => {
+      if (token !== EOS_TOKEN && lp > bestWord) bestWord = lp;
+    });
+    const emptyLogOdds = first.logProbs[EOS_TOKEN]! - bestWord;
     let active: { hyp: Hypothesis; logProbs: Float32Array }[] = [
       {
-        hyp: { position: { kind: "boundary", state: this.network.start(), afterMark: true, afterHyphen: false }, words: [], tokens: [], logProb: 0, cache: first.cache },
+        hyp: { position: { kind: "boundary", state: this.network.start(), afterMark: true, afterHyphen: false }, words: [], tokens: [], logProb: 0, deficit: 0, cache: first.cache },
         logProbs: first.logProbs,
       },
     ];
-    let best: { words: string[]; tokens: number[]; logProb: number; score: number } | null = null;
+    let best: { words: string[]; tokens: number[]; logProb: number; deficit: number; score: number } | null = null;
     for (let step = 0; step < options.maxTokens && active.length; step++) {
-      const candidates = new Map<string, { parent: Hypothesis; token: number; position: Position | null; words: string[]; logProb: number }>();
+      const candidates = new Map<string, { parent: Hypothesis; token: number; position: Position | null; words: string[]; logProb: number; deficit: number }>();
       for (const { hyp, logProbs } of active) {
+        let top = -Infinity;
+        for (const lp of logProbs) if (lp > top) top = lp;
         for (const [token, next] of this.expand(hyp.position)) {
           const logProb = hyp.logProb + logProbs[token]!;
           const words = next.word ? [...hyp.words, next.word] : hyp.words;
           // Paths with the same words to the same place merge (Viterbi): "Latte" and "latte" need not both take beam slots.
           const key = `${words.join(" ")}|${positionKey(next.position)}`;
           const known = candidates.get(key);
-          if (!known || known.logProb < logProb) candidates.set(key, { parent: hyp, token, position: next.position, words, logProb });
+          if (!known || known.logProb < logProb) candidates.set(key, { parent: hyp, token, position: next.position, words, logProb, deficit: hyp.deficit + top - logProbs[token]! });
         }
       }
       const ranked = [...candidates.values()].sort((a, b) => b.logProb - a.logProb);
@@ -117,28 +130,28 @@ export class GrammarSearch {
         if (c.position === null) {
           const tokens = [...c.parent.tokens, c.token];
           const score = normalised(c.logProb, tokens.length);
-          if (!best || score > best.score) best = { words: c.words, tokens, logProb: c.logProb, score };
+          if (!best || score > best.score) best = { words: c.words, tokens, logProb: c.logProb, deficit: c.deficit, score };
           continue;
         }
         if (survivors.length < beam) survivors.push(c);
       }
       if (!survivors.length) break;
-      // Scores only fall as tokens are added, so an open hypothesis can at best keep its log-probability
-      // and reach the longest length: when even that ranks below the best sentence, the search is over.
-      const bound = normalised(survivors[0]!.logProb, options.maxTokens);
-      if (best && bound <= best.score) break;
+      // Stop once the best open hypothesis, ranked at its present length, falls below the best sentence
+      // (the usual beam-search heuristic: with length normalisation no exact bound is tight enough to
+      // stop before the token limit, and open hypotheses that trail here almost never recover).
+      if (best && normalised(survivors[0]!.logProb, step + 1) <= best.score) break;
       const outputs = await this.model.step(
         encoded,
         survivors.map((s) => s.token),
         survivors.map((s) => s.parent.cache),
       );
       active = survivors.map((s, i) => ({
-        hyp: { position: s.position!, words: s.words, tokens: [...s.parent.tokens, s.token], logProb: s.logProb, cache: outputs[i]!.cache },
+        hyp: { position: s.position!, words: s.words, tokens: [...s.parent.tokens, s.token], logProb: s.logProb, deficit: s.deficit, cache: outputs[i]!.cache },
         logProbs: outputs[i]!.logProbs,
       }));
     }
     if (!best) return null;
-    return { words: best.words, text: detokenize(best.tokens.slice(0, -1)).trim(), logProb: best.logProb, tokens: best.tokens.length };
+    return { words: best.words, logProb: best.logProb, tokens: best.tokens.length, meanDeficit: best.deficit / best.tokens.length, emptyLogOdds };
   }
 
   /**

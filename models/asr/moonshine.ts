@@ -126,24 +126,6 @@ export class MoonshineModel {
     return tokens.map((_, i) => ({ logProbs: logSoftmax(logits, i * vocab, vocab), cache: present.map((t) => unstack(t, i)) }));
   }
 
-  /**
-   * Greedy (most probable token at each step) transcription.
-   * @returns the token ids without BOS/EOS and the sum of their log-probabilities (EOS included).
-   */
-  async greedy(encoded: EncodedAudio, maxTokens: number): Promise<{ tokens: number[]; logProb: number }> {
-    let output = await this.first(encoded);
-    const tokens: number[] = [];
-    let logProb = 0;
-    for (let i = 0; i < maxTokens; i++) {
-      const token = argMax(output.logProbs);
-      logProb += output.logProbs[token]!;
-      if (token === EOS_TOKEN) break;
-      tokens.push(token);
-      [output] = await this.step(encoded, [token], [output.cache]);
-    }
-    return { tokens, logProb };
-  }
-
   release(): void {
     void this.encoder.release();
     void this.decoder.release();
@@ -159,20 +141,9 @@ export class MoonshineModel {
   }
 }
 
-/** Text of token ids (SentencePiece pieces joined, leading space dropped). */
-export function detokenize(tokens: number[]): string {
-  return llamaTokenizer.decode(tokens, false, true);
-}
-
 /** Token ids of `text`; `leadingSpace` gives the word-initial form ("▁word") a word takes after a space. */
 export function tokenize(text: string, leadingSpace = true): number[] {
   return llamaTokenizer.encode(text, false, leadingSpace);
-}
-
-function argMax(values: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
-  return best;
 }
 
 function logSoftmax(logits: Float32Array, offset: number, length: number): Float32Array {

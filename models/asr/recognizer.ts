@@ -9,17 +9,15 @@
 export interface Transcript {
   /** Decoded words, lower case, space separated. */
   text: string;
-  /** 0..1; for the grammar backends a logistic of the margin against the competing model (phone loop, free transcript). */
+  /** 0..1; for the grammar backends a logistic of the margin against the competing model (phone loop, free decoder). */
   confidence: number;
   /** Set by grammar backends, which decode straight into an intent. */
   intent?: string;
   slots?: Record<string, unknown>;
   /** PocketSphinx with rejection: best-path score per 10 ms frame of the command minus the phone loop's. */
   loopMargin?: number;
-  /** Moonshine with rejection: log-probability per token of the command minus the free transcript's. */
-  freeMargin?: number;
-  /** Moonshine: what the unconstrained decoder heard, cased and punctuated. */
-  heard?: string;
+  /** Moonshine: mean per token of (the decoder's most probable token's log-probability − the command's token's), ≥ 0. */
+  tokenDeficit?: number;
 }
 
 /** Nothing usable was said; `reason` is for logs and the `rejected` event. */
