@@ -1,6 +1,6 @@
 /**
  * Config section `asr`: which speech recognizer turns an utterance into text
- * (and, for the grammar backend, directly into intent + slots), its rejection
+ * (and, for the grammar backends, directly into intent + slots), its rejection
  * thresholds and hand-written pronunciations.
  */
 import { z } from "zod";
@@ -10,26 +10,39 @@ const phonesSchema = z.string().regex(/^[A-Z]{1,2}( [A-Z]{1,2})*$/, "ARPAbet pho
 
 export const asrSchema = z.strictObject({
   /**
-   * `pocketsphinx`: grammar-constrained decoding (SoundSwallower, WASM) over the
-   * intent sentences. `sherpa`: open-vocabulary recognition with a sherpa-onnx
-   * model from `model_dir`; its transcript goes through the text intent recognizer.
+   * `moonshine` (default): Moonshine tiny (ONNX, shipped in an npm package)
+   * decoding only the intent sentences, robust in noise. `pocketsphinx`:
+   * grammar-constrained decoding with PocketSphinx (SoundSwallower, WASM), a
+   * tenth of the memory but far weaker in noise. `sherpa`: open-vocabulary
+   * recognition with a sherpa-onnx model from `model_dir`; its transcript goes
+   * through the text intent recognizer.
    */
-  backend: z.enum(["pocketsphinx", "sherpa"]).default("pocketsphinx"),
-  /** Pronunciations for words the dictionary lacks or says wrongly: `{ word: "PHONES" }`. */
+  backend: z.enum(["moonshine", "pocketsphinx", "sherpa"]).default("moonshine"),
+  /** PocketSphinx: pronunciations for words the dictionary lacks or says wrongly: `{ word: "PHONES" }`. */
   pronunciations: z.record(z.string().regex(/^[a-z0-9'.-]+$/, "lower-case word"), phonesSchema).default({}),
   /**
-   * Rejection of out-of-grammar speech: the utterance is decoded once with the
-   * command grammar and once with a free phone loop; the command is accepted only
-   * when its acoustic score per 10 ms frame is no more than `max_loop_gap` below
-   * the phone loop's (a log-likelihood ratio in the decoder's scaled log units per frame;
-   * measured on the bench: real orders ≥ -10.4, unrelated speech ≤ -22, noise passing the VAD -11.0 and below).
+   * Rejection of out-of-grammar speech: the command must stay close to what the
+   * recognizer would decode without the grammar (a likelihood ratio).
+   * `max_deficit` (Moonshine): mean per token of the decoder's best token's
+   * log-probability minus the command's token's (natural log); bench:
+   * understood orders ≤ 0.85 even at 6 dB SNR, unrelated speech ≥ 1.58.
+   * `max_loop_gap` (PocketSphinx): the command's acoustic score per 10 ms frame
+   * below a free phone loop's (scaled log units); bench: real orders ≥ -10.4,
+   * unrelated speech ≤ -22, noise passing the VAD -11.0 and below.
    */
   rejection: z.strictObject({
     enabled: z.boolean().default(true),
+    max_deficit: z.number().min(0).default(1.2),
     max_loop_gap: z.number().min(0).default(11),
-  }).default({ enabled: true, max_loop_gap: 11 }),
-  /** Cut leading/trailing silence before decoding (energy-based), keeping this much margin. */
-  trim_margin_ms: z.number().int().min(0).max(2000).default(200),
+  }).default({ enabled: true, max_deficit: 1.2, max_loop_gap: 11 }),
+  /** Moonshine: hypotheses kept per decoding step; wider is slower and rarely better. */
+  beam: z.number().int().min(1).max(32).default(6),
+  /**
+   * Cut leading/trailing silence before decoding (energy-based), keeping this much margin. Default: 200 for
+   * pocketsphinx; off for moonshine, whose utterances the VAD endpointer already bounds (in loud noise the
+   * energy trim cuts into speech).
+   */
+  trim_margin_ms: z.number().int().min(0).max(2000).optional(),
   /** sherpa-onnx model directory (Whisper, Moonshine or transducer export); required for `backend: sherpa`. */
   model_dir: z.string().optional(),
   /** Which sherpa-onnx export `model_dir` holds; decides the files required there. */

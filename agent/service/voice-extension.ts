@@ -9,6 +9,7 @@ import { buildSentenceSet, registrySignature } from "../intent/sentence-set.ts";
 import { logger } from "../log.ts";
 import type { SessionEvent } from "../controller/types.ts";
 import { createSpeechRecognizer } from "../../models/asr/create.ts";
+import { MoonshineGrammarRecognizer } from "../../models/asr/moonshine-recognizer.ts";
 import { PocketSphinxRecognizer } from "../../models/asr/pocketsphinx.ts";
 import { isRejected, type SpeechRecognizer } from "../../models/asr/recognizer.ts";
 import { acceptWake } from "../vision/fusion.ts";
@@ -49,7 +50,7 @@ export class VoiceExtension {
   readonly recognize: Recognize = async (pcm) => {
     if (!this.recognizer) await this.prepare();
     const signature = registrySignature(this.agent.registry);
-    if (signature !== this.signature && this.recognizer instanceof PocketSphinxRecognizer) {
+    if (signature !== this.signature && (this.recognizer instanceof PocketSphinxRecognizer || this.recognizer instanceof MoonshineGrammarRecognizer)) {
       this.signature = signature;
       this.recognizer.setIntents(buildSentenceSet(this.agent.registry, this.agent.customIntents));
       log.info("speech grammar rebuilt after the registry changed");
