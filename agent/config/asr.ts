@@ -12,8 +12,8 @@ export const asrSchema = z.strictObject({
   /**
    * `moonshine` (default): Moonshine tiny (ONNX, shipped in an npm package)
    * decoding only the intent sentences, robust in noise. `pocketsphinx`:
-   * grammar-constrained decoding with PocketSphinx (SoundSwallower, WASM), a
-   * tenth of the memory but far weaker in noise. `sherpa`: open-vocabulary
+   * grammar-constrained decoding with PocketSphinx (SoundSwallower, WASM),
+   * lighter (peak RSS 322 against 480 MiB) but far weaker in noise. `sherpa`: open-vocabulary
    * recognition with a sherpa-onnx model from `model_dir`; its transcript goes
    * through the text intent recognizer.
    */
