@@ -25,7 +25,7 @@ export const asrSchema = z.strictObject({
    * recognizer would decode without the grammar (a likelihood ratio).
    * `max_deficit` (Moonshine): mean per token of the decoder's best token's
    * log-probability minus the command's token's (natural log); bench:
-   * understood orders ≤ 0.85 even at 6 dB SNR, unrelated speech ≥ 1.58.
+   * understood orders ≤ 0.61 clean and ≤ 1.19 at 6 dB SNR, unrelated speech ≥ 1.58.
    * `max_loop_gap` (PocketSphinx): the command's acoustic score per 10 ms frame
    * below a free phone loop's (scaled log units); bench: real orders ≥ -10.4,
    * unrelated speech ≤ -22, noise passing the VAD -11.0 and below.
