@@ -30,14 +30,19 @@ function resolveStore(options: StoreOptions): string {
 const withStoreOptions = (command: Command) =>
   command.option("-c, --config <file>", "hearth config (models.dir, models.user)").option("-d, --dir <dir>", "model store directory");
 
+/** Width of a column holding `values` (ids and versions grow with the manifest). */
+const width = (values: string[]): number => Math.max(0, ...values.map((v) => v.length));
+
 export function registerModelsCommand(program: Command): void {
   const models = program.command("models").description("list, fetch, import and verify the models hearth uses");
 
   withStoreOptions(models.command("list").description("every model: id, role, origin, licence")).action((options: StoreOptions) => {
     resolveStore(options);
+    const ids = width(allModels().map((m) => m.id));
+    const versions = width(allModels().map((m) => m.version));
     for (const m of allModels()) {
       const origin = m.origin.kind === "npm" ? `npm:${m.origin.package}` : m.origin.kind === "store" ? "store" : `file:${m.origin.path}`;
-      process.stdout.write(`${m.id.padEnd(20)} ${m.role.padEnd(19)} ${m.version.padEnd(10)} ${origin.padEnd(38)} ${m.licence}\n`);
+      process.stdout.write(`${m.id.padEnd(ids)} ${m.role.padEnd(19)} ${m.version.padEnd(versions)} ${origin.padEnd(38)} ${m.licence}\n`);
     }
   });
 
@@ -82,11 +87,17 @@ export function registerModelsCommand(program: Command): void {
   withStoreOptions(models.command("verify").argument("[id]", "model id (default: all)").description("re-hash model files; exit 1 when one is missing or corrupt")).action(
     async (id: string | undefined, options: StoreOptions) => {
       const results = await verifyModels(id ? [id] : undefined, resolveStore(options));
+      const ids = width(results.map((r) => r.id));
       for (const r of results) {
         const detail = r.status === "corrupt" ? ` sha256 ${r.actual}, expected ${r.expected}` : "";
-        process.stdout.write(`${r.status.padEnd(9)} ${r.id.padEnd(20)} ${r.path}${detail}\n`);
+        process.stdout.write(`${r.status.padEnd(9)} ${r.id.padEnd(ids)} ${r.path}${detail}\n`);
       }
-      if (results.some((r) => r.status === "missing" || r.status === "corrupt")) process.exitCode = 1;
+      const bad = results.filter((r) => r.status === "missing" || r.status === "corrupt");
+      if (bad.length) {
+        process.exitCode = 1;
+        const fetches = bad.map((r) => `\`hearth models fetch ${r.id}\``).join(", ");
+        process.stderr.write(`hearth: get them with ${fetches} or \`hearth models import FILE\` (the detector and face models are needed only with cameras)\n`);
+      }
     },
   );
 
@@ -101,7 +112,7 @@ export function registerModelsCommand(program: Command): void {
         const loadedMs = performance.now() - started;
         await loaded.run(warmupFeeds(loaded.session, entry));
         const skipped = loaded.skipped.map((s) => s.provider).join(", ");
-        process.stdout.write(`${entry.id.padEnd(20)} ${loaded.provider.padEnd(8)} load ${loadedMs.toFixed(0)} ms, first run ${loaded.metrics.stats().totalMs.toFixed(1)} ms${skipped ? ` (skipped ${skipped}: see the log for why)` : ""}\n`);
+        process.stdout.write(`${entry.id.padEnd(width(entries.map((e) => e.id)))} ${loaded.provider.padEnd(8)} load ${loadedMs.toFixed(0)} ms, first run ${loaded.metrics.stats().totalMs.toFixed(1)} ms${skipped ? ` (skipped ${skipped}: see the log for why)` : ""}\n`);
         await loaded.session.release();
       }
     },

@@ -231,6 +231,8 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
     }
   } catch (err) {
     yield { ...base(toMs(samples)), type: "error", message: (err as Error).message };
+    // An utterance cut off by a failing source is not what the speaker said: drop it rather than act on half a command.
+    endpointer.disarm();
   }
   yield* endpointEvents(endpointer.flush(), samples);
   for (const d of pendingSaves) writeDetection(d);

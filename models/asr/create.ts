@@ -5,11 +5,14 @@
  * its transcript goes to the text intent recognizer).
  */
 import type { AsrConfig } from "../../agent/config/asr.ts";
+import { logger } from "../../agent/log.ts";
 import type { CustomIntents } from "../../agent/intent/custom-intents.ts";
 import { MoonshineGrammarRecognizer } from "./moonshine-recognizer.ts";
 import { PocketSphinxRecognizer } from "./pocketsphinx.ts";
 import type { SpeechRecognizer } from "./recognizer.ts";
 import { SherpaRecognizer } from "./sherpa.ts";
+
+const log = logger("models/asr");
 
 /**
  * Build the configured recognizer. `intents` are the sentences the grammar
@@ -21,6 +24,8 @@ import { SherpaRecognizer } from "./sherpa.ts";
 export async function createSpeechRecognizer(config: AsrConfig, intents: CustomIntents): Promise<SpeechRecognizer> {
   if (config.backend === "sherpa") return SherpaRecognizer.create(config);
   if (config.backend === "moonshine") {
+    const words = Object.keys(config.pronunciations);
+    if (words.length) log.warn(`asr.pronunciations (${words.join(", ")}) only apply to asr.backend pocketsphinx; moonshine spells words itself`);
     return MoonshineGrammarRecognizer.create(intents, {
       rejection: config.rejection.enabled,
       maxDeficit: config.rejection.max_deficit,

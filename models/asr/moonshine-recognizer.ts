@@ -87,6 +87,8 @@ export class MoonshineGrammarRecognizer implements SpeechRecognizer {
   }
 
   private useNetwork(network: WordNetwork, intents: CustomIntents): void {
+    // Free text (a wildcard) is beyond a grammar: say so, as the PocketSphinx backend does.
+    for (const s of network.skipped) log.warn(`speech grammar leaves out ${s}`);
     this.search = new GrammarSearch(this.model, network);
     this.matcher = new WordMatcher(intents);
     log.info({ intents: intents.intents.length }, "speech word network set");

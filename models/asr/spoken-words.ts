@@ -35,8 +35,9 @@ export function numberToWords(n: number): string[] {
  */
 export function spokenWords(token: string): string[] {
   const words: string[] = [];
-  // A token may glue a number to a unit ("50%", "21°c"); split at the boundaries.
-  for (const part of token.toLowerCase().match(/-?\d+(?:\.\d+)?|%|°|[\p{L}']+/gu) ?? []) {
+  // A token may glue a number to a unit ("50%", "21°c"); split at the boundaries. A minus sign
+  // counts only at the start of the token: in "tv-2" the hyphen joins a name to its number.
+  for (const part of token.toLowerCase().match(/^-\d+(?:\.\d+)?|\d+(?:\.\d+)?|%|°|[\p{L}']+/gu) ?? []) {
     if (part === "%") words.push("percent");
     else if (part === "°") words.push("degrees");
     else if (/^-?\d+\.\d+$/.test(part)) {

@@ -39,6 +39,8 @@ export class WordNetwork {
   private readonly states = new Map<string, NetworkState & { members: number[] }>();
   private readonly transitions = new Map<number, Map<string, NetworkState>>();
   private readonly byId: (NetworkState & { members: number[] })[] = [];
+  /** Sentences left out, as `intent: "template" (reason)` (the same wording as the JSGF grammar's). */
+  readonly skipped: string[] = [];
 
   /**
    * @throws Error naming the intents file when no sentence can be expressed.
@@ -49,10 +51,16 @@ export class WordNetwork {
     let sentences = 0;
     for (const intent of intents.intents) {
       for (const sentence of intent.sentences) {
-        if (usesWildcard(sentence.tree, intents)) continue;
+        if (usesWildcard(sentence.tree, intents)) {
+          this.skipped.push(`${intent.name}: "${sentence.template}" (wildcard slot)`);
+          continue;
+        }
         const from = this.node();
         const to = this.build(sentence.tree, from, intents, 0);
-        if (to === null) continue;
+        if (to === null) {
+          this.skipped.push(`${intent.name}: "${sentence.template}" (cannot be expanded)`);
+          continue;
+        }
         this.nodes[this.startNode]!.epsilon.push(from);
         this.nodes[to]!.epsilon.push(this.finalNode);
         sentences++;

@@ -32,6 +32,9 @@ test("numbers and symbols become spoken words", () => {
   assert.deepEqual(spokenWords("50%"), ["fifty", "percent"]);
   assert.deepEqual(spokenWords("21.5°"), ["twenty", "one", "point", "five", "degrees"]);
   assert.deepEqual(spokenWords("i'd"), ["i'd"]);
+  // A hyphen inside a token joins a name to its number; only a leading one is a minus sign.
+  assert.deepEqual(spokenWords("tv-2"), ["tv", "two"]);
+  assert.deepEqual(spokenWords("-2"), ["minus", "two"]);
   assert.throws(() => numberToWords(1.5), RangeError);
 });
 

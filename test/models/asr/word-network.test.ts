@@ -117,6 +117,7 @@ test("a sentence with a wildcard anywhere is left out whole, as in the JSGF gram
   assert.ok(says(net, "pause"));
   assert.ok(!says(net, "stop now"));
   assert.deepEqual(net.start().words, ["pause"]);
+  assert.deepEqual(net.skipped, ['Media: "(play {song} | stop) [now]" (wildcard slot)'], "reported, in the JSGF grammar's wording");
 });
 
 test("an alternative option that cannot be expressed leaves no dead-end word behind", () => {
