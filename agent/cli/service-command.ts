@@ -24,6 +24,7 @@ export function renderUnit(options: { user: string; config: string; node?: strin
     .replaceAll("@NODE@", options.node ?? process.execPath)
     .replaceAll("@ROOT@", options.projectDir ?? projectRoot)
     .replaceAll("@USER@", options.user)
+    .replaceAll("@CONFIG_DIR@", dirname(resolve(options.config)))
     .replaceAll("@CONFIG@", options.config);
 }
 

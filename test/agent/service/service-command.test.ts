@@ -20,6 +20,7 @@ test("service install stages a unit that systemd-analyze verifies, with exposure
   assert.match(text, /^User=hearth$/m);
   assert.match(text, /^LoadCredential=mqtt_password:/m);
   assert.match(text, new RegExp(`^ExecStart=${process.execPath.replace(/[/.]/g, "\\$&")} .*bin/hearth.js run --config /etc/hearth/hearth.yaml$`, "m"));
+  assert.match(text, /^WorkingDirectory=\/etc\/hearth$/m, "relative config paths resolve against the config's directory");
   assert.doesNotMatch(text, /@[A-Z]+@/);
   assert.equal(statSync(join(root, "etc/hearth/credentials")).mode & 0o777, 0o700);
   if (spawnSync("systemd-analyze", ["--version"]).status !== 0) return t.skip("systemd-analyze not installed");
