@@ -54,7 +54,7 @@ export async function loadVoiceModels(config: Config, options: ListenOptions): P
 /**
  * Files named by `inputs`: files as given, directories expanded to their audio files (sorted, not recursive),
  * `-` for raw PCM on stdin.
- * @throws Error naming an input that does not exist.
+ * @throws Error naming an input that does not exist, or a directory without audio files.
  */
 export function expandInputs(inputs: string[]): string[] {
   return inputs.flatMap((input) => {
@@ -66,10 +66,12 @@ export function expandInputs(inputs: string[]): string[] {
       throw new Error(`input ${input}: no such file or directory`);
     }
     if (!stat.isDirectory()) return [input];
-    return readdirSync(input)
+    const files = readdirSync(input)
       .filter((f) => AUDIO_EXTENSIONS.has(extname(f).toLowerCase()))
       .sort()
       .map((f) => join(input, f));
+    if (!files.length) throw new Error(`input ${input}: no audio files (${[...AUDIO_EXTENSIONS].join(" ")}) in this directory`);
+    return files;
   });
 }
 

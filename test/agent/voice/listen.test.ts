@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { decodeFile, fileSource } from "../../../agent/audio/file-source.ts";
 import { framesFromSamples } from "../../../agent/audio/source.ts";
 import { parseConfig } from "../../../agent/config/load.ts";
-import { listenToFiles, listenToSources, loadVoiceModels } from "../../../agent/voice/listen.ts";
+import { expandInputs, listenToFiles, listenToSources, loadVoiceModels } from "../../../agent/voice/listen.ts";
 import type { VoiceEvent } from "../../../agent/voice/pipeline.ts";
 import { modelPath } from "../../../models/store.ts";
 import { sharedData, sharedDataMissing } from "../../helpers/shared-data.ts";
@@ -74,4 +77,16 @@ test("a source without its wake word gate segments every utterance", { skip: mis
     listenToSources([{ name: "desk", wakeWord: false, frames: fileSource(sharedData("speech-misc", "goforward.flac")) }], config),
   );
   assert.deepEqual(events.map((e) => e.type), ["speech_start", "speech_end"]);
+});
+
+test("inputs: a directory gives its audio files, sorted; one without any, or a missing path, is an error naming it", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hearth-inputs-"));
+  writeFileSync(join(dir, "b.flac"), "");
+  writeFileSync(join(dir, "a.WAV"), "");
+  writeFileSync(join(dir, "notes.txt"), "");
+  assert.deepEqual(expandInputs([dir, "-"]), [join(dir, "a.WAV"), join(dir, "b.flac"), "-"]);
+  const empty = join(dir, "empty");
+  mkdirSync(empty);
+  assert.throws(() => expandInputs([empty]), new RegExp(`^Error: input ${empty}: no audio files`));
+  assert.throws(() => expandInputs([join(dir, "nope.wav")]), /nope\.wav: no such file or directory/);
 });
