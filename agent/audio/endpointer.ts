@@ -165,12 +165,14 @@ export class Endpointer {
     return events;
   }
 
-  /** End of stream: an utterance in progress ends here; a candidate too short to count is dropped. */
+  /** End of stream: an utterance in progress ends here; a candidate too short to count is dropped; a wake word still waiting for speech gets `no_speech`. */
   flush(): EndpointEvent[] {
     const last = this.chunks[this.chunks.length - 1];
     if (this.mode !== "speech" || !last) {
+      // A wake word with nothing said before the stream ended: the same answer as the timeout, only sooner.
+      const noSpeech = this.mode === "waiting" && this.withTimeout && last ? [{ type: "no_speech" as const, t_ms: samplesToMs(last.start + last.samples.length) }] : [];
       this.disarm();
-      return [];
+      return noSpeech;
     }
     return [this.finish(last.start + last.samples.length, "end_of_stream")];
   }

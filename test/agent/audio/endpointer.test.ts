@@ -140,6 +140,18 @@ test("flush ends an utterance in progress at the end of the stream", () => {
   assert.equal(ep.armed, false);
 });
 
+test("flush after a wake word with nothing said gives no_speech; without a timeout (push-to-talk) nothing", () => {
+  const woken = new Endpointer(TIMINGS);
+  woken.arm(0, { timeout: true });
+  run(woken, silence(5));
+  assert.deepEqual(woken.flush(), [{ type: "no_speech", t_ms: 5 * 32 }]);
+  assert.equal(woken.armed, false);
+  const listening = new Endpointer(TIMINGS);
+  listening.arm(0, { timeout: false });
+  run(listening, silence(5));
+  assert.deepEqual(listening.flush(), []);
+});
+
 test("while idle nothing is emitted and memory stays bounded", () => {
   const ep = new Endpointer(TIMINGS);
   assert.deepEqual(run(ep, [...speech(50), ...silence(50)]), []);
