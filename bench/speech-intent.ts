@@ -306,7 +306,7 @@ async function main(): Promise<void> {
     ...conditions.map((c) => `| ${c.condition} | ${pct(c.accuracy)} | ${pct(c.rejected)} |`),
     averageNoisy !== null ? `| average over SNRs | ${pct(averageNoisy)} | |` : "",
     "",
-    `Real-time factor (VAD + both decodes, per thread): ${rtf.toFixed(3)}`,
+    `Real-time factor (VAD + recognizer, per thread): ${rtf.toFixed(3)}`,
     "",
     `Lowest margins of understood clean orders: ${conditions[0]!.lowestMargins.slice(0, 5).join(", ")}; highest margins of out-of-domain speech: ${report.outOfDomainSpeech.highestMargins.join(", ")} (threshold -${maxGap}).`,
     "",
