@@ -9,8 +9,8 @@
  * recognizer), and listenToFiles() push-to-talk (no wake word: each file is one
  * utterance) over the first --limit clean barista orders of
  * ../shared/data/spoken-commands/barista/clips, each cut to its speech plus
- * 300 ms (energy-based, as the recognizer trims anyway; the clips hold seconds of
- * silence after the order) and padded with 1 s of digital silence so that the
+ * 300 ms (energy-based; the clips hold seconds of silence after the order, which
+ * would only lengthen the run) and padded with 1 s of digital silence so that the
  * endpointer ends the utterance itself (trailing silence), as it does for a live
  * speaker. Audio is processed as fast as possible (no
  * real-time pacing); a clip waits for its order before the next one starts, so
@@ -33,8 +33,8 @@
  *
  * `--realtime` paces the files like a live microphone instead (about 5 s per clip).
  * As fast as possible, the audio between the first pause and speech_end takes
- * milliseconds, so early recognition gets no head start: that mode measures the
- * recognizer's full cost; paced, it measures what a speaker experiences.
+ * milliseconds, so early recognition gets little head start: that mode shows
+ * most of the recognizer's cost; paced, it measures what a speaker experiences.
  *
  * Run (broker on 127.0.0.1:1883 required; each backend in its own process; logs at
  * warn unless HEARTH_LOG_LEVEL says otherwise):

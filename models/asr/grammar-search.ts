@@ -18,7 +18,8 @@ const NUMBER_WORDS = [
   "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
   "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
 ];
-const TENS: Record<string, number> = { thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90, hundred: 100 };
+// Single words only: "twenty five" may be written "25", which two words spelled one by one cannot reach.
+const TENS: Record<string, number> = { thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
 /** Marks the decoder may write between words; after a hyphen the next word has no leading space. */
 const PUNCTUATION = [",", ".", "?", "!", "-"];
 const HYPHEN = "-";
@@ -60,7 +61,7 @@ export interface SearchResult {
 export interface SearchOptions {
   /** Hypotheses kept per step (default 6). */
   beam?: number;
-  /** Stop after this many tokens (default from the audio length). */
+  /** Stop after this many tokens (the recognizer allows 8 per second of audio, plus 8). */
   maxTokens: number;
   /** Length normalisation exponent alpha (default 1.5, from bench/speech-intent.ts; 0 ranks by raw log-probability, which stops early and drops trailing words in noise). */
   lengthPenalty?: number;
