@@ -78,6 +78,7 @@ export function registerListenCommand(program: Command): void {
           saveDetections: opts.saveDetections,
           realtime: opts.realtime,
           recognize: voice?.recognize,
+          followUps: voice?.followUps,
         })) {
           if (event.type === "error") failed = true;
           print(eventRecord(event));

@@ -182,6 +182,7 @@ export async function runService(config: Config, configFile?: string): Promise<{
       void (async () => {
         const events = listenToMicrophones(config, {
           recognize: voice.recognize,
+          followUps: voice.followUps,
           signal: listening.signal,
           onState: (mic, state, error) => {
             micStates[mic] = error ? `${state}: ${error.message}` : state;

@@ -5,6 +5,8 @@
  * Bedroom or Lamp in Office?" — "the bedroom one", "Office", "the second").
  */
 import type { Entity } from "../../devices/entity.ts";
+import type { CustomIntents } from "./custom-intents.ts";
+import { parseTemplate } from "./template.ts";
 import { entityLabels } from "../resolve/resolver.ts";
 import { normalizeUtterance, phraseTokens } from "./normalize.ts";
 
@@ -59,4 +61,22 @@ export function chooseCandidate(text: string, candidates: Entity[]): Entity | un
     if (index !== undefined) return index < 0 ? candidates[candidates.length - 1] : candidates[index];
   }
   return undefined;
+}
+
+/** Intent name of the follow-up replies in the speech grammar (the controller reads the reply's text, not this). */
+export const REPLY_INTENT = "HearthReply";
+
+/**
+ * `sentences` plus the follow-up replies a speech grammar must let through: the yes/no phrases above and a
+ * candidate named by name, area or position. Only for speech: the text recognizer reads replies as they come.
+ */
+export function withReplySentences(sentences: CustomIntents): CustomIntents {
+  const templates = [...YES, ...NO, "please", "the (first|second|third|fourth|last) [one]"];
+  if (sentences.lists.name) templates.push("[the] {name}");
+  if (sentences.lists.area) templates.push("[the] {area} [one]", "[the] one in [the] {area}");
+  const reply = {
+    name: REPLY_INTENT,
+    sentences: templates.map((template) => ({ template, tree: parseTemplate(template), fixedSlots: {}, requiresContext: {}, excludesContext: {} })),
+  };
+  return { ...sentences, intents: [...sentences.intents, reply] };
 }

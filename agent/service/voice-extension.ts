@@ -5,7 +5,9 @@
  * microphone's area, the per-microphone presence gate (a wake word counts only
  * when a camera sees a person in that room), and spoken responses.
  */
+import { withReplySentences } from "../intent/follow-up.ts";
 import { buildSentenceSet, registrySignature } from "../intent/sentence-set.ts";
+import { FollowUps } from "../voice/follow-ups.ts";
 import { logger } from "../log.ts";
 import type { SessionEvent } from "../controller/types.ts";
 import { createSpeechRecognizer } from "../../models/asr/create.ts";
@@ -30,6 +32,10 @@ export class VoiceExtension {
   private readonly speaker: Speaker;
   /** Sources whose last wake word the presence gate refused: their next utterance is dropped. */
   private readonly gated = new Set<string>();
+  /** Follow-up turns to hand to the listen pipeline (`ListenOptions.followUps`). */
+  readonly followUps = new FollowUps();
+  /** The response being spoken, so a follow-up turn opens only once the question has been asked. */
+  private speaking: Promise<void> = Promise.resolve();
 
   /** `speak`: say voice responses through the configured sink (the service does; `hearth listen` over files does not). */
   constructor(private readonly agent: Agent, options: { speak?: boolean } = {}) {
@@ -43,7 +49,7 @@ export class VoiceExtension {
    */
   async prepare(): Promise<void> {
     this.signature = registrySignature(this.agent.registry);
-    this.recognizer = await createSpeechRecognizer(this.agent.config.asr, buildSentenceSet(this.agent.registry, this.agent.customIntents));
+    this.recognizer = await createSpeechRecognizer(this.agent.config.asr, this.speechSentences());
   }
 
   /** The pipeline's recognition callback. */
@@ -52,7 +58,7 @@ export class VoiceExtension {
     const signature = registrySignature(this.agent.registry);
     if (signature !== this.signature && (this.recognizer instanceof PocketSphinxRecognizer || this.recognizer instanceof MoonshineGrammarRecognizer)) {
       this.signature = signature;
-      this.recognizer.setIntents(buildSentenceSet(this.agent.registry, this.agent.customIntents));
+      this.recognizer.setIntents(this.speechSentences());
       log.info("speech grammar rebuilt after the registry changed");
     }
     const result = await this.recognizer!.recognize(pcm);
@@ -79,6 +85,7 @@ export class VoiceExtension {
     if (this.gated.delete(event.source)) return [];
     const session = await this.agent.submit(event.text, { kind: "voice", source: event.source, area: event.area });
     const base = { source: event.source, t_ms: event.t_ms };
+    if (session.type !== "command") void this.speaking.then(() => this.followUps.request(event.source));
     return [
       { type: "intent", ...base, intent: session.intent, slots: session.slots },
       {
@@ -89,13 +96,18 @@ export class VoiceExtension {
     ];
   }
 
+  /** What the grammar recognizers may hear: every command sentence, and the replies to hearth's questions. */
+  private speechSentences() {
+    return withReplySentences(buildSentenceSet(this.agent.registry, this.agent.customIntents));
+  }
+
   private async speak(event: SessionEvent): Promise<void> {
     if (event.origin.kind !== "voice" || !event.response || !this.speaker.enabled) return;
-    try {
-      await this.speaker.say(event.response);
-    } catch (err) {
-      log.error({ err: (err as Error).message }, "cannot speak the response");
-    }
+    this.speaking = this.speaker.say(event.response).then(
+      () => undefined,
+      (err: Error) => log.error({ err: err.message }, "cannot speak the response"),
+    );
+    await this.speaking;
   }
 
   close(): void {

@@ -15,6 +15,7 @@ import type { NamedSource } from "../audio/source.ts";
 import type { Config } from "../config/schema.ts";
 import { wakeWordModelSchema } from "../config/wakeword.ts";
 import { logger } from "../log.ts";
+import type { FollowUps } from "./follow-ups.ts";
 import { voiceEvents, type Recognize, type SaveDetectionsOptions, type VoiceEvent } from "./pipeline.ts";
 import { WakeArbiter } from "./wake-arbiter.ts";
 
@@ -33,6 +34,8 @@ export interface ListenOptions {
   recognize?: Recognize;
   /** Pace recordings in real time instead of as fast as possible. */
   realtime?: boolean;
+  /** Follow-up turns requested by the voice extension after a question. */
+  followUps?: FollowUps;
 }
 
 /** The voice models every pipeline needs, loaded once. */
@@ -97,6 +100,7 @@ export async function* listenToFiles(inputs: string[], config: Config, options: 
       vad,
       timings: config.vad,
       recognize: options.recognize,
+      followUps: options.followUps,
       saveDetections: saveOptions(config, options),
       ringBufferSeconds: config.wakeword.ring_buffer_s,
       wakeVadGate: vadGate(config),
@@ -129,6 +133,7 @@ export async function* listenToSources(sources: GatedSource[], config: Config, o
         vad: await SileroVad.load(),
         timings: config.vad,
         recognize: options.recognize,
+        followUps: options.followUps,
         arbiter,
         wakeVadGate: vadGate(config),
         saveDetections: saveOptions(config, options),

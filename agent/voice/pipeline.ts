@@ -26,6 +26,7 @@ import { AudioRingBuffer } from "../audio/ring-buffer.ts";
 import { SAMPLE_RATE, type NamedSource } from "../audio/source.ts";
 import { encodeWav } from "../audio/wav.ts";
 import { logger } from "../log.ts";
+import type { FollowUps } from "./follow-ups.ts";
 import { RecentSpeech } from "./recent-speech.ts";
 import type { WakeArbiter } from "./wake-arbiter.ts";
 
@@ -73,6 +74,8 @@ export interface VoicePipelineOptions {
   wakeVadGate?: { threshold: number; window_ms: number };
   /** Only these wake word models open a session on this source (a microphone's gate); default all. */
   wakeModels?: readonly string[];
+  /** Follow-up turns: when one is requested for this source, its next utterance needs no wake word. */
+  followUps?: FollowUps;
   /** Shared between sources so that only the microphone that heard a wake word best answers. */
   arbiter?: WakeArbiter;
   /** Write a WAV around every detection. */
@@ -200,6 +203,8 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
       }
       ring?.write(frame);
       const events: VoiceEvent[] = [];
+      // hearth asked a question: listen for the answer as if the wake word had been said (push-to-talk always listens).
+      if (options.followUps?.take(source.name) && wake && !endpointer.armed) endpointer.arm(samples, { timeout: true });
       for (const chunk of await vad.process(frame)) {
         recentSpeech?.push(chunk.start + chunk.samples.length, chunk.probability);
         events.push(...endpointEvents(endpointer.push(chunk), chunk.start + chunk.samples.length));

@@ -6,6 +6,7 @@ import { before, test } from "node:test";
 import { decodeFile } from "../../../agent/audio/file-source.ts";
 import { framesFromSamples } from "../../../agent/audio/source.ts";
 import { parseConfig } from "../../../agent/config/load.ts";
+import { FollowUps } from "../../../agent/voice/follow-ups.ts";
 import { voiceEvents, type Recognize, type VoiceEvent, type VoicePipelineOptions } from "../../../agent/voice/pipeline.ts";
 import { SileroVad } from "../../../models/vad/silero.ts";
 import { OpenWakeWordModels, type OpenWakeWordDetector } from "../../../models/wakeword/openwakeword.ts";
@@ -149,6 +150,24 @@ test("an utterance cut off by a failing source is dropped, not recognized", { sk
   const events: VoiceEvent[] = [];
   for await (const e of voiceEvents({ source: { name: "cut.flac", frames: failingSource() }, wake: null, vad, timings: config.vad, recognize })) events.push(e);
   assert.deepEqual(summary(events), ["speech_start", "error"]);
+});
+
+test("a follow-up turn: after a question, the next utterance needs no wake word", { skip: missing }, async () => {
+  // "alexa", the command, 1.5 s of silence, then the answer ("yes") without a wake word.
+  const yes = await decodeFile(sharedData("speech-misc", "speech_commands_yes.flac"));
+  const pcm = concat(alexa, lamp, new Int16Array(ms(1500)), yes, new Int16Array(ms(1500)));
+  const recognize: Recognize = async (audio) => ({ text: audio.length > ms(1500) ? "turn on the living room lamp" : "yes", confidence: 0.9 });
+  for (const asked of [true, false]) {
+    const followUps = new FollowUps();
+    const events: VoiceEvent[] = [];
+    for await (const e of voiceEvents({ source: { name: "mic", frames: framesFromSamples(pcm) }, wake, vad, timings: config.vad, recognize, followUps })) {
+      events.push(e);
+      // The voice extension asks "are you sure?" and requests the follow-up turn.
+      if (asked && e.type === "transcript" && e.text.startsWith("turn on")) followUps.request("mic");
+    }
+    const transcripts = events.filter((e) => e.type === "transcript").map((e) => (e.type === "transcript" ? e.text : ""));
+    assert.deepEqual(transcripts, asked ? ["turn on the living room lamp", "yes"] : ["turn on the living room lamp"], `follow-up requested: ${asked}`);
+  }
 });
 
 test("no speech after the wake word times out; silence gives nothing", { skip: missing }, async () => {
