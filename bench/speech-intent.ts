@@ -23,6 +23,9 @@
  * - `gate` (default for PocketSphinx, as measured before): the VAD only decides
  *   whether the input holds speech at all (no utterance → no command); the
  *   recognizer then gets the whole input and trims it by energy itself;
+ * - `utterances`: every utterance the endpointer finds decoded on its own, as the
+ *   live pipeline acts; an order is right only when exactly one of them becomes
+ *   the command (in loud noise the endpointer splits some orders at pauses);
  * - `none`: no VAD, the whole input.
  * `--trim-margin MS|off` sets the recognizer's energy trimming (default the
  * backend's: off for Moonshine, 200 ms for PocketSphinx).
@@ -36,7 +39,7 @@
  * The work is spread over `--jobs` worker threads (default 2), each with its
  * own decoders.
  *
- *   npx tsx bench/speech-intent.ts [--backend moonshine|pocketsphinx] [--limit N] [--snr 24,18,12,6] [--jobs 2] [--max-gap X] [--trim-margin MS|off] [--segmentation span|gate|none]
+ *   npx tsx bench/speech-intent.ts [--backend moonshine|pocketsphinx] [--limit N] [--snr 24,18,12,6] [--jobs 2] [--max-gap X] [--trim-margin MS|off] [--segmentation span|utterances|gate|none]
  *
  * Prints a table and writes reports/speech-intent.md and reports/speech-intent.json.
  */
@@ -161,6 +164,14 @@ async function runJobs(jobs: Job[]): Promise<JobResult[]> {
     const utterances = await findUtterances(pcm, vad, timings);
     if (!utterances.length) return { rejected: true, reason: "no speech (VAD)" };
     if (segmentation === "gate") return rec.recognize(pcm);
+    if (segmentation === "utterances") {
+      // As the live pipeline acts: every utterance on its own; right only when exactly one becomes a command.
+      const results = [];
+      for (const u of utterances) results.push(withThreshold(await rec.recognize(u.pcm)));
+      const accepted = results.filter((r) => !isRejected(r));
+      if (accepted.length > 1) return { rejected: true, reason: `${accepted.length} of ${utterances.length} utterances became commands` };
+      return accepted[0] ?? results[0]!;
+    }
     const start = Math.round((utterances[0]!.start_ms * 16_000) / 1000);
     const end = Math.round((utterances[utterances.length - 1]!.end_ms * 16_000) / 1000);
     return rec.recognize(pcm.subarray(start, end));
@@ -235,7 +246,7 @@ async function main(): Promise<void> {
     }
   }
 
-  if (!["gate", "span", "none"].includes(segmentation)) throw new Error(`--segmentation: expected span, gate or none, got ${segmentation}`);
+  if (!["gate", "span", "utterances", "none"].includes(segmentation)) throw new Error(`--segmentation: expected span, utterances, gate or none, got ${segmentation}`);
   const workers = Math.max(1, Number(args.jobs));
   console.log(`${jobs.length} decodes on ${workers} thread(s)…`);
   const wall0 = performance.now();
