@@ -5,7 +5,7 @@
  * that keeps failing restarts with backoff while typed commands still work.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +13,7 @@ import { dirname, join, resolve } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { fetchStatus } from "../../../agent/service/status-server.ts";
+import { HearthProcess } from "../../helpers/hearth-cli.ts";
 import { Observer, startHomeBroker } from "../../helpers/home-broker.ts";
 import { freePort, Mosquitto, mosquittoAvailable } from "../../helpers/mosquitto.ts";
 
@@ -63,23 +64,15 @@ test("a camera is a watched pipeline: frames in status health and in metrics", {
     service: { status_socket: socket, metrics: { host: "127.0.0.1", port: metricsPort } },
     cameras: [{ name: "porch", file: VIDEO, loop: true, area: "Porch", fps: 2 }],
   }));
-  const child = spawn(process.execPath, ["--import", "tsx", "agent/cli/main.ts", "run", "--config", config], {
-    cwd: root, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, HEARTH_MODEL_DIR: MODELS },
-  });
-  let output = "";
-  child.stderr!.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
-  const exited = new Promise((r) => child.once("exit", r));
-  t.after(async () => {
-    if (child.exitCode === null) child.kill("SIGTERM");
-    await exited;
-  });
+  const agent = HearthProcess.start(["run", "--config", config], { HEARTH_MODEL_DIR: MODELS });
+  t.after(() => agent.stop());
   type Status = { health: { pipelines: { name: string; silent_ms: number; stale: boolean }[] } };
   const deadline = Date.now() + 40_000;
   let camera: Status["health"]["pipelines"][number] | undefined;
   let frames = 0;
   let runs = 0;
   let models: { model: string; count: number }[] = [];
-  while (Date.now() < deadline && child.exitCode === null) {
+  while (Date.now() < deadline && agent.running) {
     const status = (await fetchStatus(socket, 1000).catch(() => undefined)) as Status | undefined;
     camera = status?.health.pipelines.find((p) => p.name === "camera:porch");
     const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text()).catch(() => "");
@@ -89,7 +82,7 @@ test("a camera is a watched pipeline: frames in status health and in metrics", {
     if (camera && frames >= 3 && runs >= 3) break;
     await new Promise((r) => setTimeout(r, 250));
   }
-  assert.ok(camera, `camera:porch among the pipelines:\n${output.slice(-3000)}`);
+  assert.ok(camera, `camera:porch among the pipelines:\n${agent.stderr.slice(-3000)}`);
   assert.equal(camera.stale, false);
   assert.ok(camera.silent_ms < 5000, `last frame ${camera.silent_ms} ms ago`);
   assert.ok(frames >= 3, `${frames} frames counted`);
@@ -116,33 +109,25 @@ test("a microphone whose recorder keeps exiting restarts with backoff while the 
     service: { status_socket: socket, metrics: { host: "127.0.0.1", port: metricsPort } },
     audio: { microphones: [{ name: "hall", recorder: "sox", device: "hearth-no-such-device" }], retry_min_ms: 200, retry_max_ms: 800 },
   }));
-  const child = spawn(process.execPath, ["--import", "tsx", "agent/cli/main.ts", "run", "--config", config], {
-    cwd: root, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, HEARTH_MODEL_DIR: MODELS },
-  });
-  let output = "";
-  child.stderr!.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
-  const exited = new Promise((r) => child.once("exit", r));
-  t.after(async () => {
-    if (child.exitCode === null) child.kill("SIGTERM");
-    await exited;
-  });
+  const agent = HearthProcess.start(["run", "--config", config], { HEARTH_MODEL_DIR: MODELS });
+  t.after(() => agent.stop());
   type Status = { microphones?: Record<string, string>; health: { pipelines: { name: string; stale: boolean }[] } };
   const metricsText = () => fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text()).catch(() => "");
   const deadline = Date.now() + 40_000;
   let status: Status | undefined;
   let restarts = 0;
-  while (Date.now() < deadline && child.exitCode === null) {
+  while (Date.now() < deadline && agent.running) {
     status = (await fetchStatus(socket, 1000).catch(() => undefined)) as Status | undefined;
     restarts = Number(/^hearth_reconnects_total\{what="microphone:hall"\} (\d+)$/m.exec(await metricsText())?.[1] ?? 0);
     if (restarts >= 3) break;
     await new Promise((r) => setTimeout(r, 250));
   }
-  assert.ok(restarts >= 3, `microphone restarts counted: ${restarts}\n${output.slice(-3000)}`);
+  assert.ok(restarts >= 3, `microphone restarts counted: ${restarts}\n${agent.stderr.slice(-3000)}`);
   assert.match(status?.microphones?.hall ?? "", /^restarting: audio source microphone hall: sox \(device hearth-no-such-device\) exited/);
   const mic = status!.health.pipelines.find((p) => p.name === "microphone:hall");
   assert.ok(mic && !mic.stale, "a restarting microphone is watched and not stale");
   // The other inputs keep working.
   await observer.client.publishAsync("hearth/mic/text", "turn on the coffee machine", { qos: 1 });
   await observer.until(() => observer.on("zigbee2mqtt/coffee_machine/set").length === 1, "the typed command while the microphone restarts");
-  assert.equal(child.exitCode, null, "the agent is still running");
+  assert.ok(agent.running, "the agent is still running");
 });

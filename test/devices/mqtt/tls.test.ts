@@ -1,44 +1,20 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { parseConfig } from "../../../agent/config/load.ts";
 import { MqttConnectionError, MqttSession } from "../../../devices/mqtt/session.ts";
+import { makeCertificates, opensslAvailable } from "../../helpers/certificates.ts";
 import { Mosquitto, mosquittoAvailable } from "../../helpers/mosquitto.ts";
 
-function opensslAvailable(): boolean {
-  try {
-    execFileSync("openssl", ["version"]);
-    return true;
-  } catch {
-    return false;
-  }
-}
 const skip = !mosquittoAvailable() ? "mosquitto not installed" : !opensslAvailable() ? "openssl not installed" : false;
 
+/** The throw-away CA, server and client certificates (test/helpers/certificates.ts). */
 let dir: string;
 let broker: Mosquitto;
 
-/** A throw-away CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
-function makeCertificates(): void {
-  dir = mkdtempSync(join(tmpdir(), "hearth-tls-"));
-  const run = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=hearth test CA");
-  writeFileSync(join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1\n");
-  for (const name of ["server", "client"]) {
-    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${name === "server" ? "127.0.0.1" : "hearth"}`);
-    run("x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${name}.crt`, "-days", "1", ...(name === "server" ? ["-extfile", "san.ext"] : []));
-  }
-  // mosquitto drops to its own user when started as root.
-  chmodSync(dir, 0o755);
-  for (const f of readdirSync(dir)) chmodSync(join(dir, f), 0o644);
-}
-
 before(async () => {
   if (skip) return;
-  makeCertificates();
+  dir = makeCertificates().dir;
   broker = await Mosquitto.start({
     listenerLines: [`cafile ${dir}/ca.crt`, `certfile ${dir}/server.crt`, `keyfile ${dir}/server.key`, "require_certificate true"],
   });
