@@ -39,19 +39,16 @@ type Position =
 interface Hypothesis {
   position: Position;
   words: string[];
-  tokens: number[];
   logProb: number;
   /** Sum over its tokens of (best token's log-probability − this token's): how far the grammar pulled it off the model's own choice. */
   deficit: number;
   cache: SelfAttentionCache;
 }
 
-/** The best sentence found, with its score (sum of token log-probabilities, EOS included). */
+/** The best sentence found, with how far the grammar pulled the decoder to reach it. */
 export interface SearchResult {
   /** Spoken words of the network (lower case). */
   words: string[];
-  logProb: number;
-  tokens: number;
   /** Mean over its tokens of (most probable token's log-probability − the chosen token's), ≥ 0. */
   meanDeficit: number;
   /** log P(EOS) − the best other token's log-probability at the first step: > 0 when the model's own transcript is empty. */
@@ -106,11 +103,12 @@ export class GrammarSearch {
     const emptyLogOdds = first.logProbs[EOS_TOKEN]! - bestWord;
     let active: { hyp: Hypothesis; logProbs: Float32Array }[] = [
       {
-        hyp: { position: { kind: "boundary", state: this.network.start(), afterMark: true, afterHyphen: false }, words: [], tokens: [], logProb: 0, deficit: 0, cache: first.cache },
+        hyp: { position: { kind: "boundary", state: this.network.start(), afterMark: true, afterHyphen: false }, words: [], logProb: 0, deficit: 0, cache: first.cache },
         logProbs: first.logProbs,
       },
     ];
-    let best: { words: string[]; tokens: number[]; logProb: number; deficit: number; score: number } | null = null;
+    // Every open hypothesis has `step` tokens at the start of a step (all advance together), so lengths need no bookkeeping.
+    let best: { words: string[]; length: number; deficit: number; score: number } | null = null;
     for (let step = 0; step < options.maxTokens && active.length; step++) {
       const candidates = new Map<string, { parent: Hypothesis; token: number; position: Position | null; words: string[]; logProb: number; deficit: number }>();
       for (const { hyp, logProbs } of active) {
@@ -129,9 +127,8 @@ export class GrammarSearch {
       const survivors: typeof ranked = [];
       for (const c of ranked) {
         if (c.position === null) {
-          const tokens = [...c.parent.tokens, c.token];
-          const score = normalised(c.logProb, tokens.length);
-          if (!best || score > best.score) best = { words: c.words, tokens, logProb: c.logProb, deficit: c.deficit, score };
+          const score = normalised(c.logProb, step + 1);
+          if (!best || score > best.score) best = { words: c.words, length: step + 1, deficit: c.deficit, score };
           continue;
         }
         if (survivors.length < beam) survivors.push(c);
@@ -147,12 +144,12 @@ export class GrammarSearch {
         survivors.map((s) => s.parent.cache),
       );
       active = survivors.map((s, i) => ({
-        hyp: { position: s.position!, words: s.words, tokens: [...s.parent.tokens, s.token], logProb: s.logProb, deficit: s.deficit, cache: outputs[i]!.cache },
+        hyp: { position: s.position!, words: s.words, logProb: s.logProb, deficit: s.deficit, cache: outputs[i]!.cache },
         logProbs: outputs[i]!.logProbs,
       }));
     }
     if (!best) return null;
-    return { words: best.words, logProb: best.logProb, tokens: best.tokens.length, meanDeficit: best.deficit / best.tokens.length, emptyLogOdds };
+    return { words: best.words, meanDeficit: best.deficit / best.length, emptyLogOdds };
   }
 
   /**

@@ -103,9 +103,9 @@ export class MoonshineGrammarRecognizer implements SpeechRecognizer {
 
     const found = await this.search.search(encoded, { beam: this.options.beam, maxTokens });
     if (!found) return { rejected: true, reason: "no sentence of the grammar fits the audio" };
-    const match = this.matcher.match(found.words);
-    if (!match) return { rejected: true, reason: `decoded "${found.words.join(" ")}" matches no intent sentence` };
     const text = found.words.join(" ");
+    const match = this.matcher.match(found.words);
+    if (!match) return { rejected: true, reason: `decoded "${text}" matches no intent sentence` };
     // Noise that got past the VAD: left alone, the decoder would write nothing at all.
     if (this.options.rejection && found.emptyLogOdds > 0) return { rejected: true, reason: "no words: the decoder's own transcript is empty" };
     if (this.options.rejection && found.meanDeficit > this.options.maxDeficit) {
