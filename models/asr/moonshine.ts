@@ -16,7 +16,7 @@ import { createSession, type ExecutionProvider } from "../session.ts";
 import { modelPath } from "../store.ts";
 
 /** Start-of-transcript token (the decoder's first input). */
-export const BOS_TOKEN = 1;
+const BOS_TOKEN = 1;
 /** End-of-transcript token. */
 export const EOS_TOKEN = 2;
 const LAYERS = 6;
