@@ -53,20 +53,149 @@ env.addGlobal("range", (start: number, stop?: number, step = 1) => {
 });
 
 /**
- * nunjucks is no sandbox: `{{ value_json.constructor.constructor('...')() }}`
- * reaches Function and runs code inside hearth, from any discovery payload.
- * Jinja's SandboxedEnvironment, which HA renders templates with, refuses
- * attributes that start with `_`; hearth refuses those and the members that
- * lead to constructors and prototypes, in the one function compiled
- * templates use for every `a.b` and `a["b"]` (nunjucks' runtime.memberLookup).
- * The lookup then yields undefined, and calling it is a render error.
+ * nunjucks is no sandbox, and a deny-list of member names cannot make it one
+ * (`value[["constructor"]]` coerces an array to the name; a bare `constructor`
+ * resolves through the globals object's prototype). Until hearth renders with
+ * an interpreter over plain values, every path a compiled template has to a
+ * JavaScript value is narrowed to an allow-list: member lookups reach only a
+ * value's own data properties (JSON objects and arrays, string indices and
+ * `length`) and the string/array methods in SAFE_METHODS; bare names reach
+ * only own properties of the render's variables, the loop frame and the
+ * globals registered here. No lookup can return a constructor or prototype.
  */
-const UNSAFE_MEMBERS = new Set(["constructor", "prototype", "caller", "callee", "arguments"]);
-const runtime = (nunjucks as unknown as { runtime: { memberLookup: (obj: unknown, name: unknown) => unknown } }).runtime;
+const SAFE_METHODS: Record<string, ReadonlySet<string>> = {
+  string: new Set(["split", "replace", "trim", "toLowerCase", "toUpperCase", "indexOf", "slice", "substring", "startsWith", "endsWith", "includes", "padStart", "padEnd"]),
+  array: new Set(["indexOf", "includes", "join", "slice"]),
+};
+type NunjucksRuntime = {
+  memberLookup: (obj: unknown, name: unknown) => unknown;
+  contextOrFrameLookup: (context: unknown, frame: unknown, name: string) => unknown;
+  fromIterator: (value: unknown) => unknown;
+  suppressValue: (value: unknown, autoescape: boolean) => unknown;
+  Frame: { prototype: { set(name: string, value: unknown, resolveUp?: boolean): unknown } };
+};
+type NunjucksFrame = { lookup(name: string): unknown; resolve(name: string, forWrite?: boolean): { variables: Record<string, unknown> } | undefined };
+const runtime = (nunjucks as unknown as { runtime: NunjucksRuntime }).runtime;
 const nunjucksMemberLookup = runtime.memberLookup;
-runtime.memberLookup = (obj, name) => {
-  if (typeof name === "string" && (name.startsWith("_") || UNSAFE_MEMBERS.has(name))) return undefined;
-  return nunjucksMemberLookup(obj, name);
+
+/** The property name JavaScript would look up for `key` (arrays and numbers coerce to strings). */
+function propertyName(key: unknown): string | undefined {
+  if (typeof key === "symbol") return undefined;
+  if (typeof key === "object" && key !== null && !Array.isArray(key)) return undefined;
+  return String(key);
+}
+
+runtime.memberLookup = (obj, key) => {
+  chargeStep();
+  const name = propertyName(key);
+  // Jinja's SandboxedEnvironment, which HA renders with, refuses `_`-prefixed attributes too.
+  if (name === undefined || name.startsWith("_") || obj === undefined || obj === null) return undefined;
+  if (typeof obj === "string") {
+    if (name === "length") return obj.length;
+    if (/^\d+$/.test(name)) return obj[Number(name)];
+    return SAFE_METHODS.string!.has(name) ? nunjucksMemberLookup(obj, name) : undefined;
+  }
+  if (Array.isArray(obj)) {
+    if (name === "length") return obj.length;
+    if (Object.hasOwn(obj, name)) return obj[Number(name)];
+    return SAFE_METHODS.array!.has(name) ? nunjucksMemberLookup(obj, name) : undefined;
+  }
+  if (typeof obj === "object" && Object.hasOwn(obj, name)) {
+    const value = (obj as Record<string, unknown>)[name];
+    return typeof value === "function" ? undefined : value;
+  }
+  return undefined;
+};
+
+runtime.contextOrFrameLookup = (context, frame, name) => {
+  chargeStep();
+  const scope = (frame as NunjucksFrame).resolve(name, false);
+  if (scope && Object.hasOwn(scope.variables, name)) return scope.variables[name];
+  const ctx = (context as { ctx: Record<string, unknown> }).ctx;
+  if (Object.hasOwn(ctx, name)) return ctx[name];
+  if (Object.hasOwn(env.globals, name) && ALLOWED_GLOBALS.has(name)) return (env.globals as Record<string, unknown>)[name];
+  return undefined;
+};
+
+/**
+ * Budgets of one render (issue: a retained config that hangs the agent comes
+ * back after every restart). Items iterated by all `for` loops together,
+ * member and name lookups, and wall-clock time are charged; past any of them
+ * the render throws TemplateBudgetError. Renders are synchronous, so one set
+ * of counters reset at the start of each render is exact.
+ */
+export const RENDER_BUDGET = { steps: 100_000, loopItems: 10_000, outputChars: 64 * 1024, milliseconds: 50 };
+
+/** A render that went past one of RENDER_BUDGET's limits. */
+export class TemplateBudgetError extends Error {
+  constructor(what: string) {
+    super(`template over budget: ${what}`);
+    this.name = "TemplateBudgetError";
+  }
+}
+
+let stepsLeft = RENDER_BUDGET.steps;
+let loopItemsLeft = RENDER_BUDGET.loopItems;
+let deadline = Infinity;
+
+function chargeStep(): void {
+  if (--stepsLeft < 0) throw new TemplateBudgetError(`more than ${RENDER_BUDGET.steps} lookups`);
+  if ((stepsLeft & 255) === 0 && Date.now() > deadline) throw new TemplateBudgetError(`more than ${RENDER_BUDGET.milliseconds} ms`);
+}
+
+const nunjucksFromIterator = runtime.fromIterator;
+runtime.fromIterator = (value) => {
+  const items = nunjucksFromIterator(value);
+  const count = Array.isArray(items) ? items.length : typeof items === "string" ? items.length : items && typeof items === "object" ? Object.keys(items).length : 0;
+  loopItemsLeft -= count;
+  if (loopItemsLeft < 0) throw new TemplateBudgetError(`loops over more than ${RENDER_BUDGET.loopItems} items`);
+  if (Date.now() > deadline) throw new TemplateBudgetError(`more than ${RENDER_BUDGET.milliseconds} ms`);
+  return items;
+};
+
+/** Rejects a string result (or a width argument) larger than the output budget. */
+function checkSize(what: string, length: number): void {
+  if (length > RENDER_BUDGET.outputChars) throw new TemplateBudgetError(`${what} of ${length} characters (limit ${RENDER_BUDGET.outputChars})`);
+}
+
+// Filters that build large strings from small arguments are checked before they run, every filter's string result after.
+const WIDTH_ARGUMENT: Record<string, (input: unknown, args: unknown[]) => number> = {
+  center: (input, [width]) => Number(width ?? 80),
+  indent: (input, [width]) => String(input ?? "").split("\n").length * (typeof width === "string" ? width.length : Number(width ?? 4)),
+  replace: (input, [, replacement, maxCount]) => {
+    const text = String(input ?? "");
+    const times = maxCount === undefined ? text.length + 1 : Math.min(Number(maxCount), text.length + 1);
+    return text.length + times * String(replacement ?? "").length;
+  },
+};
+const filters = (env as unknown as { filters: Record<string, (...args: unknown[]) => unknown> }).filters;
+for (const [name, filter] of Object.entries(filters)) {
+  filters[name] = function budgeted(this: unknown, input: unknown, ...args: unknown[]) {
+    chargeStep();
+    const width = WIDTH_ARGUMENT[name]?.(input, args);
+    if (width !== undefined) checkSize(`${name}()`, Number.isFinite(width) ? width : Infinity);
+    const result = filter.call(this, input, ...args);
+    if (typeof result === "string") checkSize(`${name}()`, result.length);
+    return result;
+  };
+}
+const ALLOWED_GLOBALS = new Set(["iif", "range"]);
+
+// `~` concatenation has no runtime hook; what it builds is caught where it is kept (`set`) or written (`{{ }}`).
+let outputCharsLeft = RENDER_BUDGET.outputChars;
+const nunjucksSuppressValue = runtime.suppressValue;
+runtime.suppressValue = (value, autoescape) => {
+  const text = nunjucksSuppressValue(value, autoescape);
+  chargeStep();
+  outputCharsLeft -= typeof text === "string" ? text.length : 0;
+  if (outputCharsLeft < 0) throw new TemplateBudgetError(`output over ${RENDER_BUDGET.outputChars} characters`);
+  return text;
+};
+const frameSet = runtime.Frame.prototype.set;
+runtime.Frame.prototype.set = function budgetedSet(this: unknown, name: string, value: unknown, resolveUp?: boolean) {
+  chargeStep();
+  if (typeof value === "string") checkSize(`variable ${name}`, value.length);
+  return frameSet.call(this, name, value, resolveUp);
 };
 
 /**
@@ -169,7 +298,17 @@ export function compileTemplate(source: string): CompiledTemplate {
   }
   return (variables) => {
     rangeBudget = MAX_RANGE_PER_RENDER;
-    return template.render(variables).trim();
+    stepsLeft = RENDER_BUDGET.steps;
+    loopItemsLeft = RENDER_BUDGET.loopItems;
+    outputCharsLeft = RENDER_BUDGET.outputChars;
+    deadline = Date.now() + RENDER_BUDGET.milliseconds;
+    try {
+      const output = template.render(variables).trim();
+      checkSize("output", output.length);
+      return output;
+    } finally {
+      deadline = Infinity;
+    }
   };
 }
 
