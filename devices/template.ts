@@ -113,7 +113,8 @@ runtime.contextOrFrameLookup = (context, frame, name) => {
   if (scope && Object.hasOwn(scope.variables, name)) return scope.variables[name];
   const ctx = (context as { ctx: Record<string, unknown> }).ctx;
   if (Object.hasOwn(ctx, name)) return ctx[name];
-  if (Object.hasOwn(env.globals, name) && ALLOWED_GLOBALS.has(name)) return (env.globals as Record<string, unknown>)[name];
+  const globals = (env as unknown as { globals: Record<string, unknown> }).globals;
+  if (Object.hasOwn(globals, name) && ALLOWED_GLOBALS.has(name)) return globals[name];
   return undefined;
 };
 
