@@ -36,9 +36,9 @@ export const vadSchema = z.strictObject({
   /**
    * Half an order is never acted on: a command a longer sentence of the grammar goes on from ("a large latte"
    * … "with soy milk") waits this long after its speech ended for more speech; speech that starts in time
-   * is decoded together with it. After a wake word, the microphone keeps listening this long after a command.
+   * is decoded together with it (real 6 dB splits of the barista orders pause up to 2.4 s). After a wake word, the microphone keeps listening this long after a command.
    */
-  continuation_ms: z.number().int().min(0).max(10_000).default(2_000),
+  continuation_ms: z.number().int().min(0).max(10_000).default(2_500),
 });
 
 export type VadConfig = z.infer<typeof vadSchema>;
