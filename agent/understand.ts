@@ -74,7 +74,12 @@ export function createUnderstander(deps: UnderstandDeps) {
     let area = request.origin.area ?? deps.defaultArea;
     if (pending) {
       const chosen = chooseCandidate(request.text, pending.candidates);
-      if (!chosen) return { kind: "not_understood", response: `Sorry, I still don't know which one you mean.` };
+      if (!chosen) {
+        // Not an answer but a command of its own ("turn on the porch light"): the question is dropped, as in a confirmation.
+        const fresh = deps.recognizer.recognize(request.text, { area });
+        if (fresh) return toUnderstanding(resolveIntent(fresh, deps.registry, { area }), fresh, deps.eventTopic);
+        return { kind: "not_understood", response: `Sorry, I still don't know which one you mean.` };
+      }
       const slots = { ...(pending.slots as RecognizedIntent["slots"]), name: chosen.name, ...(chosen.area ? { area: chosen.area } : {}) };
       const recognized: RecognizedIntent = { intent: pending.intent, slots, confidence: 1, unknownSlots: [], sentence: "(clarification)", text: request.text };
       return toUnderstanding(resolveIntent(recognized, deps.registry, { area }), recognized, deps.eventTopic);

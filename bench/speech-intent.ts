@@ -27,6 +27,11 @@
  *   live pipeline acts; an order is right only when exactly one of them becomes
  *   the command (in loud noise the endpointer splits some orders at pauses);
  * - `none`: no VAD, the whole input.
+ * `--grammar shipped` (default) decodes the orders with the grammar `hearth run` and `hearth listen` build
+ * (agent/service/voice-extension.ts `speechGrammar`): the built-in home sentences over the registry of
+ * `--entities` (default ../shared/data/intents/ha-en-fixtures.yaml), examples/barista.yaml and the follow-up
+ * replies, searched by intent family, with the replies left out as when no question is pending;
+ * `--grammar barista` decodes against examples/barista.yaml alone (the figures before issue 15).
  * `--trim-margin MS|off` sets the recognizer's energy trimming (default the
  * backend's: off for Moonshine, 200 ms for PocketSphinx).
  *
@@ -58,6 +63,8 @@ import { SileroVad } from "../models/vad/silero.ts";
 import { isRejected, type RecognitionResult, type SpeechRecognizer } from "../models/asr/recognizer.ts";
 import type { CustomIntents } from "../agent/intent/custom-intents.ts";
 import { speechBounds } from "../models/asr/trim-silence.ts";
+import { loadFixtures } from "../devices/fixtures.ts";
+import { commandIntents, speechGrammar } from "../agent/service/voice-extension.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const shared = join(root, "../shared/data");
@@ -73,8 +80,12 @@ const { values: args } = parseArgs({
     segmentation: { type: "string" },
     verbose: { type: "boolean", default: false },
     jobs: { type: "string", default: "2" },
+    grammar: { type: "string", default: "shipped" },
+    entities: { type: "string" },
   },
-});
+});/** The registry the shipped grammar's home sentences name (entities, areas, floors). */
+const entitiesFile = args.entities ?? join(shared, "intents/ha-en-fixtures.yaml");
+
 
 interface Label {
   intent: string;
@@ -144,37 +155,44 @@ function withThreshold(result: RecognitionResult): RecognitionResult {
 }
 
 /** A recognizer of the chosen backend that computes its rejection margin but rejects nothing on it. */
-async function createRecognizer(intents: CustomIntents): Promise<SpeechRecognizer> {
+async function createRecognizer(intents: CustomIntents, families?: string[][]): Promise<SpeechRecognizer> {
   if (args.backend === "pocketsphinx") return PocketSphinxRecognizer.create(intents, { maxLoopGap: Number.MAX_VALUE, trimMarginMs });
-  if (args.backend === "moonshine") return MoonshineGrammarRecognizer.create(intents, { maxDeficit: Number.MAX_VALUE, trimMarginMs });
+  if (args.backend === "moonshine") return MoonshineGrammarRecognizer.create(intents, { maxDeficit: Number.MAX_VALUE, trimMarginMs, ...(families ? { families } : {}) });
   throw new Error(`--backend: expected moonshine or pocketsphinx, got ${args.backend}`);
 }
 
 /** Decode a list of jobs with this thread's own recognizers (and VAD). */
 async function runJobs(jobs: Job[]): Promise<JobResult[]> {
+  const barista = loadCustomIntents(join(root, "examples/barista.yaml"));
+  const shipped = args.grammar === "shipped" ? speechGrammar(loadFixtures(entitiesFile), [barista]) : null;
+  if (!shipped && args.grammar !== "barista") throw new Error(`--grammar: expected shipped or barista, got ${args.grammar}`);
   const recognizers = {
-    coffee: await createRecognizer(loadCustomIntents(join(root, "examples/barista.yaml"))),
+    coffee: shipped ? await createRecognizer(shipped.sentences, shipped.families) : await createRecognizer(barista),
     home: await createRecognizer(loadCustomIntents(join(root, "test/fixtures/home-intents.yaml"))),
   };
   const vad = segmentation === "none" ? null : await SileroVad.load();
   const timings = vadSchema.parse({});
   /** What the recognizer gets (see --segmentation); nothing when the VAD hears no speech. */
+  const commands = shipped ? commandIntents(shipped) : undefined;
+  /** As the product decodes with no question pending: every command, no bare reply. */
+  const decode = (rec: SpeechRecognizer, pcm: Int16Array) =>
+    rec instanceof MoonshineGrammarRecognizer && rec === recognizers.coffee && commands ? rec.recognize(pcm, { intents: commands }) : rec.recognize(pcm);
   const recognize = async (rec: SpeechRecognizer, pcm: Int16Array): Promise<RecognitionResult> => {
-    if (!vad) return rec.recognize(pcm);
+    if (!vad) return decode(rec, pcm);
     const utterances = await findUtterances(pcm, vad, timings);
     if (!utterances.length) return { rejected: true, reason: "no speech (VAD)" };
-    if (segmentation === "gate") return rec.recognize(pcm);
+    if (segmentation === "gate") return decode(rec, pcm);
     if (segmentation === "utterances") {
       // As the live pipeline acts: every utterance on its own; right only when exactly one becomes a command.
       const results = [];
-      for (const u of utterances) results.push(withThreshold(await rec.recognize(u.pcm)));
+      for (const u of utterances) results.push(withThreshold(await decode(rec, u.pcm)));
       const accepted = results.filter((r) => !isRejected(r));
       if (accepted.length > 1) return { rejected: true, reason: `${accepted.length} of ${utterances.length} utterances became commands` };
       return accepted[0] ?? results[0]!;
     }
     const start = Math.round((utterances[0]!.start_ms * 16_000) / 1000);
     const end = Math.round((utterances[utterances.length - 1]!.end_ms * 16_000) / 1000);
-    return rec.recognize(pcm.subarray(start, end));
+    return decode(rec, pcm.subarray(start, end));
   };
   const audio = new Map<string, Int16Array>();
   const load = async (path: string) => {
@@ -287,6 +305,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     clips: files.length,
     segmentation,
+    grammar: args.grammar === "shipped" ? `shipped: built-in home sentences over ${entitiesFile}, examples/barista.yaml, replies (no question pending)` : "examples/barista.yaml alone",
     backend: args.backend,
     trimMarginMs: trimMarginMs === undefined ? "backend default" : trimMarginMs,
     maxGap,
@@ -310,7 +329,7 @@ async function main(): Promise<void> {
   const md = [
     args.backend === "pocketsphinx" ? "# Speech to intent (PocketSphinx grammar + phone-loop rejection)" : "# Speech to intent (Moonshine tiny, grammar-constrained beam search + per-token likelihood-ratio rejection)",
     "",
-    `${report.date}, ${files.length} barista clips, VAD segmentation ${report.segmentation}, energy trimming ${report.trimMarginMs === null ? "off" : report.trimMarginMs}, rejection threshold ${maxGap}, ${workers} thread(s), ${report.wallSeconds} s.`,
+    `${report.date}, ${files.length} barista clips, grammar ${report.grammar}, VAD segmentation ${report.segmentation}, energy trimming ${report.trimMarginMs === null ? "off" : report.trimMarginMs}, rejection threshold ${maxGap}, ${workers} thread(s), ${report.wallSeconds} s.`,
     "",
     "| condition | command accuracy | rejected |",
     "|---|---|---|",

@@ -47,6 +47,8 @@ export interface Utterance {
   speech_end_ms: number;
   /** Why it ended: enough trailing silence, the maximum length, or the end of the stream. */
   reason: "silence" | "max_length" | "end_of_stream";
+  /** The speech was already going on when the endpointer was armed and counts from the arming point (it may hold the wake word's own tail). */
+  started_at_arm: boolean;
 }
 
 export type EndpointEvent =
@@ -60,7 +62,7 @@ export type EndpointerTimings = Pick<
   VadConfig,
   "threshold" | "neg_threshold" | "pre_roll_ms" | "min_speech_ms" | "trailing_silence_ms" | "max_utterance_ms" | "no_speech_timeout_ms" | "wake_tail_max_ms" | "wake_tail_gap_ms"
 > &
-  Partial<Pick<VadConfig, "early_recognition_ms">>;
+  Partial<Pick<VadConfig, "early_recognition_ms" | "continuation_ms">>;
 
 type Mode = "idle" | "waiting" | "speech";
 
@@ -76,6 +78,9 @@ export class Endpointer {
   private chunks: ProbabilityChunk[] = [];
   private armSample = 0;
   private withTimeout = false;
+  private timeoutSamples = 0;
+  /** Whether speech was going on at the arming point. */
+  private armedInSpeech = false;
   /** Whether the VAD is in its "speech" hysteresis state. */
   private triggered = false;
   /** Onset of the current candidate or speech; -1 when none. */
@@ -90,6 +95,11 @@ export class Endpointer {
     this.preRoll = msToSamples(timings.pre_roll_ms);
   }
 
+  /** True while armed and no speech has started yet. */
+  get waiting(): boolean {
+    return this.mode === "waiting" && this.onset < 0;
+  }
+
   /** True while armed (waiting for speech or inside an utterance). */
   get armed(): boolean {
     return this.mode !== "idle";
@@ -97,12 +107,14 @@ export class Endpointer {
 
   /**
    * Start looking for an utterance from sample `atSample` (the end of the last pushed chunk, normally).
-   * With `timeout`, give up after `no_speech_timeout_ms` without speech.
+   * With `timeout`, give up after `timeoutMs` (default `no_speech_timeout_ms`) without speech.
    */
-  arm(atSample: number, options: { timeout: boolean }): void {
+  arm(atSample: number, options: { timeout: boolean; timeoutMs?: number }): void {
     this.mode = "waiting";
     this.armSample = atSample;
     this.withTimeout = options.timeout;
+    this.timeoutSamples = msToSamples(options.timeoutMs ?? this.timings.no_speech_timeout_ms);
+    this.armedInSpeech = this.triggered;
     // Speech in progress at the arming point: the wake word's tail or a same-breath command (decided in push).
     this.onset = this.triggered ? atSample : -1;
     this.inWakeTail = this.triggered;
@@ -146,7 +158,7 @@ export class Endpointer {
         events.push({ type: "speech_start", t_ms: samplesToMs(this.onset) });
       } else if (this.onset >= 0 && !this.triggered) {
         this.onset = -1; // a blip (or the wake word's own tail): keep waiting
-      } else if (this.onset < 0 && this.withTimeout && end - this.armSample >= msToSamples(this.timings.no_speech_timeout_ms)) {
+      } else if (this.onset < 0 && this.withTimeout && end - this.armSample >= this.timeoutSamples) {
         this.mode = "idle";
         events.push({ type: "no_speech", t_ms: samplesToMs(end) });
       }
@@ -197,6 +209,7 @@ export class Endpointer {
       speech_start_ms: samplesToMs(this.onset),
       speech_end_ms: samplesToMs(Math.min(this.lastSpeechEnd, end)),
       reason,
+      started_at_arm: this.armedInSpeech && this.onset === this.armSample,
     };
   }
 

@@ -33,6 +33,12 @@ export const vadSchema = z.strictObject({
    * used and the command lands almost as the utterance ends. 0 turns it off.
    */
   early_recognition_ms: z.number().int().min(0).max(10_000).default(300),
+  /**
+   * Half an order is never acted on: a command a longer sentence of the grammar goes on from ("a large latte"
+   * … "with soy milk") waits this long after its speech ended for more speech; speech that starts in time
+   * is decoded together with it (real 6 dB splits of the barista orders pause up to 2.4 s). After a wake word, the microphone keeps listening this long after a command.
+   */
+  continuation_ms: z.number().int().min(0).max(10_000).default(2_500),
 });
 
 export type VadConfig = z.infer<typeof vadSchema>;

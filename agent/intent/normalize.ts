@@ -108,8 +108,9 @@ export function tokenize(text: string): Token[] {
 }
 
 /** Words that carry no meaning for a command, dropped from the text (never from templates). */
-const SKIP_ANYWHERE = new Set(["please", "kindly"]);
-const SKIP_LEADING = [["could", "you"], ["can", "you"], ["would", "you"], ["will", "you"], ["hey"], ["ok"], ["okay"]];
+export const SKIP_ANYWHERE: ReadonlySet<string> = new Set(["please", "kindly"]);
+/** Phrases dropped at the start of a text, repeatedly ("hey could you …"). */
+export const SKIP_LEADING: readonly (readonly string[])[] = [["could", "you"], ["can", "you"], ["would", "you"], ["will", "you"], ["hey"], ["ok"], ["okay"]];
 
 /**
  * Normalise a user's text for matching: `tokenize`, then drop politeness

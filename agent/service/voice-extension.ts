@@ -5,8 +5,10 @@
  * microphone's area, the per-microphone presence gate (a wake word counts only
  * when a camera sees a person in that room), and spoken responses.
  */
-import { withReplySentences } from "../intent/follow-up.ts";
-import { buildSentenceSet, registrySignature } from "../intent/sentence-set.ts";
+import type { CustomIntents } from "../intent/custom-intents.ts";
+import { REPLY_INTENT, withReplySentences } from "../intent/follow-up.ts";
+import { buildSentenceSet, loadBuiltinSentences, registrySignature } from "../intent/sentence-set.ts";
+import type { EntityRegistry } from "../../devices/registry.ts";
 import { FollowUps } from "../voice/follow-ups.ts";
 import { logger } from "../log.ts";
 import type { SessionEvent } from "../controller/types.ts";
@@ -26,6 +28,36 @@ export type CommandRecord =
   | { type: "intent"; source: string; t_ms: number; intent: string | null; slots: Record<string, unknown> }
   | { type: "command"; source: string; t_ms: number; intent: string | null; targets: string[]; messages: SessionEvent["messages"]; response: string; awaiting?: string; error?: string };
 
+/** The speech grammar of a configuration: its sentences and the intent families the decoder searches apart. */
+export interface SpeechGrammar {
+  /** Every command sentence (built-in, with the registry's names, and the user's intents) and the follow-up replies. */
+  sentences: CustomIntents;
+  /** Intent names per family: the built-in home intents, each user intents file, the replies. */
+  families: string[][];
+}
+
+/**
+ * The grammar `hearth run` and `hearth listen` decode speech with (benchmarks use it too, so their figures
+ * are the product's).
+ * @throws Error naming the custom file when it clashes with a built-in list or rule.
+ */
+export function speechGrammar(registry: EntityRegistry, customIntents: CustomIntents[]): SpeechGrammar {
+  const sentences = withReplySentences(buildSentenceSet(registry, customIntents));
+  const builtin = new Set(Object.keys(loadBuiltinSentences().intents));
+  const families = [[...builtin]];
+  for (const file of customIntents) {
+    const own = file.intents.map((i) => i.name).filter((n) => !builtin.has(n) && n !== REPLY_INTENT);
+    if (own.length) families.push(own);
+  }
+  families.push([REPLY_INTENT]);
+  return { sentences, families };
+}
+
+/** Every intent of `grammar` but the follow-up replies: what may be heard while no question is pending. */
+export function commandIntents(grammar: SpeechGrammar): Set<string> {
+  return new Set(grammar.sentences.intents.map((i) => i.name).filter((n) => n !== REPLY_INTENT));
+}
+
 export class VoiceExtension {
   private recognizer?: SpeechRecognizer;
   private signature = "";
@@ -36,6 +68,9 @@ export class VoiceExtension {
   readonly followUps = new FollowUps();
   /** The response being spoken, so a follow-up turn opens only once the question has been asked. */
   private speaking: Promise<void> = Promise.resolve();
+  /** Sources whose last command ended in a question: only their next utterance may be a bare reply ("yes", "the first"). */
+  private readonly questionPending = new Set<string>();
+  private commands: Set<string> = new Set();
 
   /** `speak`: say voice responses through the configured sink (the service does; `hearth listen` over files does not). */
   constructor(private readonly agent: Agent, options: { speak?: boolean } = {}) {
@@ -49,20 +84,29 @@ export class VoiceExtension {
    */
   async prepare(): Promise<void> {
     this.signature = registrySignature(this.agent.registry);
-    this.recognizer = await createSpeechRecognizer(this.agent.config.asr, this.speechSentences());
+    const grammar = this.grammar();
+    this.commands = commandIntents(grammar);
+    this.recognizer = await createSpeechRecognizer(this.agent.config.asr, grammar.sentences, { families: grammar.families });
   }
 
   /** The pipeline's recognition callback. */
-  readonly recognize: Recognize = async (pcm) => {
+  readonly recognize: Recognize = async (pcm, context) => {
     if (!this.recognizer) await this.prepare();
     const signature = registrySignature(this.agent.registry);
     if (signature !== this.signature && (this.recognizer instanceof PocketSphinxRecognizer || this.recognizer instanceof MoonshineGrammarRecognizer)) {
       this.signature = signature;
-      this.recognizer.setIntents(this.speechSentences());
+      const grammar = this.grammar();
+      this.commands = commandIntents(grammar);
+      if (this.recognizer instanceof MoonshineGrammarRecognizer) this.recognizer.setIntents(grammar.sentences, grammar.families);
+      else this.recognizer.setIntents(grammar.sentences);
       log.info("speech grammar rebuilt after the registry changed");
     }
-    const result = await this.recognizer!.recognize(pcm);
-    return isRejected(result) ? result : { text: result.text, confidence: result.confidence };
+    // A bare "yes" means nothing while no question is open: the replies are heard only after one.
+    const result =
+      this.recognizer instanceof MoonshineGrammarRecognizer && !this.questionPending.has(context.source)
+        ? await this.recognizer.recognize(pcm, { intents: this.commands })
+        : await this.recognizer!.recognize(pcm);
+    return isRejected(result) ? result : { text: result.text, confidence: result.confidence, ...(result.continues ? { continues: true } : {}) };
   };
 
   /**
@@ -81,11 +125,16 @@ export class VoiceExtension {
       }
       return [];
     }
+    if (event.type === "no_speech") this.questionPending.delete(event.source);
     if (event.type !== "transcript") return [];
+    this.questionPending.delete(event.source);
     if (this.gated.delete(event.source)) return [];
     const session = await this.agent.submit(event.text, { kind: "voice", source: event.source, area: event.area });
     const base = { source: event.source, t_ms: event.t_ms };
-    if (session.type !== "command") void this.speaking.then(() => this.followUps.request(event.source));
+    if (session.type !== "command") {
+      this.questionPending.add(event.source);
+      void this.speaking.then(() => this.followUps.request(event.source));
+    }
     return [
       { type: "intent", ...base, intent: session.intent, slots: session.slots },
       {
@@ -97,8 +146,8 @@ export class VoiceExtension {
   }
 
   /** What the grammar recognizers may hear: every command sentence, and the replies to hearth's questions. */
-  private speechSentences() {
-    return withReplySentences(buildSentenceSet(this.agent.registry, this.agent.customIntents));
+  private grammar(): SpeechGrammar {
+    return speechGrammar(this.agent.registry, this.agent.customIntents);
   }
 
   private async speak(event: SessionEvent): Promise<void> {

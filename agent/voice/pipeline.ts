@@ -33,9 +33,12 @@ import type { WakeArbiter } from "./wake-arbiter.ts";
 const log = logger("agent/voice");
 
 /** What a speech recognizer returns for an utterance. */
-export type RecognitionResult = { text: string; confidence: number } | { rejected: true; reason: string };
+export type RecognitionResult = { text: string; confidence: number; continues?: boolean } | { rejected: true; reason: string };
 
-/** Pluggable speech recognition: 16 kHz mono int16 audio of one utterance → text or a rejection. */
+/**
+ * Pluggable speech recognition: 16 kHz mono int16 audio of one utterance → text or a rejection. `continues`:
+ * a longer command of the grammar goes on from the text (the pipeline waits for more speech before acting).
+ */
 export type Recognize = (pcm: Int16Array, context: { source: string; area?: string }) => Promise<RecognitionResult>;
 
 interface EventBase {
@@ -84,6 +87,25 @@ export interface VoicePipelineOptions {
   ringBufferSeconds?: number;
 }
 
+/** One utterance's recognition, reported in order. */
+interface Recognition {
+  utterance: Utterance;
+  done: boolean;
+  promise: Promise<void>;
+  result?: RecognitionResult | Error;
+  event?: VoiceEvent;
+  /** Speech started within `continuation_ms` after this one's speech ended. */
+  continuing: boolean;
+  /** The next utterance, when it followed within `continuation_ms`. */
+  continuation?: Recognition;
+  /** Decoded together with the next utterance: that one reports the command. */
+  superseded?: boolean;
+  /** Reported as a transcript (a command acted on: nothing joins it any more). */
+  yieldedCommand?: boolean;
+  /** Heard with a wake word or push-to-talk (not only because the microphone listened on after a command). */
+  standalone: boolean;
+}
+
 const toMs = (samples: number): number => (samples * 1000) / SAMPLE_RATE;
 const toSamples = (ms: number): number => Math.round((ms * SAMPLE_RATE) / 1000);
 
@@ -97,15 +119,19 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
   const base = (t_ms: number): EventBase => ({ source: source.name, ...(source.area ? { area: source.area } : {}), t_ms });
   const endpointer = new Endpointer(timings);
   const save = options.saveDetections;
-  const ring = save
-    ? new AudioRingBuffer(toSamples(Math.max((options.ringBufferSeconds ?? 0) * 1000, save.before_ms + save.after_ms + 1000)))
-    : null;
+  const continuationMs = timings.continuation_ms ?? 0;
+  // Audio of the recent past: around detections (save) and for joining an utterance with the one after it.
+  const ringMs = Math.max(save ? save.before_ms + save.after_ms + 1000 : 0, (options.ringBufferSeconds ?? 0) * 1000, 2 * timings.max_utterance_ms + continuationMs + timings.pre_roll_ms);
+  const ring = new AudioRingBuffer(toSamples(ringMs));
   const pendingSaves: WakeWordDetection[] = [];
-  /** Recognitions run while audio keeps flowing; results are reported in order as they finish. */
-  const recognitions: Array<{ done: boolean; event?: VoiceEvent; promise: Promise<void> }> = [];
+  /** Recognitions run while audio keeps flowing; results are reported in order as they finish (a command that may go on, once it cannot). */
+  const recognitions: Recognition[] = [];
   let samples = 0;
+  let ended = false;
   const gate = options.wakeVadGate && options.wakeVadGate.threshold > 0 ? options.wakeVadGate : null;
   const recentSpeech = gate ? new RecentSpeech(gate.window_ms) : null;
+  /** After a wake word: the endpointer is armed only to hear whether the speaker goes on (its `no_speech` is no event). */
+  let listeningOn = false;
 
   vad.reset();
   await wake?.reset();
@@ -113,46 +139,114 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
 
   /** Recognition started early on the audio up to a pause (`early_recognition_ms`), kept while that pause may be the end. */
   let early: { speechEndMs: number; result: Promise<RecognitionResult | Error> } | null = null;
-  const startRecognition = (utterance: Utterance): Promise<RecognitionResult | Error> =>
-    options.recognize!(utterance.pcm, { source: source.name, area: source.area }).catch((err: Error) => err);
+  const startRecognition = (pcm: Int16Array): Promise<RecognitionResult | Error> =>
+    options.recognize!(pcm, { source: source.name, area: source.area }).catch((err: Error) => err);
+  const eventOf = (result: RecognitionResult | Error, at: EventBase, utteranceStartMs: number): VoiceEvent => {
+    if (result instanceof Error) return { ...at, type: "error", message: `speech recognition failed: ${result.message}` };
+    return "rejected" in result
+      ? { ...at, type: "rejected", reason: result.reason, utterance_start_ms: utteranceStartMs }
+      : { ...at, type: "transcript", text: result.text, confidence: result.confidence, utterance_start_ms: utteranceStartMs };
+  };
+  /** How long after `utterance` the microphone listens on, and a later utterance may join it. */
+  const listenOnMs = (utterance: Utterance): number => (wake && utterance.started_at_arm ? Math.max(timings.no_speech_timeout_ms, continuationMs) : continuationMs);
+  const accepted = (r: RecognitionResult | Error | undefined): r is { text: string; confidence: number; continues?: boolean } => !!r && !(r instanceof Error) && !("rejected" in r);
   const recognize = (utterance: Utterance): void => {
-    if (!options.recognize) return;
     // The speaker did not go on after the pause: the early recognition heard the same speech.
     const reused = early && early.speechEndMs === utterance.speech_end_ms && utterance.reason === "silence" ? early.result : null;
     early = null;
-    const entry: (typeof recognitions)[number] = { done: false, promise: Promise.resolve() };
+    const previous = recognitions.length ? recognitions[recognitions.length - 1] : lastRecognition;
+    const follows = previous && !previous.yieldedCommand && utterance.speech_start_ms - previous.utterance.speech_end_ms <= listenOnMs(previous.utterance) ? previous : null;
+    const entry: Recognition = { utterance, done: false, promise: Promise.resolve(), continuing: false, standalone: !wake || !listeningOnFor };
+    if (follows) follows.continuation = entry;
     const at = base(utterance.end_ms);
-    entry.promise = (reused ?? startRecognition(utterance))
-      .then((result): VoiceEvent => {
-        if (result instanceof Error) return { ...at, type: "error", message: `speech recognition failed: ${result.message}` };
-        return "rejected" in result
-          ? { ...at, type: "rejected", reason: result.reason, utterance_start_ms: utterance.start_ms }
-          : { ...at, type: "transcript", text: result.text, confidence: result.confidence, utterance_start_ms: utterance.start_ms };
-      })
-      .then((event) => {
-        entry.event = event;
-        entry.done = true;
-      });
+    if (!options.recognize) return;
+    if (utterance.reason === "max_length") {
+      // Cut in mid-speech: whatever it holds is not all that was said.
+      entry.event = { ...at, type: "rejected", reason: `utterance cut at max_utterance_ms (${timings.max_utterance_ms} ms): not acted on`, utterance_start_ms: utterance.start_ms };
+      entry.done = true;
+      recognitions.push(entry);
+      return;
+    }
+    entry.promise = (async () => {
+      let standalone = entry.standalone;
+      if (follows) {
+        await follows.promise;
+        const before = follows.result;
+        // The speech before began inside the wake word and was rejected (the word's tail): this is the command.
+        if (follows.utterance.started_at_arm && !accepted(before)) standalone = true;
+        // Half a command (or speech the grammar rejected) with more speech after it: decode both together.
+        if ((accepted(before) && before.continues) || (before && !accepted(before) && !(before instanceof Error))) {
+          const joined = ring.slice(toSamples(follows.utterance.start_ms), toSamples(utterance.end_ms)).samples;
+          const together = await startRecognition(joined);
+          if (accepted(together)) {
+            follows.superseded = true;
+            entry.result = together;
+            entry.event = eventOf(together, at, follows.utterance.start_ms);
+            return;
+          }
+        }
+      }
+      const own = await (reused ?? startRecognition(utterance.pcm));
+      entry.result = own;
+      // After a wake word, speech heard only because the microphone listened on counts when it joins a command.
+      entry.event = standalone || !accepted(own) ? eventOf(own, at, utterance.start_ms) : { ...at, type: "rejected", reason: `"${own.text}" was said after a command without a wake word`, utterance_start_ms: utterance.start_ms };
+    })().then(() => {
+      entry.done = true;
+    });
     recognitions.push(entry);
   };
+  /** The last recognition reported (a later utterance may still join it if it was rejected). */
+  let lastRecognition: Recognition | undefined;
+  /** Set while the endpointer listens on after a wake-word command. */
+  let listeningOnFor = false;
   function* finishedRecognitions(): Generator<VoiceEvent> {
-    while (recognitions[0]?.done) yield recognitions.shift()!.event!;
+    for (;;) {
+      const head = recognitions[0];
+      if (!head?.done) return;
+      // A command a longer sentence goes on from: wait for more speech, or for its deadline.
+      if (!ended && accepted(head.result) && head.result.continues && !head.superseded) {
+        if (head.continuation ? !head.continuation.done : head.continuing || samples < toSamples(head.utterance.speech_end_ms + continuationMs)) return;
+      }
+      recognitions.shift();
+      lastRecognition = head;
+      if (head.superseded) continue;
+      if (head.event?.type === "transcript") head.yieldedCommand = true;
+      yield head.event!;
+    }
   }
   const endpointEvents = (events: EndpointEvent[], at: number): VoiceEvent[] => {
     const out: VoiceEvent[] = [];
     for (const e of events) {
       if (e.type === "speech_pause") {
-        if (options.recognize) early = { speechEndMs: e.utterance.speech_end_ms, result: startRecognition(e.utterance) };
+        if (options.recognize) early = { speechEndMs: e.utterance.speech_end_ms, result: startRecognition(e.utterance.pcm) };
       } else if (e.type === "speech_end") {
         out.push({ ...base(e.t_ms), type: "speech_end", utterance: e.utterance });
         recognize(e.utterance);
+        listeningOn = false;
         if (!wake) endpointer.arm(at, { timeout: false });
-      } else out.push({ ...base(e.t_ms), type: e.type });
+        else if (continuationMs > 0 || e.utterance.started_at_arm) {
+          // Listen on: the rest of a command said with a pause, or — after speech that began inside the wake
+          // word (its tail, or a same-breath command) — the command said after it, for the usual follow-up window.
+          endpointer.arm(at, { timeout: true, timeoutMs: listenOnMs(e.utterance) });
+          listeningOn = true;
+          listeningOnFor = true;
+        }
+      } else if (e.type === "no_speech") {
+        if (!listeningOn) out.push({ ...base(e.t_ms), type: "no_speech" });
+        listeningOn = false;
+        listeningOnFor = false;
+      } else {
+        if (e.type === "speech_start") {
+          const last = recognitions[recognitions.length - 1];
+          if (last && e.t_ms - last.utterance.speech_end_ms <= listenOnMs(last.utterance)) last.continuing = true;
+        }
+        out.push({ ...base(e.t_ms), type: e.type });
+      }
     }
     return out;
   };
   const writeDetection = (d: WakeWordDetection): void => {
-    if (!save || !ring) return;
+    if (!save) return;
     const at = toSamples(d.t_ms);
     const { start, samples: pcm } = ring.slice(at - toSamples(save.before_ms), at + toSamples(save.after_ms));
     const name = `${basename(source.name, extname(source.name)).replace(/[^A-Za-z0-9._-]+/g, "_")}-${d.model}-${Math.round(d.t_ms)}ms-${d.score.toFixed(3)}.wav`;
@@ -201,10 +295,14 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
         yield* frame;
         continue;
       }
-      ring?.write(frame);
+      ring.write(frame);
       const events: VoiceEvent[] = [];
       // hearth asked a question: listen for the answer as if the wake word had been said (push-to-talk always listens).
-      if (options.followUps?.take(source.name) && wake && !endpointer.armed) endpointer.arm(samples, { timeout: true });
+      if (wake && (!endpointer.armed || (listeningOn && endpointer.waiting)) && options.followUps?.take(source.name)) {
+        endpointer.arm(samples, { timeout: true });
+        listeningOn = false;
+        listeningOnFor = false;
+      }
       for (const chunk of await vad.process(frame)) {
         recentSpeech?.push(chunk.start + chunk.samples.length, chunk.probability);
         events.push(...endpointEvents(endpointer.push(chunk), chunk.start + chunk.samples.length));
@@ -220,7 +318,7 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
             continue;
           }
           if (save) pendingSaves.push(detection);
-          if (endpointer.armed) continue;
+          if (endpointer.armed && !(listeningOn && endpointer.waiting)) continue;
           const won = options.arbiter ? await options.arbiter.submit({ source: source.name, model: detection.model, score: detection.score }) : true;
           if (!won) {
             log.info({ source: source.name, model: detection.model, score: detection.score }, "wake word heard better by another microphone");
@@ -228,6 +326,8 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
           }
           events.push({ ...base(detection.t_ms), type: "wake", model: detection.model, score: detection.score });
           endpointer.arm(samples, { timeout: true });
+          listeningOn = false;
+          listeningOnFor = false;
         }
       }
       while (save && pendingSaves[0] && toSamples(pendingSaves[0].t_ms + save.after_ms) <= samples) writeDetection(pendingSaves.shift()!);
@@ -241,6 +341,9 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
   }
   yield* endpointEvents(endpointer.flush(), samples);
   for (const d of pendingSaves) writeDetection(d);
-  await Promise.all(recognitions.map((r) => r.promise));
-  yield* finishedRecognitions();
+  ended = true;
+  while (recognitions.length) {
+    await Promise.all(recognitions.map((r) => r.promise));
+    yield* finishedRecognitions();
+  }
 }

@@ -17,11 +17,12 @@ const log = logger("models/asr");
 /**
  * Build the configured recognizer. `intents` are the sentences the grammar
  * backends may hear (built-in + user-defined, `buildSentenceSet`); call
- * `setIntents` on a grammar recognizer when they change.
+ * `setIntents` on a grammar recognizer when they change. `options.families`: intent names per family, which
+ * the Moonshine decoder searches apart (moonshine-recognizer.ts).
  * @throws Error naming the config field at fault (model directory, pronunciations, empty grammar);
  *   ModelIntegrityError when a model file is missing or corrupt.
  */
-export async function createSpeechRecognizer(config: AsrConfig, intents: CustomIntents): Promise<SpeechRecognizer> {
+export async function createSpeechRecognizer(config: AsrConfig, intents: CustomIntents, options: { families?: readonly (readonly string[])[] } = {}): Promise<SpeechRecognizer> {
   if (config.backend === "sherpa") return SherpaRecognizer.create(config);
   if (config.backend === "moonshine") {
     const words = Object.keys(config.pronunciations);
@@ -31,6 +32,7 @@ export async function createSpeechRecognizer(config: AsrConfig, intents: CustomI
       maxDeficit: config.rejection.max_deficit,
       beam: config.beam,
       trimMarginMs: config.trim_margin_ms,
+      ...(options.families ? { families: options.families } : {}),
     });
   }
   return PocketSphinxRecognizer.create(intents, {

@@ -31,6 +31,13 @@ interface TrieNode {
   words: string[];
 }
 
+/** A token's effect: where it leads (null: end of sentence, in state `end`) and the word it completes. */
+interface Expansion {
+  position: Position | null;
+  end?: NetworkState;
+  word?: string;
+}
+
 /** Where a hypothesis stands: between words (with whether a mark or a hyphen came last), or inside a word's spelling. */
 type Position =
   | { kind: "boundary"; state: NetworkState; afterMark: boolean; afterHyphen: boolean }
@@ -53,6 +60,10 @@ export interface SearchResult {
   meanDeficit: number;
   /** log P(EOS) − the best other token's log-probability at the first step: > 0 when the model's own transcript is empty. */
   emptyLogOdds: number;
+  /** The length-normalised log-probability the beam ranked it by (comparable between searches of the same audio). */
+  score: number;
+  /** True when a longer sentence of the network goes on from these words (they may be half an order). */
+  continues: boolean;
 }
 
 export interface SearchOptions {
@@ -60,6 +71,8 @@ export interface SearchOptions {
   beam?: number;
   /** Stop after this many tokens (the recognizer allows 8 per second of audio, plus 8). */
   maxTokens: number;
+  /** Where to start: the network's start state for some intents only (default every sentence). */
+  start?: NetworkState;
   /** Length normalisation exponent alpha (default 1.5, from bench/speech-intent.ts; 0 ranks by raw log-probability, which stops early and drops trailing words in noise). */
   lengthPenalty?: number;
 }
@@ -103,14 +116,14 @@ export class GrammarSearch {
     const emptyLogOdds = first.logProbs[EOS_TOKEN]! - bestWord;
     let active: { hyp: Hypothesis; logProbs: Float32Array }[] = [
       {
-        hyp: { position: { kind: "boundary", state: this.network.start(), afterMark: true, afterHyphen: false }, words: [], logProb: 0, deficit: 0, cache: first.cache },
+        hyp: { position: { kind: "boundary", state: options.start ?? this.network.start(), afterMark: true, afterHyphen: false }, words: [], logProb: 0, deficit: 0, cache: first.cache },
         logProbs: first.logProbs,
       },
     ];
     // Every open hypothesis has `step` tokens at the start of a step (all advance together), so lengths need no bookkeeping.
-    let best: { words: string[]; length: number; deficit: number; score: number } | null = null;
+    let best: { words: string[]; length: number; deficit: number; score: number; continues: boolean } | null = null;
     for (let step = 0; step < options.maxTokens && active.length; step++) {
-      const candidates = new Map<string, { parent: Hypothesis; token: number; position: Position | null; words: string[]; logProb: number; deficit: number }>();
+      const candidates = new Map<string, { parent: Hypothesis; token: number; position: Position | null; end?: NetworkState; words: string[]; logProb: number; deficit: number }>();
       for (const { hyp, logProbs } of active) {
         let top = -Infinity;
         for (const lp of logProbs) if (lp > top) top = lp;
@@ -120,7 +133,7 @@ export class GrammarSearch {
           // Paths with the same words to the same place merge (Viterbi): "Latte" and "latte" need not both take beam slots.
           const key = `${words.join(" ")}|${positionKey(next.position)}`;
           const known = candidates.get(key);
-          if (!known || known.logProb < logProb) candidates.set(key, { parent: hyp, token, position: next.position, words, logProb, deficit: hyp.deficit + top - logProbs[token]! });
+          if (!known || known.logProb < logProb) candidates.set(key, { parent: hyp, token, position: next.position, end: next.end, words, logProb, deficit: hyp.deficit + top - logProbs[token]! });
         }
       }
       const ranked = [...candidates.values()].sort((a, b) => b.logProb - a.logProb);
@@ -128,7 +141,8 @@ export class GrammarSearch {
       for (const c of ranked) {
         if (c.position === null) {
           const score = normalised(c.logProb, step + 1);
-          if (!best || score > best.score) best = { words: c.words, length: step + 1, deficit: c.deficit, score };
+          const continues = c.end!.continues;
+          if (!best || score > best.score) best = { words: c.words, length: step + 1, deficit: c.deficit, score, continues };
           continue;
         }
         if (survivors.length < beam) survivors.push(c);
@@ -149,15 +163,15 @@ export class GrammarSearch {
       }));
     }
     if (!best) return null;
-    return { words: best.words, meanDeficit: best.deficit / best.length, emptyLogOdds };
+    return { words: best.words, meanDeficit: best.deficit / best.length, emptyLogOdds, score: best.score, continues: best.continues };
   }
 
   /**
    * The tokens allowed after `position`, each with the position it leads to
-   * (null for EOS) and the word it completes, if any.
+   * (null for EOS, with the state it ends in) and the word it completes, if any.
    */
-  private expand(position: Position): [number, { position: Position | null; word?: string }][] {
-    const out: [number, { position: Position | null; word?: string }][] = [];
+  private expand(position: Position): [number, Expansion][] {
+    const out: [number, Expansion][] = [];
     if (position.kind === "word") {
       for (const [token, child] of position.node.children) out.push([token, { position: { kind: "word", state: position.state, node: child } }]);
       // A finished spelling: the word is complete and whatever may follow it is allowed.
@@ -165,12 +179,12 @@ export class GrammarSearch {
         const next = this.network.next(position.state, word);
         if (!next) continue;
         for (const [token, after] of this.expand({ kind: "boundary", state: next, afterMark: false, afterHyphen: false })) {
-          out.push([token, { position: after.position, word }]);
+          out.push([token, { ...after, word }]);
         }
       }
       return out;
     }
-    if (position.state.final) out.push([EOS_TOKEN, { position: null }]);
+    if (position.state.final) out.push([EOS_TOKEN, { position: null, end: position.state }]);
     if (!position.afterMark) {
       for (const [token, mark] of this.markTokens) {
         out.push([token, { position: { kind: "boundary", state: position.state, afterMark: true, afterHyphen: mark === HYPHEN } }]);

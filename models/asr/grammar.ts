@@ -116,6 +116,48 @@ export function prefixTree(values: string[][]): string {
 }
 
 /**
+ * The JSGF of a sequence's items, where a run of the same optional choice of slots ("[<modifier>] [<modifier>]
+ * [<modifier>]" with modifier "({size}|{roast}|{numberOfShots})") becomes the ordered selections of distinct
+ * options, so the grammar fills each slot at most once per sentence, as the word network does. Other runs
+ * are left as they are.
+ */
+function distinctRuns(items: TemplateNode[], intents: CustomIntents, expr: (node: TemplateNode) => string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < items.length; ) {
+    let j = i + 1;
+    while (j < items.length && JSON.stringify(items[j]) === JSON.stringify(items[i])) j++;
+    const options = j - i > 1 ? slotChoices(items[i]!, intents) : null;
+    if (!options) {
+      out.push(expr(items[i]!));
+      i++;
+      continue;
+    }
+    const selections: string[] = [];
+    const pick = (chosen: number[]) => {
+      if (chosen.length) selections.push(chosen.map((k) => expr(options[k]!)).join(" "));
+      if (chosen.length === j - i) return;
+      for (let k = 0; k < options.length; k++) if (!chosen.includes(k)) pick([...chosen, k]);
+    };
+    pick([]);
+    out.push(`[${selections.join(" | ")}]`);
+    i = j;
+  }
+  return out;
+}
+
+/** The options of an optional choice between lists of distinct slots (through a rule), or null for anything else. */
+function slotChoices(node: TemplateNode, intents: CustomIntents): TemplateNode[] | null {
+  if (node.type !== "alternative" || !node.optional || node.options.length !== 1) return null;
+  let inner = node.options[0]!;
+  if (inner.type === "rule") inner = intents.rules[inner.name] ?? inner;
+  if (inner.type === "sequence" && inner.items.length === 1) inner = inner.items[0]!;
+  if (inner.type !== "alternative" || inner.optional) return null;
+  const slots = inner.options.map((o) => (o.type === "list" ? o.slot : null));
+  if (slots.some((slot) => slot === null) || new Set(slots).size !== slots.length) return null;
+  return inner.options;
+}
+
+/**
  * Build the JSGF grammar for every intent sentence.
  * @throws Error when no sentence can be expressed (the grammar would be empty).
  */
@@ -139,7 +181,7 @@ export function buildGrammar(intents: CustomIntents): Grammar {
         usedRules.add(node.name);
         return `<${ruleName("rule", node.name)}>`;
       case "sequence": {
-        const parts = node.items.map(expr).filter((p) => p !== "<NULL>");
+        const parts = distinctRuns(node.items, intents, expr).filter((p) => p !== "<NULL>");
         return parts.length ? parts.join(" ") : "<NULL>";
       }
       case "alternative": {

@@ -5,11 +5,18 @@
  * templates are ambiguous the first sentence (in file order) that consumes all
  * words wins, and within it the parse that fills the most slots.
  *
+ * A slot is filled at most once per sentence, as in the word network: a
+ * transcript that names a slot twice ("sixteen ounce twelve ounce mocha")
+ * matches nothing and is rejected, never parsed into half an order. Fillers
+ * ("please", a leading "could you") are dropped as the text matcher drops
+ * them when the words do not match as they stand.
+ *
  * Only the speech path needs this small matcher: the text recognizer
  * (agent/intent/) handles free text, punctuation and fuzzy matching.
  */
 import type { CustomIntents } from "../../agent/intent/custom-intents.ts";
 import type { TemplateNode } from "../../agent/intent/template.ts";
+import { stripFillers, TEXT_FILLERS, type Fillers } from "./fillers.ts";
 import { spokenListValues, type SpokenValue } from "./grammar.ts";
 import { spokenWords } from "./spoken-words.ts";
 
@@ -29,12 +36,19 @@ interface Partial {
 export class WordMatcher {
   private readonly listValues = new Map<string, SpokenValue[]>();
 
-  constructor(private readonly intents: CustomIntents) {
+  constructor(private readonly intents: CustomIntents, private readonly fillers: Fillers = TEXT_FILLERS) {
     for (const [name, list] of Object.entries(intents.lists)) listValues(this.listValues, name, spokenListValues(list));
   }
 
-  /** Match `words` (spoken form, lower case) against every sentence; null when none covers them all. */
+  /** Match `words` (spoken form, lower case) against every sentence, as said or without fillers; null when none covers them all. */
   match(words: string[]): WordMatch | null {
+    const plain = this.matchExactly(words);
+    if (plain) return plain;
+    const stripped = stripFillers(words, this.fillers);
+    return stripped.length && stripped.length < words.length ? this.matchExactly(stripped) : null;
+  }
+
+  private matchExactly(words: string[]): WordMatch | null {
     for (const intent of this.intents.intents) {
       for (const sentence of intent.sentences) {
         let best: Partial | null = null;
@@ -56,6 +70,7 @@ export class WordMatcher {
         return;
       }
       case "list": {
+        if (node.slot in state.slots) return; // a slot is filled once per sentence
         for (const v of this.listValues.get(node.list) ?? []) {
           if (v.words.every((w, i) => words[state.pos + i] === w)) {
             yield { pos: state.pos + v.words.length, slots: { ...state.slots, [node.slot]: v.value } };

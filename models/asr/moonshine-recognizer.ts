@@ -16,6 +16,15 @@
  * transcript, and costs nothing extra: the distributions are already there.
  * Noise that passes the VAD is caught one step earlier: when the decoder's
  * most probable first token is end-of-transcript, nothing was said.
+ *
+ * Intent families: intents that have nothing to do with each other (the home
+ * commands, a coffee maker's orders, the follow-up replies) are searched one
+ * family at a time, each with a beam of its own, and the best-scoring family's
+ * sentence wins; one beam over everything lets the first words of an
+ * unrelated family crowd the right one out before its distinctive words come.
+ * The score margin to the runner-up family is reported (`familyMargin`).
+ * Per utterance the caller may allow only some intents (the replies only
+ * while a question is pending).
  */
 import { logger } from "../../agent/log.ts";
 import type { CustomIntents } from "../../agent/intent/custom-intents.ts";
@@ -35,6 +44,8 @@ export interface MoonshineRecognizerOptions extends MoonshineOptions {
   rejection?: boolean;
   /** Hypotheses kept per decoding step (default 6). */
   beam?: number;
+  /** Intent names per family, searched separately (default: one family of every intent); intents in none form a family of their own. */
+  families?: readonly (readonly string[])[];
   /**
    * Margin kept around the speech when trimming silence by energy, in ms; null (default) disables it.
    * Utterances from the endpointer are already bounded by the VAD, and in loud noise the energy trim
@@ -55,10 +66,13 @@ const DEFAULT_MAX_DEFICIT = 1.2;
 export class MoonshineGrammarRecognizer implements SpeechRecognizer {
   private search!: GrammarSearch;
   private matcher!: WordMatcher;
+  private network!: WordNetwork;
+  private familySets: ReadonlySet<string>[] = [];
 
   private constructor(
     private readonly model: MoonshineModel,
-    private readonly options: Required<Omit<MoonshineRecognizerOptions, keyof MoonshineOptions>>,
+    private readonly options: Required<Omit<MoonshineRecognizerOptions, keyof MoonshineOptions | "families">>,
+    private families: readonly (readonly string[])[] | undefined,
   ) {}
 
   /**
@@ -73,16 +87,17 @@ export class MoonshineGrammarRecognizer implements SpeechRecognizer {
       rejection: options.rejection ?? true,
       beam: options.beam ?? 6,
       trimMarginMs: options.trimMarginMs ?? null,
-    });
+    }, options.families);
     recognizer.useNetwork(network, intents);
     return recognizer;
   }
 
   /**
-   * (Re)build the word network from `intents` (the registry or the intents changed).
+   * (Re)build the word network from `intents` (the registry or the intents changed), with new `families` when given.
    * @throws Error when no sentence can be decoded.
    */
-  setIntents(intents: CustomIntents): void {
+  setIntents(intents: CustomIntents, families?: readonly (readonly string[])[]): void {
+    if (families) this.families = families;
     this.useNetwork(new WordNetwork(intents), intents);
   }
 
@@ -90,18 +105,38 @@ export class MoonshineGrammarRecognizer implements SpeechRecognizer {
     // Free text (a wildcard) is beyond a grammar: say so, as the PocketSphinx backend does.
     for (const s of network.skipped) log.warn(`speech grammar leaves out ${s}`);
     this.search = new GrammarSearch(this.model, network);
+    this.network = network;
+    const grouped = new Set((this.families ?? []).flat());
+    const families = (this.families ?? [network.intents]).map((f) => f.filter((i) => network.intents.includes(i))).filter((f) => f.length);
+    const rest = network.intents.filter((i) => !grouped.has(i));
+    this.familySets = [...families, ...(this.families && rest.length ? [rest] : [])].map((f) => new Set(f));
     this.matcher = new WordMatcher(intents);
     log.info({ intents: intents.intents.length }, "speech word network set");
   }
 
-  async recognize(pcm: Int16Array): Promise<RecognitionResult> {
+  /**
+   * Recognise one utterance. `options.intents`: the intents this utterance may express (default all);
+   * families without any of them are not searched.
+   * @throws Error when `options.intents` allows no intent of the grammar.
+   */
+  async recognize(pcm: Int16Array, options: { intents?: ReadonlySet<string> } = {}): Promise<RecognitionResult> {
     const speech = this.options.trimMarginMs === null ? pcm : trimSilence(pcm, { marginMs: this.options.trimMarginMs });
     if (speech.length < MIN_SAMPLES) return { rejected: true, reason: "utterance shorter than 100 ms" };
     const audio = Float32Array.from(speech, (s) => s / 32768);
     const maxTokens = Math.ceil((speech.length / ASR_SAMPLE_RATE) * TOKENS_PER_SECOND) + 8;
     const encoded = await this.model.encode(audio);
 
-    const found = await this.search.search(encoded, { beam: this.options.beam, maxTokens });
+    const allowed = options.intents;
+    const families = this.familySets.map((f) => (allowed ? new Set([...f].filter((i) => allowed.has(i))) : f)).filter((f) => f.size);
+    if (!families.length) throw new Error(`no intent of the speech grammar is allowed (asked for ${[...allowed!].join(", ")})`);
+    const results = [];
+    for (const family of families) {
+      const result = await this.search.search(encoded, { beam: this.options.beam, maxTokens, start: this.network.start(family) });
+      if (result) results.push(result);
+    }
+    results.sort((a, b) => b.score - a.score);
+    const found = results[0];
+    const familyMargin = results.length > 1 ? found!.score - results[1]!.score : undefined;
     if (!found) return { rejected: true, reason: "no sentence of the grammar fits the audio" };
     const text = found.words.join(" ");
     const match = this.matcher.match(found.words);
@@ -112,7 +147,10 @@ export class MoonshineGrammarRecognizer implements SpeechRecognizer {
       return { rejected: true, reason: `out of grammar: "${text}" lies ${found.meanDeficit.toFixed(2)}/token below the decoder's own choices` };
     }
     const confidence = 1 / (1 + Math.exp(-(this.options.maxDeficit - found.meanDeficit) / CONFIDENCE_SCALE));
-    return { text, confidence, intent: match.intent, slots: match.slots, tokenDeficit: found.meanDeficit };
+    return {
+      text, confidence, intent: match.intent, slots: match.slots, tokenDeficit: found.meanDeficit, continues: found.continues,
+      ...(familyMargin !== undefined ? { familyMargin } : {}),
+    };
   }
 
   close(): void {

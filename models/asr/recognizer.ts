@@ -18,6 +18,10 @@ export interface Transcript {
   loopMargin?: number;
   /** Moonshine: mean per token of (the decoder's most probable token's log-probability − the command's token's), ≥ 0. */
   tokenDeficit?: number;
+  /** Grammar backends: a longer sentence of the grammar goes on from these words (they may be half of what is being said). */
+  continues?: boolean;
+  /** Moonshine with several intent families: the winning family's normalised score minus the runner-up's (log-probability per token, ≥ 0). */
+  familyMargin?: number;
 }
 
 /** Nothing usable was said; `reason` is for logs and the `rejected` event. */

@@ -7,11 +7,22 @@
  * built lazily and memoised, the subset construction), so two hypotheses with
  * the same words always land in the same state.
  *
+ * A slot is filled at most once per sentence ("twelve ounce twelve ounce
+ * coffee" is no order): entering a list's values is an epsilon edge that
+ * marks its slot, and every NFA node is paired with the set of slots its path
+ * has filled (a bit mask, per sentence), so the subset construction runs over
+ * (node, filled slots) pairs.
+ *
+ * Fillers (fillers.ts): one of the text matcher's "anywhere" words ("please")
+ * may stand anywhere in a sentence, once; its leading phrases ("could you")
+ * may open one.
+ *
  * Wildcard lists have no finite set of words; sentences that use one are left
  * out, exactly as in the JSGF grammar.
  */
 import type { CustomIntents } from "../../agent/intent/custom-intents.ts";
 import type { TemplateNode } from "../../agent/intent/template.ts";
+import { TEXT_FILLERS, type Fillers } from "./fillers.ts";
 import { spokenListValues, usesWildcard } from "./grammar.ts";
 import { spokenWords } from "./spoken-words.ts";
 
@@ -20,58 +31,102 @@ export interface NetworkState {
   readonly id: number;
   /** True when the words so far form a whole sentence. */
   readonly final: boolean;
-  /** Words that may come next (spoken form, lower case). */
+  /** Words that may come next (spoken form, lower case), fillers included. */
   readonly words: readonly string[];
+  /** True when a longer sentence goes on from here with a word that is not a filler (the words so far may be half an order). */
+  readonly continues: boolean;
 }
 
 interface NfaNode {
   epsilon: number[];
   words: [string, number][];
+  /** Entering this node fills the slot with this bit (per sentence); a path that filled it already cannot enter. */
+  slotBit: number;
 }
+
+/** A place in the NFA: node, slots filled on the way (bit mask), whether the sentence's one filler word was said. */
+interface Member {
+  node: number;
+  filled: number;
+  fillerSaid: boolean;
+}
+
+type InternalState = NetworkState & { members: Member[] };
 
 /** Expansion rules nested deeper than this are cut (a rule that refers to itself). */
 const MAX_RULE_DEPTH = 8;
+/** Distinct slots one sentence may fill (bits of a 32-bit mask). */
+const MAX_SLOTS_PER_SENTENCE = 31;
+
+export interface WordNetworkOptions {
+  /** Filler words admitted besides the sentences' own (default: the text matcher's, fillers.ts). */
+  fillers?: Fillers;
+}
 
 export class WordNetwork {
   private readonly nodes: NfaNode[] = [];
   private readonly finalNode: number;
-  private readonly startNode: number;
-  private readonly states = new Map<string, NetworkState & { members: number[] }>();
+  /** Each sentence's first node, with its intent. */
+  private readonly entries: { intent: string; node: number }[] = [];
+  private readonly starts = new Map<string, InternalState>();
+  private readonly states = new Map<string, InternalState>();
   private readonly transitions = new Map<number, Map<string, NetworkState>>();
-  private readonly byId: (NetworkState & { members: number[] })[] = [];
+  private readonly byId: InternalState[] = [];
+  private readonly fillers: Fillers;
+  /** Slot name → bit, for the sentence being built. */
+  private slotBits = new Map<string, number>();
+  private sentenceText = "";
   /** Sentences left out, as `intent: "template" (reason)` (the same wording as the JSGF grammar's). */
   readonly skipped: string[] = [];
+  /** Intent names, in file order. */
+  readonly intents: readonly string[];
 
   /**
-   * @throws Error naming the intents file when no sentence can be expressed.
+   * @throws Error naming the intents file when no sentence can be expressed, or a sentence with more than 31 slots.
    */
-  constructor(intents: CustomIntents) {
-    this.startNode = this.node();
+  constructor(intents: CustomIntents, options: WordNetworkOptions = {}) {
+    this.fillers = options.fillers ?? TEXT_FILLERS;
     this.finalNode = this.node();
-    let sentences = 0;
     for (const intent of intents.intents) {
       for (const sentence of intent.sentences) {
         if (usesWildcard(sentence.tree, intents)) {
           this.skipped.push(`${intent.name}: "${sentence.template}" (wildcard slot)`);
           continue;
         }
+        this.slotBits = new Map();
+        this.sentenceText = `${intents.file}: ${intent.name}: "${sentence.template}"`;
         const from = this.node();
         const to = this.build(sentence.tree, from, intents, 0);
         if (to === null) {
           this.skipped.push(`${intent.name}: "${sentence.template}" (cannot be expanded)`);
           continue;
         }
-        this.nodes[this.startNode]!.epsilon.push(from);
+        this.entries.push({ intent: intent.name, node: from });
         this.nodes[to]!.epsilon.push(this.finalNode);
-        sentences++;
       }
     }
-    if (!sentences) throw new Error(`${intents.file}: no sentence can be turned into a word network`);
+    if (!this.entries.length) throw new Error(`${intents.file}: no sentence can be turned into a word network`);
+    this.intents = [...new Set(this.entries.map((e) => e.intent))];
   }
 
-  /** The state before the first word. */
-  start(): NetworkState {
-    return this.state([this.startNode]);
+  /**
+   * The state before the first word: of every sentence, or only of the sentences of `intents`
+   * (a decoder searching one family of intents at a time, or leaving out the follow-up replies).
+   * @throws Error when `intents` names no intent of the network.
+   */
+  start(intents?: ReadonlySet<string>): NetworkState {
+    const key = intents ? [...intents].sort().join("\n") : "";
+    const known = this.starts.get(key);
+    if (known) return known;
+    const entries = this.entries.filter((e) => !intents || intents.has(e.intent));
+    if (!entries.length) throw new Error(`word network: no sentence of the intents ${[...intents!].join(", ")}`);
+    // A start node of its own, with the leading fillers looping back to it ("hey could you …").
+    const start = this.node();
+    for (const e of entries) this.nodes[start]!.epsilon.push(e.node);
+    for (const phrase of this.fillers.leading) if (phrase.length) this.nodes[this.chain(start, [...phrase])]!.epsilon.push(start);
+    const state = this.state([{ node: start, filled: 0, fillerSaid: false }]);
+    this.starts.set(key, state);
+    return state;
   }
 
   /** The state after `word` in `state`, or null when the word cannot follow. */
@@ -79,9 +134,11 @@ export class WordNetwork {
     let cache = this.transitions.get(state.id);
     if (!cache) this.transitions.set(state.id, (cache = new Map()));
     if (cache.has(word)) return cache.get(word)!;
-    const targets: number[] = [];
+    const targets: Member[] = [];
     for (const member of this.byId[state.id]!.members) {
-      for (const [w, to] of this.nodes[member]!.words) if (w === word) targets.push(to);
+      for (const [w, to] of this.nodes[member.node]!.words) if (w === word) targets.push({ node: to, filled: member.filled, fillerSaid: member.fillerSaid });
+      // The sentence's one filler: the words stay where they were.
+      if (!member.fillerSaid && this.fillers.anywhere.has(word)) targets.push({ ...member, fillerSaid: true });
     }
     const next = targets.length ? this.state(targets) : null;
     if (next) cache.set(word, next);
@@ -89,8 +146,8 @@ export class WordNetwork {
   }
 
   /** True when `words` is a whole sentence of the network. */
-  accepts(words: readonly string[]): boolean {
-    let state: NetworkState | null = this.start();
+  accepts(words: readonly string[], intents?: ReadonlySet<string>): boolean {
+    let state: NetworkState | null = this.start(intents);
     for (const word of words) {
       state = this.next(state, word);
       if (!state) return false;
@@ -98,9 +155,19 @@ export class WordNetwork {
     return state.final;
   }
 
-  private node(): number {
-    this.nodes.push({ epsilon: [], words: [] });
+  private node(slotBit = 0): number {
+    this.nodes.push({ epsilon: [], words: [], slotBit });
     return this.nodes.length - 1;
+  }
+
+  /** The bit of `slot` in the sentence being built. */
+  private slotBit(slot: string): number {
+    let bit = this.slotBits.get(slot);
+    if (bit === undefined) {
+      if (this.slotBits.size >= MAX_SLOTS_PER_SENTENCE) throw new Error(`${this.sentenceText}: more than ${MAX_SLOTS_PER_SENTENCE} slots in one sentence`);
+      this.slotBits.set(slot, (bit = 1 << this.slotBits.size));
+    }
+    return bit;
   }
 
   /** Add `tree` after node `from`; returns its end node, or null when it cannot be expressed (wildcard). */
@@ -134,8 +201,11 @@ export class WordNetwork {
       case "list": {
         const values = spokenListValues(intents.lists[tree.list]!);
         if (!values) return null;
+        // The values are entered through a node that marks the slot filled.
+        const entry = this.node(this.slotBit(tree.slot));
+        this.nodes[from]!.epsilon.push(entry);
         const end = this.node();
-        for (const value of values) this.nodes[this.chain(from, value.words)]!.epsilon.push(end);
+        for (const value of values) this.nodes[this.chain(entry, value.words)]!.epsilon.push(end);
         return end;
       }
       case "rule": {
@@ -158,22 +228,35 @@ export class WordNetwork {
   }
 
   /** The deterministic state of the epsilon closure of `seeds` (memoised by its members). */
-  private state(seeds: number[]): NetworkState {
-    const members = new Set<number>();
+  private state(seeds: Member[]): InternalState {
+    const members = new Map<string, Member>();
     const stack = [...seeds];
     while (stack.length) {
-      const n = stack.pop()!;
-      if (members.has(n)) continue;
-      members.add(n);
-      stack.push(...this.nodes[n]!.epsilon);
+      const m = stack.pop()!;
+      const key = `${m.node}:${m.filled}:${m.fillerSaid ? 1 : 0}`;
+      if (members.has(key)) continue;
+      members.set(key, m);
+      for (const to of this.nodes[m.node]!.epsilon) {
+        const bit = this.nodes[to]!.slotBit;
+        if (bit & m.filled) continue; // this slot is filled already on this path
+        stack.push({ node: to, filled: m.filled | bit, fillerSaid: m.fillerSaid });
+      }
     }
-    const sorted = [...members].sort((a, b) => a - b);
-    const key = sorted.join(",");
+    const keys = [...members.keys()].sort();
+    const key = keys.join(",");
     const known = this.states.get(key);
     if (known) return known;
+    const list = keys.map((k) => members.get(k)!);
     const words = new Set<string>();
-    for (const n of sorted) for (const [w] of this.nodes[n]!.words) words.add(w);
-    const state = { id: this.byId.length, final: members.has(this.finalNode), words: [...words].sort(), members: sorted };
+    let continues = false;
+    for (const m of list) {
+      for (const [w] of this.nodes[m.node]!.words) {
+        words.add(w);
+        if (!this.fillers.anywhere.has(w)) continues = true;
+      }
+      if (!m.fillerSaid) for (const w of this.fillers.anywhere) words.add(w);
+    }
+    const state: InternalState = { id: this.byId.length, final: list.some((m) => m.node === this.finalNode), words: [...words].sort(), continues, members: list };
     this.states.set(key, state);
     this.byId.push(state);
     return state;

@@ -91,12 +91,60 @@ test("push-to-talk finds every utterance; rejections and failures of the recogni
     if (n === 3) throw new Error("decoder crashed");
     return { text: "one zero zero zero one", confidence: 0.8 };
   };
-  const events = await run(digits, { wake: null, recognize, timings: { ...config.vad, early_recognition_ms: 0 } });
+  // continuation_ms 0: a rejected utterance is not joined with the next one (tested below).
+  const events = await run(digits, { wake: null, recognize, timings: { ...config.vad, early_recognition_ms: 0, continuation_ms: 0 } });
   assert.deepEqual(summary(events), ["speech_start", "speech_end", "transcript", "speech_start", "speech_end", "rejected", "speech_start", "speech_end", "error"]);
   const rejected = events[5]!;
   assert.ok(rejected.type === "rejected" && rejected.reason === "out of grammar");
   const error = events[8]!;
   assert.ok(error.type === "error" && error.message === "speech recognition failed: decoder crashed" && error.source === "test.wav");
+});
+
+test("half an order is never acted on: a command that may go on is joined with the speech after its pause", { skip: missing }, async () => {
+  // A real utterance, a 1.2 s pause (past trailing_silence_ms, so the endpointer splits it), more speech.
+  const pcm = concat(lamp.subarray(0, ms(1600)), new Int16Array(ms(1200)), lamp.subarray(ms(250), ms(1600)), new Int16Array(ms(1500)));
+  const heard: number[] = [];
+  const recognize: Recognize = async (audio) => {
+    heard.push(audio.length);
+    // The first half alone is a whole command that a longer one goes on from; together they are the longer one.
+    return audio.length > ms(3500) ? { text: "whole order", confidence: 0.9 } : { text: "half an order", confidence: 0.9, continues: true };
+  };
+  const events = await run(pcm, { wake: null, recognize, timings: { ...config.vad, early_recognition_ms: 0 } });
+  assert.deepEqual(summary(events), ["speech_start", "speech_end", "speech_start", "speech_end", "transcript"], "one command, reported after the second part");
+  const transcript = events[4]!;
+  assert.ok(transcript.type === "transcript" && transcript.text === "whole order");
+  const first = events[1]!;
+  assert.ok(first.type === "speech_end");
+  assert.equal(transcript.utterance_start_ms, first.utterance.start_ms, "it starts where the first part started");
+  assert.ok(heard.some((n) => n > ms(3500)), "the joined audio was decoded");
+  // Without the pause going on, the half command stands once continuation_ms passes.
+  const alone = await run(concat(lamp.subarray(0, ms(1600)), new Int16Array(ms(3500))), { wake: null, recognize, timings: { ...config.vad, early_recognition_ms: 0 } });
+  assert.deepEqual(summary(alone), ["speech_start", "speech_end", "transcript"]);
+});
+
+test("after a wake word the microphone listens on for continuation_ms, but speech after a whole command is no command", { skip: missing }, async () => {
+  // "alexa, turn on the living room lamp", a 1 s pause, the same words again (a TV, another person).
+  const pcm = concat(alexa, lamp.subarray(0, ms(1600)), new Int16Array(ms(1000)), lamp, new Int16Array(ms(2500)));
+  const recognize: Recognize = async () => ({ text: "turn on the living room lamp", confidence: 0.9 });
+  const events = await run(pcm, { recognize, timings: { ...config.vad, early_recognition_ms: 0 } });
+  const outcomes = events.filter((e) => e.type === "transcript" || e.type === "rejected");
+  assert.equal(outcomes.length, 2, events.map((e) => `${e.type}@${Math.round(e.t_ms)}${e.type === "speech_end" ? `(${e.utterance.start_ms}-${e.utterance.end_ms})` : ""}`).join(" ") + ` lamp ${lamp.length / 16}ms alexa ${alexa.length / 16}ms`);
+  assert.equal(outcomes[0]!.type, "transcript");
+  assert.ok(outcomes[1]!.type === "rejected" && /without a wake word/.test(outcomes[1]!.reason), "the second is heard, not obeyed");
+  assert.ok(!events.some((e) => e.type === "no_speech"), "listening on ends silently");
+});
+
+test("an utterance the endpointer cut for length is never a command", { skip: missing }, async () => {
+  let calls = 0;
+  const recognize: Recognize = async () => {
+    calls++;
+    return { text: "turn on the lamp", confidence: 0.9 };
+  };
+  const events = await run(concat(lamp, new Int16Array(ms(1000))), { wake: null, recognize, timings: { ...config.vad, early_recognition_ms: 0, max_utterance_ms: 800, continuation_ms: 0 } });
+  const cut = events.find((e) => e.type === "speech_end" && e.utterance.reason === "max_length");
+  assert.ok(cut, "the utterance was cut");
+  const rejected = events.find((e) => e.type === "rejected" && e.utterance_start_ms === (cut as { utterance: { start_ms: number } }).utterance.start_ms);
+  assert.ok(rejected && rejected.type === "rejected" && /max_utterance_ms/.test(rejected.reason), "rejected, naming max_utterance_ms");
 });
 
 test("early recognition: a pause the speaker talks on after is decoded again with the whole utterance", { skip: missing }, async () => {

@@ -103,3 +103,16 @@ test("list values share their common prefixes in the grammar", () => {
   assert.equal(prefixTree(split(["a lot of milk", "a lot of cream", "a bit of milk", "milk"])), "(a (lot of (milk | cream) | bit of milk) | milk)");
   assert.equal(prefixTree(split(["milk", "milk please"])), "milk [please]");
 });
+
+test("the JSGF fills a slot at most once per sentence: repeated optional slot choices become selections of distinct slots", () => {
+  const jsgf = buildGrammar(loadCustomIntents(join(root, "examples/barista.yaml"))).jsgf;
+  const rule = jsgf.split("\n").find((l) => l.startsWith("<intent_orderDrink>"))!;
+  assert.ok(!rule.includes("<rule_modifier>"), "no free repetition of the modifier rule");
+  const selections = rule.slice(rule.indexOf("[<list_size>"), rule.indexOf("] <list_coffeeDrink>") + 1);
+  const options = selections.slice(1, -1).split(" | ");
+  assert.equal(options.length, 15, "3 + 6 + 6 ordered selections of size, roast and shots");
+  for (const o of options) {
+    const slots = o.split(" ");
+    assert.equal(new Set(slots).size, slots.length, `a slot twice in "${o}"`);
+  }
+});

@@ -233,3 +233,31 @@ test("setIntents switches the grammar of a running recognizer (and keeps it when
   assert.ok(!isRejected(back), describe(back));
   assert.deepEqual([back.intent, back.slots], ["HassTurnOn", { name: "living room lamp" }]);
 });
+
+test("the shipped grammar (home sentences over HA's fixture home, barista, replies) by intent family: orders still decode, and replies are heard only when allowed", async (t) => {
+  if (missing) return t.skip(missing);
+  const { speechGrammar, commandIntents } = await import("../../../agent/service/voice-extension.ts");
+  const { loadFixtures } = await import("../../../devices/fixtures.ts");
+  const { REPLY_INTENT } = await import("../../../agent/intent/follow-up.ts");
+  const grammar = speechGrammar(loadFixtures(sharedData("intents/ha-en-fixtures.yaml")), [coffeeIntents]);
+  assert.deepEqual(grammar.families.slice(1), [["orderDrink"], [REPLY_INTENT]], "built-in home intents, the coffee maker, the replies");
+  const shipped = await MoonshineGrammarRecognizer.create(grammar.sentences, { families: grammar.families });
+  try {
+    const commands = commandIntents(grammar);
+    let ok = 0;
+    const misses: string[] = [];
+    for (const f of clips.slice(0, 8)) {
+      const result = await shipped.recognize(await utterance(await decodeFile(join(barista, "clips", f))), { intents: commands });
+      if (understood(result, labels[f]!)) ok++;
+      else misses.push(`${f}: ${describe(result)}`);
+      if (!isRejected(result)) assert.notEqual(result.intent, REPLY_INTENT, "no reply while no question is pending");
+    }
+    assert.ok(ok >= 7, `only ${ok}/8 understood under the shipped grammar:\n${misses.join("\n")}`);
+    // Only the replies allowed: an order cannot come out as an order.
+    const onlyReplies = await shipped.recognize(await utterance(await decodeFile(join(barista, "clips", clips[0]!))), { intents: new Set([REPLY_INTENT]) });
+    assert.ok(isRejected(onlyReplies) || onlyReplies.intent === REPLY_INTENT);
+    await assert.rejects(shipped.recognize(new Int16Array(16_000), { intents: new Set(["NoSuchIntent"]) }), /no intent of the speech grammar is allowed/);
+  } finally {
+    shipped.close();
+  }
+});

@@ -9,12 +9,15 @@ import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { compileCustomIntents, customIntentsSchema, loadCustomIntents } from "../../../agent/intent/custom-intents.ts";
+import { NO_FILLERS } from "../../../models/asr/fillers.ts";
+import { WordMatcher } from "../../../models/asr/match-words.ts";
 import { WordNetwork, type NetworkState } from "../../../models/asr/word-network.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 
 const intents = (doc: unknown) => compileCustomIntents(customIntentsSchema.parse(doc), "x.yaml");
-const network = (doc: unknown) => new WordNetwork(intents(doc));
+/** The sentences exactly as written (fillers have tests of their own). */
+const network = (doc: unknown) => new WordNetwork(intents(doc), { fillers: NO_FILLERS });
 const says = (net: WordNetwork, sentence: string) => net.accepts(sentence.split(" ").filter(Boolean));
 
 /** The state after `sentence` from the start, or null when some word cannot follow. */
@@ -203,7 +206,7 @@ test("no expressible sentence is an error naming the intents file", () => {
 });
 
 test("the barista example accepts real orders and nothing else", () => {
-  const net = new WordNetwork(loadCustomIntents(join(root, "examples/barista.yaml")));
+  const net = new WordNetwork(loadCustomIntents(join(root, "examples/barista.yaml")), { fillers: NO_FILLERS });
   for (const s of [
     "can i get a large double shot latte with a little bit of soy milk",
     "i'd like a medium dark roast cappuccino please",
@@ -232,4 +235,47 @@ test("the barista example accepts real orders and nothing else", () => {
   // Up to three modifiers in any order; a fourth has no place.
   assert.ok(says(net, "large dark roast double shot mocha"));
   assert.ok(!says(net, "large dark roast double shot small mocha"));
+});
+
+test("a slot is filled at most once per sentence, in the network and in the matcher", () => {
+  const barista = loadCustomIntents(join(root, "examples/barista.yaml"));
+  const net = new WordNetwork(barista);
+  for (const s of ["large dark roast double shot mocha", "twelve ounce coffee", "double shot large latte"]) assert.ok(says(net, s), s);
+  for (const s of ["twelve ounce twelve ounce twelve ounce coffee", "sixteen ounce twelve ounce mocha", "single shot double shot latte", "light roast dark roast latte", "large small latte"]) {
+    assert.ok(!says(net, s), s);
+  }
+  assert.deepEqual(walk(net, "large")!.words.filter((w) => ["small", "twelve", "large", "medium"].includes(w)), ["medium"], "after a size no second size: only \"medium\" of medium roast");
+  const matcher = new WordMatcher(barista);
+  assert.equal(matcher.match("sixteen ounce twelve ounce mocha".split(" ")), null, "a transcript with a repeated slot is rejected");
+  assert.deepEqual(matcher.match("large double shot mocha".split(" "))?.slots, { size: "large", numberOfShots: "double shot", coffeeDrink: "mocha" });
+  // The slot mask is per sentence: two sentences filling the same slot do not block each other.
+  const two = network({ intents: { A: { data: [{ sentences: ["{n} and {n}", "{n}"] }] } }, lists: { n: { values: ["one", "two"] } } });
+  assert.ok(!says(two, "one and two"), "the same slot twice within one sentence");
+  assert.ok(says(two, "two"));
+});
+
+test("fillers in speech as in text: please anywhere once, could you / can you / hey at the start", () => {
+  const barista = loadCustomIntents(join(root, "examples/barista.yaml"));
+  const net = new WordNetwork(barista);
+  const matcher = new WordMatcher(barista);
+  for (const s of ["could you make me a large latte please", "can you please brew a mocha", "please a latte", "hey could you get me an espresso", "a large please latte with milk"]) {
+    assert.ok(says(net, s), s);
+    assert.equal(matcher.match(s.split(" "))?.intent, "orderDrink", s);
+  }
+  assert.equal(matcher.match("can you please brew a mocha".split(" "))?.slots.coffeeDrink, "mocha");
+  for (const s of ["please please please latte", "latte could you", "could you", "please"]) assert.ok(!says(net, s), s);
+  assert.equal(walk(net, "large latte")!.continues, true, "a longer order goes on from here");
+  assert.equal(walk(net, "large latte with milk and sugar please")!.continues, false, "nothing but fillers may follow");
+  assert.equal(walk(net, "large latte with milk and sugar please")!.final, true);
+});
+
+test("start() restricted to some intents decodes only their sentences", () => {
+  const net = network({ intents: { Coffee: { data: [{ sentences: ["latte"] }] }, Reply: { data: [{ sentences: ["yes", "the first"] }] } } });
+  assert.ok(net.accepts(["yes"]));
+  assert.ok(!net.accepts(["yes"], new Set(["Coffee"])));
+  assert.ok(net.accepts(["latte"], new Set(["Coffee"])));
+  assert.deepEqual(net.start(new Set(["Reply"])).words, ["the", "yes"]);
+  assert.equal(net.start(new Set(["Coffee"])), net.start(new Set(["Coffee"])), "memoised");
+  assert.throws(() => net.start(new Set(["Nope"])), /no sentence of the intents Nope/);
+  assert.deepEqual(net.intents, ["Coffee", "Reply"]);
 });

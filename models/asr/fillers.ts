@@ -1,0 +1,41 @@
+/**
+ * Politeness words in speech, as in text: the text matcher drops "please"
+ * (and "kindly") anywhere and "could you", "can you", "hey", "ok", … at the
+ * start of a sentence (agent/intent/normalize.ts); the speech grammar admits
+ * the very same words at the same places, so what can be typed politely can
+ * be said politely, and the word matcher drops them again before matching.
+ */
+import { SKIP_ANYWHERE, SKIP_LEADING } from "../../agent/intent/normalize.ts";
+import { spokenPhrase } from "./spoken-words.ts";
+
+/** Filler words a sentence may carry (spoken form, lower case). */
+export interface Fillers {
+  /** One of these may stand between any two words of a sentence, or before or after it. */
+  anywhere: ReadonlySet<string>;
+  /** Phrases that may open a sentence, several in a row ("hey could you …"). */
+  leading: readonly (readonly string[])[];
+}
+
+/** The text matcher's fillers, spoken. */
+export const TEXT_FILLERS: Fillers = {
+  anywhere: new Set([...SKIP_ANYWHERE].flatMap((w) => spokenPhrase(w))),
+  leading: SKIP_LEADING.map((phrase) => phrase.flatMap((w) => spokenPhrase(w))),
+};
+
+/** No fillers: the sentences exactly as written. */
+export const NO_FILLERS: Fillers = { anywhere: new Set(), leading: [] };
+
+/** `words` without the fillers, as the text matcher reads a text: every `anywhere` word, then leading phrases repeatedly. */
+export function stripFillers(words: readonly string[], fillers: Fillers = TEXT_FILLERS): string[] {
+  let out = words.filter((w) => !fillers.anywhere.has(w));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const phrase of fillers.leading) {
+      if (phrase.length && phrase.every((w, i) => out[i] === w)) {
+        out = out.slice(phrase.length);
+        changed = true;
+      }
+    }
+  }
+  return out;
+}
