@@ -89,19 +89,24 @@ const STRING_LIST_KEYS = new Set([
 ]);
 
 const stringOrNumber = z.union([z.string(), z.number().transform(String)]);
+/**
+ * HA's `cv.string`: numbers and booleans are coerced with Python's str()
+ * (Zigbee2MQTT sends `"hw_version": 1`); lists and objects stay errors.
+ */
+const cvString = z.union([z.string(), z.number().transform(String), z.boolean().transform((b) => (b ? "True" : "False"))]);
 const deviceSchema = z.looseObject({
   identifiers: z.union([stringOrNumber.transform((s) => [s]), z.array(stringOrNumber)]).optional(),
   connections: z.array(z.tuple([z.string(), z.string()])).optional(),
-  name: z.string().nullable().optional(),
-  manufacturer: z.string().optional(),
-  model: z.string().optional(),
-  model_id: z.string().optional(),
-  sw_version: z.string().optional(),
-  hw_version: z.string().optional(),
-  suggested_area: z.string().optional(),
-  via_device: z.string().optional(),
+  name: cvString.nullable().optional(),
+  manufacturer: cvString.optional(),
+  model: cvString.optional(),
+  model_id: cvString.optional(),
+  sw_version: cvString.optional(),
+  hw_version: cvString.optional(),
+  suggested_area: cvString.optional(),
+  via_device: cvString.optional(),
   configuration_url: z.string().optional(),
-  serial_number: z.string().optional(),
+  serial_number: cvString.optional(),
 });
 const availabilitySchema = z.array(z.looseObject({
   topic: z.string().min(1).superRefine((topic, ctx) => {
