@@ -6,7 +6,7 @@
  * when a camera sees a person in that room), and spoken responses.
  */
 import { withReplySentences } from "../intent/follow-up.ts";
-import { buildSentenceSet, registrySignature } from "../intent/sentence-set.ts";
+import { buildSentenceSet } from "../intent/sentence-set.ts";
 import { FollowUps } from "../voice/follow-ups.ts";
 import { logger } from "../log.ts";
 import type { SessionEvent } from "../controller/types.ts";
@@ -28,7 +28,7 @@ export type CommandRecord =
 
 export class VoiceExtension {
   private recognizer?: SpeechRecognizer;
-  private signature = "";
+  private namesVersion = -1;
   private readonly speaker: Speaker;
   /** Sources whose last wake word the presence gate refused: their next utterance is dropped. */
   private readonly gated = new Set<string>();
@@ -48,16 +48,16 @@ export class VoiceExtension {
    * @throws Error naming the config field at fault (model directory, pronunciations).
    */
   async prepare(): Promise<void> {
-    this.signature = registrySignature(this.agent.registry);
+    this.namesVersion = this.agent.registry.namesVersion;
     this.recognizer = await createSpeechRecognizer(this.agent.config.asr, this.speechSentences());
   }
 
   /** The pipeline's recognition callback. */
   readonly recognize: Recognize = async (pcm) => {
     if (!this.recognizer) await this.prepare();
-    const signature = registrySignature(this.agent.registry);
-    if (signature !== this.signature && (this.recognizer instanceof PocketSphinxRecognizer || this.recognizer instanceof MoonshineGrammarRecognizer)) {
-      this.signature = signature;
+    const namesVersion = this.agent.registry.namesVersion;
+    if (namesVersion !== this.namesVersion && (this.recognizer instanceof PocketSphinxRecognizer || this.recognizer instanceof MoonshineGrammarRecognizer)) {
+      this.namesVersion = namesVersion;
       this.recognizer.setIntents(this.speechSentences());
       log.info("speech grammar rebuilt after the registry changed");
     }
