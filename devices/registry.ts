@@ -25,15 +25,36 @@ export class EntityRegistry extends EventEmitter<{ change: [entityId: string] }>
   private readonly entities = new Map<string, Entity>();
   private readonly areas = new Map<string, Area>();
   private readonly floors = new Map<string, Floor>();
+  /** entity id → what the sentence lists read of it, to tell a rename from a re-announcement. */
+  private readonly spokenKeys = new Map<string, string>();
+  private version = 0;
+
+  /**
+   * Bumped whenever something the intent sentences and speech grammar are built
+   * from changes: an entity added or removed, its name, aliases, domain, device
+   * class, area or floor, an area or a floor. Never by state or availability.
+   */
+  get namesVersion(): number {
+    return this.version;
+  }
 
   upsert(entity: Entity): void {
     this.entities.set(entity.id, entity);
+    const key = JSON.stringify([entity.name, entity.aliases, entity.domain, entity.device_class, entity.area, entity.floor]);
+    if (this.spokenKeys.get(entity.id) !== key) {
+      this.spokenKeys.set(entity.id, key);
+      this.version++;
+    }
     this.emit("change", entity.id);
   }
 
   remove(entityId: string): boolean {
     const removed = this.entities.delete(entityId);
-    if (removed) this.emit("change", entityId);
+    if (removed) {
+      this.spokenKeys.delete(entityId);
+      this.version++;
+      this.emit("change", entityId);
+    }
     return removed;
   }
 
@@ -63,10 +84,12 @@ export class EntityRegistry extends EventEmitter<{ change: [entityId: string] }>
 
   addArea(area: Area): void {
     this.areas.set(area.id, area);
+    this.version++;
   }
 
   addFloor(floor: Floor): void {
     this.floors.set(floor.id, floor);
+    this.version++;
   }
 
   allAreas(): Area[] {

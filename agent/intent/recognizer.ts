@@ -19,9 +19,12 @@ import type { CustomIntent, CustomIntents } from "./custom-intents.ts";
 import { compileList, matchTemplate, requiredWords, type CompiledList, type MatchState, type SlotValue } from "./matcher.ts";
 import { normalizeUtterance, phraseTokens } from "./normalize.ts";
 import type { TemplateNode } from "./template.ts";
-import { buildSentenceSet, registrySignature } from "./sentence-set.ts";
+import { buildSentenceSet } from "./sentence-set.ts";
 
 const log = logger("agent/intent");
+
+/** Quiet time after the last name change before the sentence set is rebuilt (discovery announces devices in bursts). */
+const REBUILD_DEBOUNCE_MS = 200;
 
 /** What the recognizer knows about the situation: the area of the microphone that heard the text. */
 export interface RecognitionContext {
@@ -238,43 +241,52 @@ function better(a: Candidate, b: Candidate): boolean {
 }
 
 /**
- * A recognizer that follows the registry: after a registry `change` event it
- * rebuilds its sentence set on the next recognition when `registrySignature`
- * changed (state changes alone do not rebuild). Areas and floors added
- * without an entity change are picked up with the next entity change.
+ * A recognizer that follows the registry: when `registry.namesVersion` moves
+ * (names, aliases, areas, floors; never state) it rebuilds its sentence set
+ * REBUILD_DEBOUNCE_MS after the last such change, off the recognition path,
+ * so a burst of discovery messages costs one rebuild. Until then a recognition
+ * uses the previous sentence set, and rebuilds at once only when that set
+ * does not understand the text fully (no match, or a wildcard match where a
+ * new name may be meant).
  */
 export class LiveIntentRecognizer {
   private recognizer: IntentRecognizer | undefined;
-  private signature = "";
+  private builtVersion = -1;
+  private debounce: NodeJS.Timeout | undefined;
   private readonly onChange = () => {
-    this.dirty = true;
+    if (this.registry.namesVersion === this.builtVersion) return;
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => this.current(), REBUILD_DEBOUNCE_MS);
+    this.debounce.unref();
   };
-  private dirty = true;
 
   constructor(private readonly registry: EntityRegistry, private readonly custom: CustomIntents[] = []) {
     registry.on("change", this.onChange);
   }
 
-  /** The current recognizer, rebuilt when the names it depends on changed. */
+  /** The sentence set built for the registry's current names (rebuilt now when they changed). */
   current(): IntentRecognizer {
-    if (this.dirty || !this.recognizer) {
-      this.dirty = false;
-      const signature = registrySignature(this.registry);
-      if (signature !== this.signature || !this.recognizer) {
-        this.recognizer = new IntentRecognizer(buildSentenceSet(this.registry, this.custom));
-        this.signature = signature;
-        log.debug({ entities: this.registry.all().length }, "sentence set rebuilt");
-      }
+    const version = this.registry.namesVersion;
+    if (version !== this.builtVersion || !this.recognizer) {
+      clearTimeout(this.debounce);
+      this.recognizer = new IntentRecognizer(buildSentenceSet(this.registry, this.custom));
+      this.builtVersion = version;
+      log.debug({ entities: this.registry.all().length, version }, "sentence set rebuilt");
     }
     return this.recognizer;
   }
 
   recognize(text: string, context: RecognitionContext = {}): RecognizedIntent | null {
+    if (this.recognizer && this.builtVersion !== this.registry.namesVersion) {
+      const previous = this.recognizer.recognize(text, context);
+      if (previous && previous.confidence === 1) return previous;
+    }
     return this.current().recognize(text, context);
   }
 
   /** Stop following the registry. */
   close(): void {
+    clearTimeout(this.debounce);
     this.registry.off("change", this.onChange);
   }
 }

@@ -97,19 +97,6 @@ export function registryLists(registry: EntityRegistry): Record<(typeof REGISTRY
 }
 
 /**
- * What the sentence set depends on in the registry (names, aliases, domains,
- * device classes, areas, floors; not states): rebuild the sentence set, or a
- * grammar compiled from it, when this string changes.
- */
-export function registrySignature(registry: EntityRegistry): string {
-  return JSON.stringify([
-    registry.all().map((e) => [e.id, e.name, e.aliases, e.domain, e.device_class, e.area, e.floor]),
-    registry.allAreas(),
-    registry.allFloors(),
-  ]);
-}
-
-/**
  * Built-in intents plus `custom`, with the registry lists filled in.
  * A custom intent with a built-in intent's name adds sentences to it.
  * @throws Error naming the custom file when it redefines a list or rule differently.

@@ -7,7 +7,7 @@
  */
 import type { CustomIntents } from "../intent/custom-intents.ts";
 import { REPLY_INTENT, withReplySentences } from "../intent/follow-up.ts";
-import { buildSentenceSet, loadBuiltinSentences, registrySignature } from "../intent/sentence-set.ts";
+import { buildSentenceSet, loadBuiltinSentences } from "../intent/sentence-set.ts";
 import type { EntityRegistry } from "../../devices/registry.ts";
 import { FollowUps } from "../voice/follow-ups.ts";
 import { logger } from "../log.ts";
@@ -60,7 +60,7 @@ export function commandIntents(grammar: SpeechGrammar): Set<string> {
 
 export class VoiceExtension {
   private recognizer?: SpeechRecognizer;
-  private signature = "";
+  private namesVersion = -1;
   private readonly speaker: Speaker;
   /** Sources whose last wake word the presence gate refused: their next utterance is dropped. */
   private readonly gated = new Set<string>();
@@ -83,7 +83,7 @@ export class VoiceExtension {
    * @throws Error naming the config field at fault (model directory, pronunciations).
    */
   async prepare(): Promise<void> {
-    this.signature = registrySignature(this.agent.registry);
+    this.namesVersion = this.agent.registry.namesVersion;
     const grammar = this.grammar();
     this.commands = commandIntents(grammar);
     this.recognizer = await createSpeechRecognizer(this.agent.config.asr, grammar.sentences, { families: grammar.families });
@@ -92,9 +92,9 @@ export class VoiceExtension {
   /** The pipeline's recognition callback. */
   readonly recognize: Recognize = async (pcm, context) => {
     if (!this.recognizer) await this.prepare();
-    const signature = registrySignature(this.agent.registry);
-    if (signature !== this.signature && (this.recognizer instanceof PocketSphinxRecognizer || this.recognizer instanceof MoonshineGrammarRecognizer)) {
-      this.signature = signature;
+    const namesVersion = this.agent.registry.namesVersion;
+    if (namesVersion !== this.namesVersion && (this.recognizer instanceof PocketSphinxRecognizer || this.recognizer instanceof MoonshineGrammarRecognizer)) {
+      this.namesVersion = namesVersion;
       const grammar = this.grammar();
       this.commands = commandIntents(grammar);
       if (this.recognizer instanceof MoonshineGrammarRecognizer) this.recognizer.setIntents(grammar.sentences, grammar.families);

@@ -156,6 +156,26 @@ test("the live recognizer follows the registry's names", () => {
   live.close();
 });
 
+test("the live recognizer rebuilds once after a burst of name changes, and a confident command never waits for it", async () => {
+  const registry = home();
+  const live = new LiveIntentRecognizer(registry);
+  const first = live.current();
+  for (let i = 0; i < 50; i++) registry.upsert(entity(`switch.plug_${i}`, { name: `Plug ${i}`, area: "Bedroom" }));
+  // A command the previous sentence set understands fully is answered by it: no rebuild on the path
+  // (a rebuild reads the registry's entities).
+  const all = registry.all.bind(registry);
+  let reads = 0;
+  registry.all = () => (reads++, all());
+  assert.equal(live.recognize("turn on the bedroom lamp")?.confidence, 1);
+  assert.equal(reads, 0);
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  const rebuilt = live.current();
+  assert.notEqual(rebuilt, first, "rebuilt in the background after the burst");
+  assert.deepEqual(live.recognize("turn on plug 49")?.slots, { name: "Plug 49" });
+  assert.equal(live.current(), rebuilt, "one rebuild for the whole burst");
+  live.close();
+});
+
 test("a text far longer than any command is not recognised", () => {
   const r = recognizer();
   assert.equal(r.recognize("turn on the " + "very ".repeat(200) + "bright kitchen ceiling"), null);
