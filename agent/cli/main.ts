@@ -20,6 +20,7 @@ import { registerWatchCommand } from "./watch-command.ts";
 import { registerModelsCommand } from "./models-command.ts";
 import { registerCalibrateCommand } from "./calibrate-command.ts";
 import { registerListenCommand } from "./listen-command.ts";
+import { registerEventsCommand } from "./events-command.ts";
 
 // `hearth watch --json | head -3`: a reader that goes away ends the command quietly.
 process.stdout.on("error", (err: NodeJS.ErrnoException) => {
@@ -50,6 +51,7 @@ registerWatchCommand(program);
 registerModelsCommand(program);
 registerCalibrateCommand(program);
 registerListenCommand(program);
+registerEventsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

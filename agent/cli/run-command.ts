@@ -148,7 +148,7 @@ export async function runService(config: Config, configFile?: string): Promise<{
         process.exit(1);
       }, SHUTDOWN_LIMIT_MS);
       timer.unref();
-      vision?.stop();
+      await vision?.stop();
       listening.abort();
       voice?.close();
       await agent.stop();

@@ -14,6 +14,7 @@ import { modelsSchema } from "./models.ts";
 import { audioSchema } from "./audio.ts";
 import { vadSchema } from "./vad.ts";
 import { wakeWordSchema } from "./wakeword.ts";
+import { memorySchema, webSchema } from "./memory.ts";
 
 const mqttSchema = z.strictObject({
   /** Host name or IP of the broker. */
@@ -115,6 +116,10 @@ export const configSchema = z.strictObject({
   audio: audioSchema.default(audioSchema.parse({})),
   vad: vadSchema.default(vadSchema.parse({})),
   wakeword: wakeWordSchema.default(wakeWordSchema.parse({})),
+  /** The visual memory: camera tracks as searchable events (agent/memory). */
+  memory: memorySchema.default(memorySchema.parse({})),
+  /** The local page (agent/web); off unless `listen` is set. */
+  web: webSchema.default({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

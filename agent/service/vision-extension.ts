@@ -18,6 +18,10 @@ import { createCamera } from "../vision/create-camera.ts";
 import type { VisionEvent } from "../vision/events.ts";
 import type { Agent } from "./agent.ts";
 import { modelPath } from "../../models/store.ts";
+import { memoryPaths } from "../config/memory.ts";
+import { MemoryRecorder } from "../memory/recorder.ts";
+import { MemoryStore } from "../memory/store.ts";
+import { serveSearches } from "../memory/mqtt-search.ts";
 
 const log = logger("service/vision");
 
@@ -31,7 +35,10 @@ export class VisionExtension {
   private readonly announced = new Set<string>();
   private readonly rules?: RuleEngine;
   private ticker?: NodeJS.Timeout;
+  private stopSearches?: () => void;
   private readonly running: Promise<unknown>[] = [];
+  /** The visual memory (config `memory.enabled`), opened by `prepare()`. */
+  memory?: { store: MemoryStore; recorder: MemoryRecorder };
   /** Called with every camera event (the `watch`-style JSON line), for status and tests. */
   onEvent?: (event: VisionEvent) => void;
   /** Called after every frame a camera got through detection (health and metrics). */
@@ -62,6 +69,16 @@ export class VisionExtension {
   async prepare(): Promise<void> {
     if (this.cameras.length) await modelPath("yolox-nano");
     if (this.cameras.some((c) => c.faces.enabled)) await modelPath("face-ulfd-rfb-320");
+    const memory = this.agent.config.memory;
+    if (memory.enabled && this.cameras.length && !this.memory) {
+      const paths = memoryPaths(memory);
+      // Throws MemoryOpenError naming the file: a damaged or locked database fails start-up.
+      const store = new MemoryStore(paths.db, { onCorrupt: memory.on_corrupt });
+      const recorder = new MemoryRecorder(store, { config: memory, snapshotsDir: paths.snapshots });
+      // Track messages share hearth/<id>/events with the command events: they carry before/after, command events carry origin.
+      recorder.onMessage = (message) => this.agent.publishOwn(this.agent.topics.events, JSON.stringify(message));
+      this.memory = { store, recorder };
+    }
   }
 
   /** People per area over all cameras (the largest count when several cameras watch one area). */
@@ -81,6 +98,11 @@ export class VisionExtension {
       pipeline.on("event", (event) => this.onVisionEvent(event));
       pipeline.on("snapshot", (snapshot) => this.onSnapshot(snapshot));
       pipeline.on("frame", () => this.onFrame?.(camera.name));
+      if (this.memory) {
+        const { recorder } = this.memory;
+        pipeline.on("track", (update) => recorder.track(update));
+        pipeline.on("trackSnapshot", (snapshot) => recorder.snapshot(snapshot));
+      }
       this.pipelines.push(pipeline);
       this.announceCamera(camera);
       this.running.push(
@@ -88,6 +110,10 @@ export class VisionExtension {
           if (err) log.error({ camera: camera.name, err: err.message }, "camera failed for good; the rest of the agent keeps running");
         }),
       );
+    }
+    if (this.memory) {
+      this.memory.recorder.start();
+      if (this.agent.session) this.stopSearches = serveSearches(this.agent, this.memory.store);
     }
     if (this.rules) {
       this.ticker = setInterval(() => this.fire(this.rules!.tick(Date.now())), RULE_TICK_MS);
@@ -98,11 +124,20 @@ export class VisionExtension {
   /** Resolves when every camera has ended (files) or failed. */
   async finished(): Promise<void> {
     await Promise.all(this.running);
+    await this.memory?.recorder.flush();
   }
 
-  stop(): void {
+  /** Stop the cameras, then commit the memory's last changes and close it. */
+  async stop(): Promise<void> {
     if (this.ticker) clearInterval(this.ticker);
     for (const pipeline of this.pipelines) pipeline.stop();
+    this.stopSearches?.();
+    if (this.memory) {
+      await Promise.all(this.running);
+      await this.memory.recorder.close();
+      this.memory.store.close();
+      this.memory = undefined;
+    }
   }
 
   private announceCamera(camera: CameraConfig): void {

@@ -19,6 +19,7 @@ import type { OccupancyEvent, TrackEvent, VisionEvent } from "./events.ts";
 import { facingPeople } from "./facing.ts";
 import { Occupancy } from "./occupancy.ts";
 import { renderSnapshot } from "./snapshot.ts";
+import { TrackSummaries, type TrackUpdate } from "./track-summary.ts";
 import { Tracker, type Track } from "./tracker.ts";
 import { cameraZones, zonesContaining, type Zone } from "./zones.ts";
 
@@ -79,9 +80,21 @@ export interface PipelineStats {
   faceMs: number;
 }
 
+/** A JPEG of the frame with a track's new best box (the visual memory's event snapshot). */
+export interface TrackSnapshot {
+  camera: string;
+  track_id: number;
+  t_ms: number;
+  jpeg: Buffer;
+}
+
 export interface CameraPipelineEvents {
   event: [event: VisionEvent];
   snapshot: [snapshot: Snapshot];
+  /** A confirmed track started, got a better box, changed zones or stationarity, or ended (track-summary.ts). */
+  track: [update: TrackUpdate];
+  /** Rendered only while someone listens: the frame of a track's new best box. */
+  trackSnapshot: [snapshot: TrackSnapshot];
   /** One frame went through detection (progress, for the service's health check). */
   frame: [info: { camera: string; t_ms: number }];
 }
@@ -95,12 +108,14 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
   private readonly facing?: Occupancy;
   /** Zone names each track is in: `trackId → zone names`. */
   private readonly membership = new Map<number, Set<string>>();
+  private readonly summaries: TrackSummaries;
   private snapshotChain: Promise<void> = Promise.resolve();
 
   constructor(private readonly source: FrameFeed, private readonly detector: ObjectDetector, readonly options: CameraPipelineOptions) {
     super();
     this.zones = cameraZones(options.area, options.zones);
     this.tracker = new Tracker(options.tracker);
+    this.summaries = new TrackSummaries(options.camera);
     this.occupancy = new Occupancy(options.camera, options.occupancy, this.zones.map((z) => z.area), options.labels);
     if (options.facing) this.facing = new Occupancy(options.camera, options.occupancy, [options.area], [FACING]);
   }
@@ -171,6 +186,7 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
         counts.set(area, perLabel);
       }
     }
+    this.reportTracks(frame, tracks);
     const changes = this.occupancy.update(counts, frame.t);
     for (const event of changes) this.emitEvent(event);
     this.stats.trackMs += performance.now() - t0;
@@ -209,6 +225,33 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
   private leaveAll(track: Track, tMs: number): void {
     for (const zone of this.membership.get(track.id) ?? []) this.emitTrack("track_leave", track, zone, tMs);
     this.membership.delete(track.id);
+    const ended = this.summaries.end(track);
+    if (ended) this.emit("track", ended);
+  }
+
+  /** Track summaries for the memory, with a snapshot of each new best box when someone listens. */
+  private reportTracks(frame: Frame, tracks: readonly Track[]): void {
+    const zoneAreas = (track: Track) => {
+      const zones = [...(this.membership.get(track.id) ?? [])];
+      return { zones, areas: [...new Set(zones.map((name) => this.zones.find((z) => z.name === name)!.area))] };
+    };
+    for (const update of this.summaries.observe(tracks, zoneAreas, frame.width, frame.height)) {
+      this.emit("track", update);
+      if (update.best && this.listenerCount("trackSnapshot")) this.queueTrackSnapshot(frame, tracks, update);
+    }
+  }
+
+  private queueTrackSnapshot(frame: Frame, tracks: readonly Track[], update: TrackUpdate): void {
+    const boxes = tracks.filter((t) => t.confirmed && t.seen).map((t) => ({ label: t.label, score: t.score, box: t.box, trackId: t.id }));
+    const caption = `${this.options.camera} ${update.label} #${update.track_id} t=${(frame.t / 1000).toFixed(1)}s`;
+    this.snapshotChain = this.snapshotChain.then(async () => {
+      try {
+        const jpeg = await renderSnapshot(frame, boxes, this.zones, { caption });
+        this.emit("trackSnapshot", { camera: this.options.camera, track_id: update.track_id, t_ms: frame.t, jpeg });
+      } catch (err) {
+        log.error({ camera: this.options.camera, err: (err as Error).message }, "track snapshot failed");
+      }
+    });
   }
 
   /** At the end of the input every live track leaves its zones. */
