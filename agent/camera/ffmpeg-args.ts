@@ -1,8 +1,10 @@
 /**
  * ffmpeg command lines for camera inputs: decode, resample to the configured
- * fps, and write raw rgb24 frames on stdout; optionally a second output on
- * fd 3 with the detector's letterboxed BGR input, so that ffmpeg's SIMD scaler
- * does the resizing in its own process instead of the agent's event loop.
+ * fps, and write raw frames: the full-size rgb24 picture on stdout (only when
+ * a snapshot or the face check needs it), the detector's letterboxed BGR input
+ * on fd 3, and a small grey picture for motion detection on fd 4. ffmpeg's
+ * SIMD scaler does the resizing in its own process instead of the agent's
+ * event loop, and a camera that needs no full-size picture never pipes one.
  */
 
 /** Where frames come from. */
@@ -17,11 +19,23 @@ export interface LetterboxOutput {
   pad: number;
 }
 
+/** A grey (luma only) picture of exactly width×height pixels, stretched to it whatever the source's aspect. */
+export interface MotionOutput {
+  width: number;
+  height: number;
+}
+
+/** The file descriptors ffmpeg writes each output on. */
+export const OUTPUT_FD = { full: 1, letterbox: 3, motion: 4 } as const;
+
 export interface FfmpegArgsOptions {
   input: CameraInput;
   /** Output frames per second. */
   fps: number;
+  /** Write the full-size rgb24 frame on stdout (default true). At least one output must be asked for. */
+  full?: boolean;
   letterbox?: LetterboxOutput;
+  motion?: MotionOutput;
   /** Files only: start this many ms into the media (resuming after a restart). */
   startAtMs?: number;
   /** Files only: read at the media's own pace (`-re`), as a live camera would deliver it. */
@@ -54,20 +68,31 @@ export function ffmpegArgs(options: FfmpegArgsOptions): string[] {
       args.push("-i", input.path);
       break;
   }
-  const rate = `fps=${fps}`;
+  const full = options.full ?? true;
+  const outputs: { label: string; filter: string; pixFmt: string; fd: number }[] = [];
+  if (full) outputs.push({ label: "full", filter: "", pixFmt: "rgb24", fd: OUTPUT_FD.full });
   if (letterbox) {
     const { size, pad } = letterbox;
     // Same rounding as the TypeScript letterbox: floor(side × min(S/w, S/h)).
     const r = `min(${size}/iw,${size}/ih)`;
     const color = `0x${pad.toString(16).padStart(2, "0").repeat(3)}`;
-    const graph =
-      `[0:v]${rate},split=2[full][det];` +
-      `[det]scale=w='trunc(iw*${r})':h='trunc(ih*${r})':flags=bilinear,pad=${size}:${size}:0:0:color=${color},format=bgr24[lb]`;
-    args.push("-an", "-sn", "-filter_complex", graph);
-    args.push("-map", "[full]", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1");
-    args.push("-map", "[lb]", "-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:3");
-  } else {
-    args.push("-an", "-sn", "-vf", rate, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1");
+    const filter = `scale=w='trunc(iw*${r})':h='trunc(ih*${r})':flags=bilinear,pad=${size}:${size}:0:0:color=${color},format=bgr24`;
+    outputs.push({ label: "lb", filter, pixFmt: "bgr24", fd: OUTPUT_FD.letterbox });
   }
+  if (options.motion) {
+    // Area averaging over the luma plane: a cheap, already smoothed picture for frame differencing.
+    outputs.push({ label: "motion", filter: `scale=${options.motion.width}:${options.motion.height}:flags=area,format=gray`, pixFmt: "gray", fd: OUTPUT_FD.motion });
+  }
+  if (!outputs.length) throw new Error("ffmpegArgs: no output asked for (full, letterbox or motion)");
+  const rate = `fps=${fps}`;
+  args.push("-an", "-sn");
+  if (outputs.length === 1 && full) {
+    args.push("-vf", rate, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1");
+    return args;
+  }
+  const split = outputs.length > 1 ? `split=${outputs.length}${outputs.map((o) => `[${o.label}_in]`).join("")}` : "null[" + outputs[0]!.label + "_in]";
+  const chains = outputs.map((o) => `[${o.label}_in]${o.filter || "null"}[${o.label}]`);
+  args.push("-filter_complex", [`[0:v]${rate},${split}`, ...chains].join(";"));
+  for (const o of outputs) args.push("-map", `[${o.label}]`, "-f", "rawvideo", "-pix_fmt", o.pixFmt, `pipe:${o.fd}`);
   return args;
 }

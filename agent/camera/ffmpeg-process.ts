@@ -1,19 +1,31 @@
 /**
- * One ffmpeg child process writing raw frames: learns the frame size from
- * ffmpeg's own output description on stderr, cuts stdout (and fd 3 when a
- * letterboxed copy is requested) into fixed-size records, pairs them, and
- * pauses the pipes while unread frames pile up so that a file decoded faster
- * than the detector runs does not fill memory.
+ * One ffmpeg child process writing raw frames: learns the source frame size
+ * from ffmpeg's own stream descriptions on stderr, cuts each requested output
+ * (full rgb24 on stdout, letterboxed bgr24 on fd 3, grey motion picture on
+ * fd 4) into fixed-size records, groups them into frames, and pauses the
+ * pipes while unread frames pile up so that a file decoded faster than the
+ * detector runs does not fill memory.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import type { Readable } from "node:stream";
+import { OUTPUT_FD, type MotionOutput } from "./ffmpeg-args.ts";
 
-/** One decoded frame: full rgb24 and, when requested, the letterboxed bgr24 copy. */
+/** One decoded frame: each output that was asked for, and the source size. */
 export interface RawFrame {
-  rgb: Buffer;
+  /** Full-size rgb24, when asked for. */
+  rgb?: Buffer;
   width: number;
   height: number;
   letterboxed?: Buffer;
+  /** Grey motion picture, when asked for. */
+  motion?: Buffer;
+}
+
+/** Which outputs the ffmpeg arguments write (they must match `ffmpegArgs`' options). */
+export interface FfmpegOutputs {
+  full: boolean;
+  letterboxSize?: number;
+  motion?: MotionOutput;
 }
 
 /** How the process ended. `reason` is ffmpeg's most telling stderr line (or ours, when we killed it). */
@@ -75,24 +87,30 @@ export class FfmpegProcess {
   private readonly stderrLines: string[] = [];
   private stderrRest = "";
   private killReason: string | undefined;
-  private readonly full = new RecordQueue();
-  private readonly lb = new RecordQueue();
+  private readonly full?: RecordQueue;
+  private readonly lb?: RecordQueue;
+  private readonly motion?: RecordQueue;
   private width = 0;
   private height = 0;
-  /** ffmpeg has started describing its outputs (input streams are described first and may be rawvideo too, e.g. V4L2). */
-  private inOutputs = false;
+  /** Which part of ffmpeg's stream description stderr is in: the size is read from the input's video stream, or from the full output when there is one. */
+  private describing: "none" | "input" | "outputs" = "none";
   private ended = false;
   private wake: (() => void) | undefined;
 
-  /**
-   * Start `ffmpegPath args`. `letterboxSize` must be set exactly when the
-   * arguments write a letterboxed copy to pipe:3.
-   */
-  constructor(ffmpegPath: string, args: string[], private readonly letterboxSize?: number) {
-    this.child = spawn(ffmpegPath, args, { stdio: ["ignore", "pipe", "pipe", ...(letterboxSize ? ["pipe" as const] : [])] });
-    if (letterboxSize) this.lb.setSize(letterboxSize * letterboxSize * 3);
-    this.child.stdout!.on("data", (chunk: Buffer) => this.onData(this.full, chunk));
-    this.lbStream?.on("data", (chunk: Buffer) => this.onData(this.lb, chunk));
+  /** Start `ffmpegPath args`; `outputs` says which pipes the arguments write. */
+  constructor(ffmpegPath: string, args: string[], private readonly outputs: FfmpegOutputs) {
+    const stdio: ("ignore" | "pipe")[] = ["ignore", "pipe", "pipe", outputs.letterboxSize ? "pipe" : "ignore", outputs.motion ? "pipe" : "ignore"];
+    this.child = spawn(ffmpegPath, args, { stdio: outputs.motion ? stdio : stdio.slice(0, outputs.letterboxSize ? 4 : 3) });
+    if (outputs.full) this.full = new RecordQueue();
+    if (outputs.letterboxSize) {
+      this.lb = new RecordQueue();
+      this.lb.setSize(outputs.letterboxSize * outputs.letterboxSize * 3);
+    }
+    if (outputs.motion) {
+      this.motion = new RecordQueue();
+      this.motion.setSize(outputs.motion.width * outputs.motion.height);
+    }
+    for (const [queue, fd] of this.queues()) this.stream(fd).on("data", (chunk: Buffer) => this.onData(queue, chunk));
     this.child.stderr!.setEncoding("utf8");
     this.child.stderr!.on("data", (text: string) => this.onStderr(text));
     this.exited = new Promise((resolve) => {
@@ -127,19 +145,34 @@ export class FfmpegProcess {
   /** The next frame, or undefined once ffmpeg has exited and every complete frame was read. */
   async next(): Promise<RawFrame | undefined> {
     for (;;) {
-      if (this.width && this.full.records.length && (!this.letterboxSize || this.lb.records.length)) {
-        const rgb = this.full.records.shift()!;
-        const letterboxed = this.letterboxSize ? this.lb.records.shift() : undefined;
+      if (this.width && this.ready() > 0) {
+        const frame: RawFrame = { width: this.width, height: this.height };
+        if (this.full) frame.rgb = this.full.records.shift()!;
+        if (this.lb) frame.letterboxed = this.lb.records.shift()!;
+        if (this.motion) frame.motion = this.motion.records.shift()!;
         this.flow();
-        return { rgb, width: this.width, height: this.height, letterboxed };
+        return frame;
       }
       if (this.ended) return undefined;
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
   }
 
-  private get lbStream(): Readable | undefined {
-    return this.letterboxSize ? (this.child.stdio[3] as Readable) : undefined;
+  private *queues(): Generator<[RecordQueue, number]> {
+    if (this.full) yield [this.full, OUTPUT_FD.full];
+    if (this.lb) yield [this.lb, OUTPUT_FD.letterbox];
+    if (this.motion) yield [this.motion, OUTPUT_FD.motion];
+  }
+
+  private stream(fd: number): Readable {
+    return this.child.stdio[fd] as Readable;
+  }
+
+  /** Complete frames waiting: the fewest records over the outputs. */
+  private ready(): number {
+    let n = Infinity;
+    for (const [queue] of this.queues()) n = Math.min(n, queue.records.length);
+    return n;
   }
 
   private onData(queue: RecordQueue, chunk: Buffer): void {
@@ -148,13 +181,12 @@ export class FfmpegProcess {
     this.notify();
   }
 
-  /** Backpressure: pause both pipes while enough complete frames wait to be read. */
+  /** Backpressure: pause every pipe while enough complete frames wait to be read. */
   private flow(): void {
-    const ready = Math.min(this.full.records.length, this.letterboxSize ? this.lb.records.length : Infinity);
-    for (const stream of [this.child.stdout!, this.lbStream]) {
-      if (!stream) continue;
-      if (ready >= MAX_QUEUED) stream.pause();
-      else stream.resume();
+    const pause = this.ready() >= MAX_QUEUED;
+    for (const [, fd] of this.queues()) {
+      if (pause) this.stream(fd).pause();
+      else this.stream(fd).resume();
     }
   }
 
@@ -165,17 +197,20 @@ export class FfmpegProcess {
       if (!line.trim()) continue;
       this.stderrLines.push(line.trim());
       if (this.stderrLines.length > 40) this.stderrLines.shift();
-      // ffmpeg describes its first output before writing it: "Stream #0:0: Video: rawvideo (RGB[24] ...), rgb24(...), 768x432, ..."
-      if (line.startsWith("Output #0")) this.inOutputs = true;
-      if (!this.width && this.inOutputs) {
-        const m = /Stream #0:0.*Video: rawvideo.*?, (\d+)x(\d+)/.exec(line);
-        if (m) {
-          this.width = Number(m[1]);
-          this.height = Number(m[2]);
-          this.full.setSize(this.width * this.height * 3);
-          this.flow();
-          this.notify();
-        }
+      // ffmpeg describes its input, then its outputs, before writing: "Stream #0:0: Video: rawvideo (RGB[24] ...), rgb24(...), 768x432, ...".
+      // Input streams may be rawvideo too (V4L2); the full output, when there is one, gives the size after autorotation.
+      if (line.startsWith("Input #0")) this.describing = "input";
+      else if (line.startsWith("Output #")) this.describing = "outputs";
+      if (this.width) continue;
+      const fromInput = this.describing === "input" && !this.outputs.full;
+      const fromOutput = this.describing === "outputs" && this.outputs.full;
+      const m = fromInput ? /Stream #0:\d+.*: Video: .*?, (\d+)x(\d+)/.exec(line) : fromOutput ? /Stream #0:0.*Video: rawvideo.*?, (\d+)x(\d+)/.exec(line) : null;
+      if (m) {
+        this.width = Number(m[1]);
+        this.height = Number(m[2]);
+        this.full?.setSize(this.width * this.height * 3);
+        this.flow();
+        this.notify();
       }
     }
   }

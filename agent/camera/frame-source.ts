@@ -10,15 +10,21 @@
  */
 import { EventEmitter } from "node:events";
 import { letterboxGeometry, type LetterboxedImage } from "../../models/detector/letterbox.ts";
-import type { RgbImage } from "../../models/detector/image.ts";
 import { logger } from "../log.ts";
-import { describeInput, ffmpegArgs, type CameraInput, type LetterboxOutput } from "./ffmpeg-args.ts";
+import { describeInput, ffmpegArgs, type CameraInput, type LetterboxOutput, type MotionOutput } from "./ffmpeg-args.ts";
 import { FfmpegProcess } from "./ffmpeg-process.ts";
 
 const log = logger("camera/frame-source");
 
-/** A decoded frame: the full picture (rgb24, source resolution) and its time. */
-export interface Frame extends RgbImage {
+/** A decoded frame: its source size and time, and the pictures the source was asked for. */
+export interface Frame {
+  /** Source resolution in pixels (also when no full-size picture was asked for). */
+  width: number;
+  height: number;
+  /** The full picture, rgb24 at source resolution (`width`×`height`×3), unless the source was asked for none. */
+  rgb?: Uint8Array;
+  /** The grey motion picture (`motion.width`×`motion.height` bytes), when asked for. */
+  motion?: Uint8Array;
   /** ms: media time for files (continuing across loops and restarts), wall-clock epoch ms for live sources. */
   t: number;
   /** Frame number since the source started, 0-based, across restarts. */
@@ -45,8 +51,12 @@ export interface FrameSourceOptions {
   input: CameraInput;
   /** Frames per second delivered. */
   fps: number;
+  /** Deliver the full-size rgb24 picture (default true; a camera needs it only for snapshots and the face check). */
+  full?: boolean;
   /** Also deliver the letterboxed detector input, scaled by ffmpeg. */
   letterbox?: LetterboxOutput;
+  /** Also deliver a small grey picture for motion detection, scaled by ffmpeg. */
+  motion?: MotionOutput;
   /** Files: deliver at the media's pace instead of as fast as possible. */
   realtime?: boolean;
   /** No frame for this long while one is awaited → restart (ms, default 10 000). */
@@ -115,9 +125,10 @@ export class FrameSource extends EventEmitter<FrameSourceEvents> implements Asyn
       while (!this.closed) {
         // A file resumes where it stopped; a looping one restarts its loop (seeking past the end of a loop fails), its media time keeps counting.
         const startAtMs = isFile && !input.loop ? fileFrames * periodMs : 0;
-        const args = ffmpegArgs({ input, fps, letterbox: options.letterbox, startAtMs, realtime: options.realtime });
+        const full = options.full ?? true;
+        const args = ffmpegArgs({ input, fps, full, letterbox: options.letterbox, motion: options.motion, startAtMs, realtime: options.realtime });
         log.debug({ camera, input: describeInput(input), startAtMs }, "starting ffmpeg");
-        const proc = new FfmpegProcess(options.ffmpegPath ?? "ffmpeg", args, options.letterbox?.size);
+        const proc = new FfmpegProcess(options.ffmpegPath ?? "ffmpeg", args, { full, letterboxSize: options.letterbox?.size, motion: options.motion });
         this.current = proc;
         let gotFrame = false;
         for (;;) {
@@ -132,13 +143,9 @@ export class FrameSource extends EventEmitter<FrameSourceEvents> implements Asyn
           }
           const t = isFile ? fileFrames * periodMs : Date.now();
           fileFrames++;
-          const frame: Frame = {
-            rgb: new Uint8Array(raw.rgb.buffer, raw.rgb.byteOffset, raw.rgb.length),
-            width: raw.width,
-            height: raw.height,
-            t,
-            index: this.info.frames++,
-          };
+          const frame: Frame = { width: raw.width, height: raw.height, t, index: this.info.frames++ };
+          if (raw.rgb) frame.rgb = new Uint8Array(raw.rgb.buffer, raw.rgb.byteOffset, raw.rgb.length);
+          if (raw.motion) frame.motion = new Uint8Array(raw.motion.buffer, raw.motion.byteOffset, raw.motion.length);
           if (raw.letterboxed && options.letterbox) {
             frame.letterboxed = {
               bgr: new Uint8Array(raw.letterboxed.buffer, raw.letterboxed.byteOffset, raw.letterboxed.length),

@@ -47,6 +47,24 @@ export const occupancySettingsSchema = z.strictObject({
   leave_s: z.number().min(0).default(1),
 });
 
+/**
+ * Motion gating: while nothing is tracked, the detector runs only on frames
+ * with motion (frame differencing on a small grey picture, agent/vision/motion.ts),
+ * at most `idle_fps`; while an object is tracked it runs on every frame.
+ */
+export const motionSettingsSchema = z.strictObject({
+  /** Gate the detector on motion (false: detect on every frame). */
+  enabled: z.boolean().default(true),
+  /** Grey levels (0..255) a pixel must change by to count as moving. */
+  threshold: z.number().min(1).max(255).default(25),
+  /** Fraction of the picture (0..1) that must change for a frame to have motion. */
+  min_area: z.number().min(0).max(1).default(0.002),
+  /** Detector frames per second while nothing is tracked and something moves (capped by the camera's fps). */
+  idle_fps: z.number().positive().default(2),
+  /** While nothing is tracked the detector still runs this often without motion, in seconds (0: never). */
+  keepalive_s: z.number().min(0).default(10),
+});
+
 /** Optional face detection (ULFD) for "someone is close and facing the camera"; off by default. */
 export const facesSettingsSchema = z.strictObject({
   /** Run the face detector on frames in which at least one person was detected. */
@@ -83,6 +101,7 @@ export const cameraSchema = z
     tracker: trackerSettingsSchema.default(trackerSettingsSchema.parse({})),
     occupancy: occupancySettingsSchema.default(occupancySettingsSchema.parse({})),
     faces: facesSettingsSchema.default(facesSettingsSchema.parse({})),
+    motion: motionSettingsSchema.default(motionSettingsSchema.parse({})),
   })
   .refine((c) => [c.url, c.device, c.file].filter((v) => v !== undefined).length === 1, {
     message: "set exactly one of url, device, file",
@@ -96,3 +115,4 @@ export type DetectorSettings = z.infer<typeof detectorSettingsSchema>;
 export type TrackerSettings = z.infer<typeof trackerSettingsSchema>;
 export type OccupancySettings = z.infer<typeof occupancySettingsSchema>;
 export type FacesSettings = z.infer<typeof facesSettingsSchema>;
+export type MotionSettings = z.infer<typeof motionSettingsSchema>;

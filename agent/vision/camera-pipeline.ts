@@ -3,7 +3,9 @@
  * occupancy, emitting VisionEvents (occupancy, track enter/leave, camera
  * state, errors) and, when occupancy changes, a JPEG snapshot. With a face
  * detector it also counts people close to and facing the camera ("facing"
- * events), running the face model only on frames that contain a person. It
+ * events), running the face model only on frames that contain a person.
+ * With motion settings and frames that carry a grey motion picture, the
+ * detector runs only where something happens (see detection-gate.ts). It
  * holds no policy: scene rules and HA entities subscribe to its events. It never
  * throws for a camera failure; `run()` resolves with the CameraError instead.
  */
@@ -13,12 +15,14 @@ import type { ObjectDetector } from "../../models/detector/detector.ts";
 import type { RgbImage } from "../../models/detector/image.ts";
 import type { Face } from "../../models/face/ulfd.ts";
 import { CameraError, type Frame, type FrameSourceStatus } from "../camera/frame-source.ts";
-import type { OccupancySettings, TrackerSettings } from "../config/cameras.ts";
+import type { MotionSettings, OccupancySettings, TrackerSettings } from "../config/cameras.ts";
 import { logger } from "../log.ts";
 import type { OccupancyEvent, TrackEvent, VisionEvent } from "./events.ts";
+import { DetectionGate, type GateDecision } from "./detection-gate.ts";
 import { facingPeople } from "./facing.ts";
+import { MOTION_PICTURE, MotionDetector } from "./motion.ts";
 import { Occupancy } from "./occupancy.ts";
-import { renderSnapshot } from "./snapshot.ts";
+import { renderSnapshot, snapshotPicture } from "./snapshot.ts";
 import { TrackSummaries, type TrackUpdate } from "./track-summary.ts";
 import { Tracker, type Track } from "./tracker.ts";
 import { cameraZones, zonesContaining, type Zone } from "./zones.ts";
@@ -65,11 +69,20 @@ export interface CameraPipelineOptions {
   snapshots?: boolean;
   /** Count people close to and facing the camera (off when absent). */
   facing?: FacingOptions;
+  /** Gate the detector on motion (frames must carry `motion`, MOTION_PICTURE-sized); every frame is detected when absent. */
+  motion?: MotionSettings;
 }
 
 /** Per-stage time of the frames processed so far, in ms (for benchmarks and status). */
 export interface PipelineStats {
+  /** Frames received. */
   frames: number;
+  /** Frames the detector ran on; the stage times below are over these. */
+  detectedFrames: number;
+  /** Frames by gate decision (tracking, motion, keepalive: detected; idle: skipped). */
+  gate: Record<GateDecision, number>;
+  /** Motion detection time in ms, over all frames. */
+  motionMs: number;
   preMs: number;
   inferMs: number;
   postMs: number;
@@ -101,7 +114,7 @@ export interface CameraPipelineEvents {
 
 export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
   readonly zones: Zone[];
-  readonly stats: PipelineStats = { frames: 0, preMs: 0, inferMs: 0, postMs: 0, trackMs: 0, faceFrames: 0, faceMs: 0 };
+  readonly stats: PipelineStats = { frames: 0, detectedFrames: 0, gate: { tracking: 0, motion: 0, keepalive: 0, idle: 0 }, motionMs: 0, preMs: 0, inferMs: 0, postMs: 0, trackMs: 0, faceFrames: 0, faceMs: 0 };
   private readonly tracker: Tracker;
   private readonly occupancy: Occupancy;
   /** The facing count of the camera's area, with the same hysteresis as occupancy. */
@@ -110,6 +123,8 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
   private readonly membership = new Map<number, Set<string>>();
   private readonly summaries: TrackSummaries;
   private snapshotChain: Promise<void> = Promise.resolve();
+  private readonly gate?: DetectionGate;
+  private readonly motion?: MotionDetector;
 
   constructor(private readonly source: FrameFeed, private readonly detector: ObjectDetector, readonly options: CameraPipelineOptions) {
     super();
@@ -118,6 +133,10 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
     this.summaries = new TrackSummaries(options.camera);
     this.occupancy = new Occupancy(options.camera, options.occupancy, this.zones.map((z) => z.area), options.labels);
     if (options.facing) this.facing = new Occupancy(options.camera, options.occupancy, [options.area], [FACING]);
+    if (options.motion?.enabled) {
+      this.gate = new DetectionGate(options.motion);
+      this.motion = new MotionDetector(MOTION_PICTURE.width, MOTION_PICTURE.height, { threshold: options.motion.threshold, minArea: options.motion.min_area });
+    }
   }
 
   /** Current occupancy of every area × label. */
@@ -157,6 +176,24 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
 
   /** Run one frame through detection, tracking and occupancy (public for benchmarks and tests). */
   async process(frame: Frame): Promise<void> {
+    this.stats.frames++;
+    if (this.gate && this.motion) {
+      const t0 = performance.now();
+      let moving: boolean | undefined;
+      try {
+        moving = frame.motion ? this.motion.update(frame.motion).motion : undefined;
+      } catch (err) {
+        this.emitEvent({ type: "error", camera: this.options.camera, message: `camera "${this.options.camera}": ${(err as Error).message}`, t_ms: frame.t });
+      }
+      this.stats.motionMs += performance.now() - t0;
+      const busy = this.tracker.active.length > 0 || this.occupancy.busy || (this.facing?.busy ?? false);
+      const decision = this.gate.decide(frame.t, busy, moving);
+      this.stats.gate[decision]++;
+      if (decision === "idle") {
+        this.emit("frame", { camera: this.options.camera, t_ms: frame.t });
+        return;
+      }
+    }
     let detections;
     try {
       detections = await this.detector.detect(frame, frame.letterboxed);
@@ -166,7 +203,7 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
     }
     const t0 = performance.now();
     const { preMs, inferMs, postMs } = this.detector.lastTimings;
-    this.stats.frames++;
+    this.stats.detectedFrames++;
     this.emit("frame", { camera: this.options.camera, t_ms: frame.t });
     this.stats.preMs += preMs;
     this.stats.inferMs += inferMs;
@@ -191,7 +228,7 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
     for (const event of changes) this.emitEvent(event);
     this.stats.trackMs += performance.now() - t0;
     // The first frame announces every area as empty: not a change worth a picture.
-    const changed = this.stats.frames === 1 ? changes.filter((e) => e.occupied) : changes;
+    const changed = this.stats.detectedFrames === 1 ? changes.filter((e) => e.occupied) : changes;
     if (this.options.snapshots && changed.length && this.listenerCount("snapshot")) this.queueSnapshot(frame, tracks, changed);
     if (this.facing) await this.updateFacing(frame, detections);
   }
@@ -203,7 +240,8 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
     if (detections.some((d) => d.label === "person")) {
       const t0 = performance.now();
       try {
-        count = facingPeople(await detector.detect(frame), detections, frame.height, minFaceHeight).length;
+        if (!frame.rgb) throw new Error("the frame has no full-size picture (the source must deliver full frames for the face check)");
+        count = facingPeople(await detector.detect({ rgb: frame.rgb, width: frame.width, height: frame.height }), detections, frame.height, minFaceHeight).length;
       } catch (err) {
         this.emitEvent({ type: "error", camera: this.options.camera, message: `camera "${this.options.camera}": face detection failed: ${(err as Error).message}`, t_ms: frame.t });
         return;
@@ -246,7 +284,9 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
     const caption = `${this.options.camera} ${update.label} #${update.track_id} t=${(frame.t / 1000).toFixed(1)}s`;
     this.snapshotChain = this.snapshotChain.then(async () => {
       try {
-        const jpeg = await renderSnapshot(frame, boxes, this.zones, { caption });
+        const picture = snapshotPicture(frame);
+        const scaled = boxes.map((b) => ({ ...b, box: { x1: b.box.x1 * picture.scaleX, y1: b.box.y1 * picture.scaleY, x2: b.box.x2 * picture.scaleX, y2: b.box.y2 * picture.scaleY } }));
+        const jpeg = await renderSnapshot(picture.image, scaled, this.zones, { caption });
         this.emit("trackSnapshot", { camera: this.options.camera, track_id: update.track_id, t_ms: frame.t, jpeg });
       } catch (err) {
         log.error({ camera: this.options.camera, err: (err as Error).message }, "track snapshot failed");
@@ -275,7 +315,9 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
     // Serialised so snapshots arrive in frame order; a failed render is logged, not fatal.
     this.snapshotChain = this.snapshotChain.then(async () => {
       try {
-        const jpeg = await renderSnapshot(frame, boxes, this.zones, { caption });
+        const picture = snapshotPicture(frame);
+        const scaled = boxes.map((b) => ({ ...b, box: { x1: b.box.x1 * picture.scaleX, y1: b.box.y1 * picture.scaleY, x2: b.box.x2 * picture.scaleX, y2: b.box.y2 * picture.scaleY } }));
+        const jpeg = await renderSnapshot(picture.image, scaled, this.zones, { caption });
         this.emit("snapshot", { camera: this.options.camera, areas, t_ms: frame.t, jpeg });
       } catch (err) {
         log.error({ camera: this.options.camera, err: (err as Error).message }, "snapshot failed");

@@ -1,6 +1,8 @@
 /**
  * Builds a camera's whole perception chain from its config section: the
- * ffmpeg FrameSource (asking ffmpeg for the detector's letterboxed input),
+ * ffmpeg FrameSource (asking ffmpeg for the detector's letterboxed input, the
+ * grey motion picture when motion gating is on, and the full-size frame only
+ * when the face check needs it: snapshots are drawn on the detector's input),
  * a YOLOX-Nano detector with the camera's labels and thresholds, the ULFD
  * face detector when the camera's `faces.enabled` is set, and the
  * CameraPipeline. The integrator calls this once per configured camera.
@@ -12,6 +14,7 @@ import { FrameSource } from "../camera/frame-source.ts";
 import type { CameraInput } from "../camera/ffmpeg-args.ts";
 import type { CameraConfig } from "../config/cameras.ts";
 import { CameraPipeline } from "./camera-pipeline.ts";
+import { MOTION_PICTURE } from "./motion.ts";
 
 export interface CreateCameraOptions {
   /** Render snapshots on occupancy changes. */
@@ -59,7 +62,9 @@ export async function createCamera(
     camera: camera.name,
     input: cameraInput(camera),
     fps: camera.fps,
+    full: camera.faces.enabled,
     letterbox: { size: YOLOX_INPUT_SIZE, pad: YOLOX_PAD_VALUE },
+    ...(camera.motion.enabled ? { motion: MOTION_PICTURE } : {}),
     realtime: options.realtime,
     stallTimeoutMs: camera.stall_timeout_s * 1000,
     restartMinMs: camera.restart_min_ms,
@@ -75,6 +80,7 @@ export async function createCamera(
     tracker: camera.tracker,
     occupancy: camera.occupancy,
     snapshots: options.snapshots,
+    motion: camera.motion,
     ...(faceDetector ? { facing: { detector: faceDetector, minFaceHeight: camera.faces.min_face_height } } : {}),
   });
   return { pipeline, source, detector, ...(faceDetector ? { faceDetector } : {}) };

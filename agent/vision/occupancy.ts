@@ -41,6 +41,12 @@ export class Occupancy {
     return [...this.states.values()].map((s) => ({ area: s.area, label: s.label, count: s.count, occupied: s.count > 0 }));
   }
 
+  /** Some area counts someone, or a count is about to rise or fall: every frame matters until it settles. */
+  get busy(): boolean {
+    for (const s of this.states.values()) if (s.count > 0 || s.upFrames > 0 || s.downSinceMs !== undefined) return true;
+    return false;
+  }
+
   /**
    * Feed one frame's raw counts (`area → label → count`; missing means 0) at
    * time `tMs`. The first call also reports the initial (empty) state.

@@ -6,7 +6,8 @@
  */
 import sharp from "sharp";
 import type { Box } from "../../models/detector/box.ts";
-import { assertRgbImage, type RgbImage } from "../../models/detector/image.ts";
+import { assertRgbImage, type RgbImage, type SizedImage } from "../../models/detector/image.ts";
+import type { LetterboxedImage } from "../../models/detector/letterbox.ts";
 import type { Zone } from "./zones.ts";
 
 /** A box to draw, in source-frame pixels. */
@@ -69,4 +70,26 @@ export async function renderSnapshot(frame: RgbImage, boxes: readonly SnapshotBo
     .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
     .jpeg({ quality: options.quality ?? 80 })
     .toBuffer();
+}
+
+/**
+ * The picture a snapshot is drawn on: the full frame when the camera delivers
+ * it, else the detector's letterboxed copy without its padding (BGR turned to
+ * RGB), with the factors that map source-frame boxes onto it.
+ * @throws Error when the frame carries neither picture.
+ */
+export function snapshotPicture(frame: SizedImage & { letterboxed?: LetterboxedImage }): { image: RgbImage; scaleX: number; scaleY: number } {
+  if (frame.rgb) return { image: { rgb: frame.rgb, width: frame.width, height: frame.height }, scaleX: 1, scaleY: 1 };
+  if (!frame.letterboxed) throw new Error(`snapshot: the ${frame.width}x${frame.height} frame carries no picture`);
+  const { bgr, geometry } = frame.letterboxed;
+  const { size, scaledWidth: w, scaledHeight: h } = geometry;
+  const rgb = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0, src = y * size * 3, dst = y * w * 3; x < w; x++, src += 3, dst += 3) {
+      rgb[dst] = bgr[src + 2]!;
+      rgb[dst + 1] = bgr[src + 1]!;
+      rgb[dst + 2] = bgr[src]!;
+    }
+  }
+  return { image: { rgb, width: w, height: h }, scaleX: geometry.scaleX, scaleY: geometry.scaleY };
 }

@@ -19,3 +19,10 @@ export function assertRgbImage(image: RgbImage, what: string): void {
     throw new Error(`${what}: rgb buffer has ${rgb.length} bytes, expected ${width}x${height}x3 = ${width * height * 3}`);
   }
 }
+
+/** A picture's size in pixels, with its rgb24 pixels when they are at hand (a camera frame may carry only the detector's letterboxed copy). */
+export interface SizedImage {
+  width: number;
+  height: number;
+  rgb?: Uint8Array;
+}

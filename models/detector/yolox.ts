@@ -10,7 +10,7 @@ import type { Detection } from "./box.ts";
 import { COCO_LABELS } from "./coco-labels.ts";
 import { decodeYolox } from "./decode.ts";
 import type { DetectTimings, ObjectDetector } from "./detector.ts";
-import type { RgbImage } from "./image.ts";
+import type { SizedImage } from "./image.ts";
 import { letterbox, planarFromBgr, type LetterboxedImage } from "./letterbox.ts";
 import { nonMaxSuppression } from "./nms.ts";
 
@@ -75,14 +75,15 @@ export class YoloxDetector implements ObjectDetector {
   }
 
   /** The float32 CHW BGR input tensor for an image, as `detect` feeds it (also for benchmarks). */
-  preprocess(image: RgbImage, letterboxed?: LetterboxedImage) {
+  preprocess(image: SizedImage, letterboxed?: LetterboxedImage) {
     if (letterboxed && letterboxed.geometry.size === YOLOX_INPUT_SIZE) {
       return { tensor: planarFromBgr(letterboxed.bgr, YOLOX_INPUT_SIZE, this.input), geometry: letterboxed.geometry };
     }
-    return letterbox(image, YOLOX_INPUT_SIZE, YOLOX_PAD_VALUE, this.input);
+    if (!image.rgb) throw new Error(`detector input ${image.width}x${image.height}: no pixels and no ${YOLOX_INPUT_SIZE}x${YOLOX_INPUT_SIZE} letterboxed copy`);
+    return letterbox({ rgb: image.rgb, width: image.width, height: image.height }, YOLOX_INPUT_SIZE, YOLOX_PAD_VALUE, this.input);
   }
 
-  async detect(image: RgbImage, letterboxed?: LetterboxedImage): Promise<Detection[]> {
+  async detect(image: SizedImage, letterboxed?: LetterboxedImage): Promise<Detection[]> {
     const t0 = performance.now();
     const { tensor, geometry } = this.preprocess(image, letterboxed);
     const t1 = performance.now();

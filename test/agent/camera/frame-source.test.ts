@@ -20,9 +20,9 @@ const hasVideo = existsSync(video);
 const hasFfmpeg = spawnSync("ffmpeg", ["-version"]).status === 0;
 
 async function collect(source: FrameSource, onFrame?: (index: number) => void) {
-  const frames: { t: number; index: number; width: number; height: number; bytes: number; lb?: number }[] = [];
+  const frames: { t: number; index: number; width: number; height: number; bytes?: number; lb?: number }[] = [];
   for await (const f of source) {
-    frames.push({ t: f.t, index: f.index, width: f.width, height: f.height, bytes: f.rgb.length, lb: f.letterboxed?.bgr.length });
+    frames.push({ t: f.t, index: f.index, width: f.width, height: f.height, bytes: f.rgb?.length, lb: f.letterboxed?.bgr.length });
     onFrame?.(frames.length);
   }
   return frames;
