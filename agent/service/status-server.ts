@@ -3,7 +3,7 @@
  * JSON). A socket rather than MQTT so status works while the broker is down; a
  * file mode of 0600 keeps it to the service's own user.
  */
-import { chmodSync, existsSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, rmSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,14 +13,35 @@ export const SYSTEMD_RUNTIME_DIR = "/run/hearth";
 
 /**
  * Where the status socket of agent `agentId` lives: $RUNTIME_DIRECTORY (set by
- * systemd for the service), $XDG_RUNTIME_DIR, else the temp dir. A shell
- * without $RUNTIME_DIRECTORY still finds the service's socket under /run/hearth.
+ * systemd for the service), $XDG_RUNTIME_DIR, else a private directory in the
+ * temp dir (see privateRuntimeDir). A shell without $RUNTIME_DIRECTORY still
+ * finds the service's socket under /run/hearth.
+ * @throws Error from privateRuntimeDir when the fallback directory is not private.
  */
 export function statusSocketPath(agentId: string, env: NodeJS.ProcessEnv = process.env): string {
   const name = `hearth-${agentId}.sock`;
   if (env.RUNTIME_DIRECTORY) return join(env.RUNTIME_DIRECTORY, name);
   if (existsSync(join(SYSTEMD_RUNTIME_DIR, name))) return join(SYSTEMD_RUNTIME_DIR, name);
-  return join(env.XDG_RUNTIME_DIR || tmpdir(), name);
+  if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, name);
+  return join(privateRuntimeDir(), name);
+}
+
+/**
+ * `<tmpdir>/hearth-<uid>`, created with mode 0700. /tmp is shared: a socket
+ * there could be squatted by another user (a fake agent answering `hearth
+ * status`, or refusing the real one its path), so the directory must be a
+ * real directory (not a link) owned by this user and closed to others.
+ * @throws Error naming the directory when another user owns it or it is open to others.
+ */
+export function privateRuntimeDir(base = tmpdir()): string {
+  const uid = process.getuid?.() ?? 0;
+  const dir = join(base, `hearth-${uid}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(dir);
+  if (!stat.isDirectory()) throw new Error(`status socket directory ${dir} is not a directory (a link or a file put there by someone else); remove it or set XDG_RUNTIME_DIR`);
+  if (stat.uid !== uid) throw new Error(`status socket directory ${dir} belongs to uid ${stat.uid}, not to this user (uid ${uid}): refusing to use it; remove it or set XDG_RUNTIME_DIR`);
+  if ((stat.mode & 0o077) !== 0) throw new Error(`status socket directory ${dir} has mode ${(stat.mode & 0o777).toString(8)}: others may enter it; refusing to use it (chmod 700 it or set XDG_RUNTIME_DIR)`);
+  return dir;
 }
 
 /**
