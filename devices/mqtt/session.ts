@@ -20,6 +20,7 @@ import { expandEnvPath } from "../../agent/config/env-path.ts";
 import type { Config } from "../../agent/config/schema.ts";
 import { logger } from "../../agent/log.ts";
 import type { OutgoingMessage } from "../entity.ts";
+import { redactFromMqttDebug } from "./debug-redaction.ts";
 import { topicMatches, topicProblem } from "./topic.ts";
 
 const log = logger("devices/mqtt");
@@ -198,6 +199,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     if (c.username !== undefined) options.username = c.username;
     if (c.password !== undefined) options.password = c.password;
     else if (c.password_file !== undefined) options.password = readPemOrSecret(c.password_file, "password_file").replace(/\r?\n$/, "");
+    redactFromMqttDebug(typeof options.password === "string" ? options.password : options.password?.toString());
     if (c.protocol === "mqtts") {
       options.rejectUnauthorized = c.reject_unauthorized;
       if (c.ca) options.ca = readPemOrSecret(c.ca, "ca");
