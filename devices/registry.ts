@@ -25,16 +25,47 @@ export class EntityRegistry extends EventEmitter<{ change: [entityId: string] }>
   private readonly entities = new Map<string, Entity>();
   private readonly areas = new Map<string, Area>();
   private readonly floors = new Map<string, Floor>();
+  private structure = 0;
 
   upsert(entity: Entity): void {
     this.entities.set(entity.id, entity);
+    this.structure++;
     this.emit("change", entity.id);
   }
 
   remove(entityId: string): boolean {
     const removed = this.entities.delete(entityId);
-    if (removed) this.emit("change", entityId);
+    if (removed) {
+      this.structure++;
+      this.emit("change", entityId);
+    }
     return removed;
+  }
+
+  /**
+   * A counter that moves on every add, replacement or removal (not on state
+   * changes), so indexes over configs (the publish guard's topic index) know
+   * when to rebuild.
+   */
+  get structureVersion(): number {
+    return this.structure;
+  }
+
+  /**
+   * The entities voice and typed commands may reach (HA's exposed entities):
+   * what the resolver and the sentence-set builder read. With `byName: false`
+   * (area, floor or domain commands: "turn off the kitchen") config and
+   * diagnostic entities are left out too, as HA leaves them out.
+   */
+  exposed(options: { byName?: boolean } = {}): Entity[] {
+    const byName = options.byName ?? true;
+    const out: Entity[] = [];
+    for (const entity of this.entities.values()) {
+      if (entity.exposed === false) continue;
+      if (!byName && entity.category !== undefined) continue;
+      out.push(entity);
+    }
+    return out;
   }
 
   get(entityId: string): Entity | undefined {
