@@ -57,6 +57,17 @@ export interface Entity {
   readOnly: boolean;
   /** Why `readOnly` is true, in words ("state-only component", "no command topic", "template ... cannot be compiled"). */
   readOnlyReason?: string;
+  /** HA's `entity_category`: settings (`config`) and health (`diagnostic`) entities, kept out of area and domain commands. */
+  category?: "config" | "diagnostic";
+  /**
+   * Whether voice and typed commands may reach it (HA's "exposed to Assist");
+   * undefined means exposed. False for entities HA creates disabled
+   * (`enabled_by_default: false`), config/diagnostic ones and those the config
+   * hides, unless the config exposes them.
+   */
+  exposed?: boolean;
+  /** True for `enabled_by_default: false` entities the config does not expose: HA creates them disabled (no state). */
+  disabled?: boolean;
 }
 
 /** An MQTT message hearth wants to publish. */

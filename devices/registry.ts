@@ -28,6 +28,7 @@ export class EntityRegistry extends EventEmitter<{ change: [entityId: string] }>
   /** entity id → what the sentence lists read of it, to tell a rename from a re-announcement. */
   private readonly spokenKeys = new Map<string, string>();
   private version = 0;
+  private structure = 0;
 
   /**
    * Bumped whenever something the intent sentences and speech grammar are built
@@ -45,6 +46,7 @@ export class EntityRegistry extends EventEmitter<{ change: [entityId: string] }>
       this.spokenKeys.set(entity.id, key);
       this.version++;
     }
+    this.structure++;
     this.emit("change", entity.id);
   }
 
@@ -53,9 +55,36 @@ export class EntityRegistry extends EventEmitter<{ change: [entityId: string] }>
     if (removed) {
       this.spokenKeys.delete(entityId);
       this.version++;
+      this.structure++;
       this.emit("change", entityId);
     }
     return removed;
+  }
+
+  /**
+   * A counter that moves on every add, replacement or removal (not on state
+   * changes), so indexes over configs (the publish guard's topic index) know
+   * when to rebuild.
+   */
+  get structureVersion(): number {
+    return this.structure;
+  }
+
+  /**
+   * The entities voice and typed commands may reach (HA's exposed entities):
+   * what the resolver and the sentence-set builder read. With `byName: false`
+   * (area, floor or domain commands: "turn off the kitchen") config and
+   * diagnostic entities are left out too, as HA leaves them out.
+   */
+  exposed(options: { byName?: boolean } = {}): Entity[] {
+    const byName = options.byName ?? true;
+    const out: Entity[] = [];
+    for (const entity of this.entities.values()) {
+      if (entity.exposed === false) continue;
+      if (!byName && entity.category !== undefined) continue;
+      out.push(entity);
+    }
+    return out;
   }
 
   get(entityId: string): Entity | undefined {

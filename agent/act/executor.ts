@@ -10,7 +10,7 @@ import { encodeAction } from "../../devices/commands/encode.ts";
 import type { OutgoingMessage } from "../../devices/entity.ts";
 import { logger } from "../log.ts";
 import type { Target } from "../controller/types.ts";
-import type { PublishGuard } from "./publish-guard.ts";
+import type { PublishGuard, PublishSource } from "./publish-guard.ts";
 
 const log = logger("act/executor");
 
@@ -36,23 +36,24 @@ export class Executor {
    * @throws UnsupportedActionError or a guard refusal when nothing could be sent.
    */
   async act(work: { targets: Target[]; messages: OutgoingMessage[] }): Promise<OutgoingMessage[]> {
-    const out: OutgoingMessage[] = [];
+    const out: { message: OutgoingMessage; source: PublishSource }[] = [];
     const errors: Error[] = [];
     for (const target of work.targets) {
       try {
-        out.push(...encodeAction(target.entity, target.action));
+        for (const message of encodeAction(target.entity, target.action)) out.push({ message, source: { kind: "entity", entity: target.entity } });
       } catch (err) {
         errors.push(err as Error);
         log.warn({ entity: target.entity.id, action: target.action.type, err: (err as Error).message }, "cannot command entity");
       }
     }
-    out.push(...work.messages);
-    const allowed = out.filter((m) => {
-      if (this.guard.allows(m.topic)) return true;
-      errors.push(new Error(`refusing to publish to ${m.topic}: not a command topic of a known entity nor one of hearth's own topics`));
-      log.error({ topic: m.topic }, "refused publish outside the allowed topics");
+    for (const message of work.messages) out.push({ message, source: { kind: "configured" } });
+    const allowed = out.filter(({ message: m, source }) => {
+      const verdict = this.guard.judge(m.topic, source);
+      if (verdict.allowed) return true;
+      errors.push(new Error(`refusing to publish to ${m.topic}: ${verdict.reason}`));
+      log.error({ topic: m.topic, reason: verdict.reason }, "refused publish");
       return false;
-    });
+    }).map((o) => o.message);
     // While the broker is away QoS 1/2 commands wait in the session's queue; QoS 0 ones (HA's default)
     // would vanish, so they fail here and the user hears that the device could not be reached.
     const sendable = this.publisher?.connected === false

@@ -54,6 +54,26 @@ const homeAssistantSchema = z.strictObject({
   announce: z.boolean().default(true),
   /** Largest discovery payload accepted, in bytes. */
   max_payload_bytes: z.number().int().min(256).default(65_536),
+  /** Most levels in a discovered topic; deeper configs are skipped (mosquitto drops clients past its own limit, 200). */
+  max_topic_levels: z.number().int().min(2).max(200).default(32),
+  /** Most discovered entities kept; configs past it are refused with one warning. */
+  max_entities: z.number().int().min(1).default(5_000),
+  /**
+   * HA's "exposed entities": which entities voice and typed commands may
+   * reach, by entity id or glob (`*` any run of characters, `?` one), e.g.
+   * `switch.*_child_lock`. `hide` wins over `expose`; `expose` also brings
+   * back entities HA keeps out of voice (disabled by default, config or
+   * diagnostic category).
+   */
+  exposure: z.strictObject({
+    expose: z.array(z.string().min(1)).default([]),
+    hide: z.array(z.string().min(1)).default([]),
+  }).default({ expose: [], hide: [] }),
+  /**
+   * Entities (ids or globs) whose command topics need the confirmation turn,
+   * besides locks, alarm panels and garage doors/gates.
+   */
+  confirm: z.array(z.string().min(1)).default([]),
 });
 
 const areaSchema = z.strictObject({

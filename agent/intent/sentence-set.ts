@@ -81,7 +81,7 @@ function spoken(name: string): string {
 /** The `name`, `area` and `floor` lists of the registry's entities, areas and floors. */
 export function registryLists(registry: EntityRegistry): Record<(typeof REGISTRY_LISTS)[number], SlotList> {
   const names: SlotListValue[] = [];
-  for (const entity of registry.all()) {
+  for (const entity of registry.exposed()) {
     const context: Record<string, string> = { domain: entity.domain };
     if (entity.device_class) context.device_class = entity.device_class;
     for (const said of new Set([entity.name, ...entity.aliases].map(spoken).filter(Boolean))) names.push({ in: said, out: entity.name, context });

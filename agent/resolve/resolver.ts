@@ -170,7 +170,8 @@ function select(intent: string, scope: TargetScope, registry: EntityRegistry, co
   const inArea = (e: Entity, area: string) => same(e.area, area) || (registry.findArea(area)?.aliases ?? []).some((a) => same(e.area, a));
   const inFloor = (e: Entity, floor: string) => same(e.floor, floor) || (e.area !== undefined && same(registry.findArea(e.area)?.floor, floor));
   const byClass = (e: Entity) => (!scope.domain || e.domain === scope.domain) && (!scope.device_class || e.device_class === scope.device_class);
-  let entities = registry.all().filter(byClass);
+  // Config and diagnostic entities answer to their own name only, as in HA; hidden or disabled ones to nothing.
+  let entities = registry.exposed({ byName: scope.name !== undefined }).filter(byClass);
   if (scope.name) {
     const named = entities.filter((e) => same(e.name, scope.name) || e.aliases.some((a) => same(a, scope.name)));
     if (named.length === 0) return { kind: "error", intent, reason: "no_such_name", detail: scope.name };

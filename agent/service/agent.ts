@@ -111,7 +111,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
       }
     });
     if (problems.length) throw new ConfigError(options.configFile ?? "<config>", problems);
-    this.guard = new PublishGuard(this.registry, config.agent.id, config.homeassistant.discovery_prefix);
+    this.guard = new PublishGuard(this.registry, config.agent.id, config.homeassistant.discovery_prefix, config.homeassistant.confirm);
     for (const file of this.customIntents) {
       for (const intent of file.intents) if (intent.action && "mqtt" in intent.action) this.guard.allowConfigured(intent.action.mqtt.topic);
     }
@@ -127,26 +127,12 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     });
     this.runner = new SessionRunner(
       {
-        understand: async (request, pending) => this.confirmRawSensitive(await understand(request, pending)),
+        understand: async (request, pending) => this.guard.confirmationFor(await understand(request, pending)),
         act: (work) => this.executor.act(work),
         respond: async (event) => this.respond(event),
       },
       { confirmationTimeoutMs: config.agent.confirmation_timeout_ms, clarificationTimeoutMs: config.agent.clarification_timeout_ms },
     );
-  }
-
-  /**
-   * Raw MQTT messages (a custom intent's or a rule's action) to the command
-   * topic of a lock, alarm panel, garage door or gate ask first, like
-   * "unlock the front door" does: no input path skips the confirmation.
-   */
-  private confirmRawSensitive(understanding: Understanding): Understanding {
-    if (understanding.kind !== "custom" || understanding.confirmation) return understanding;
-    for (const message of understanding.messages) {
-      const entity = this.guard.sensitiveEntityFor(message.topic);
-      if (entity) return { ...understanding, confirmation: `Are you sure? This sends ${understanding.intent} to ${entity.name}.` };
-    }
-    return understanding;
   }
 
   /** Call `listener` on every controller state change; returns the unsubscribe function. */

@@ -4,7 +4,8 @@
  * component (light, cover, climate, ...), reproducing Home Assistant's payloads.
  */
 export type Action =
-  | { type: "turn_on" }
+  /** Sirens also take HA's siren.turn_on options: a tone from `available_tones`, a duration in seconds, a volume 0..1. */
+  | { type: "turn_on"; tone?: string; duration?: number; volume_level?: number }
   | { type: "turn_off" }
   | { type: "toggle" }
   /** Lights: brightness in percent 0..100, colour as RGB 0..255, colour temperature in kelvin. */
@@ -24,7 +25,8 @@ export type Action =
   | { type: "set_preset_mode"; preset_mode: string }
   | { type: "press" }
   | { type: "activate" }
-  | { type: "set_value"; value: number }
+  /** Numbers take a number (a numeric string is coerced, as HA's vol.Coerce(float)); text entities take a string. */
+  | { type: "set_value"; value: number | string }
   | { type: "select_option"; option: string }
   | { type: "alarm_arm"; mode: "home" | "away" | "night" | "vacation" | "custom_bypass"; code?: string }
   | { type: "alarm_disarm"; code?: string };

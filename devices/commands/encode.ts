@@ -17,7 +17,9 @@ import { encodeLock } from "./lock.ts";
 import { encodeNumber } from "./number.ts";
 import { encodeScene } from "./scene.ts";
 import { encodeSelect } from "./select.ts";
+import { encodeSiren } from "./siren.ts";
 import { encodeSwitch } from "./switch.ts";
+import { encodeText } from "./text.ts";
 import { encodeValve } from "./valve.ts";
 
 type Encoder = (config: EntityConfig, action: Action) => OutgoingMessage[];
@@ -35,6 +37,8 @@ const ENCODERS: Partial<Record<Domain, Encoder>> = {
   number: encodeNumber,
   select: encodeSelect,
   alarm_control_panel: encodeAlarmControlPanel,
+  text: encodeText,
+  siren: encodeSiren,
 };
 
 /**
@@ -68,6 +72,8 @@ const COMMAND_TOPICS: Partial<Record<Domain, string[]>> = {
   number: ["command_topic"],
   select: ["command_topic"],
   alarm_control_panel: ["command_topic"],
+  text: ["command_topic"],
+  siren: ["command_topic"],
 };
 
 /** Config keys holding command templates besides the `*_command_template` family. */

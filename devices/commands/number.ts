@@ -13,7 +13,7 @@ export function encodeNumber(config: EntityConfig, action: Action): OutgoingMess
   if (action.type !== "set_value") throw config.unsupported("a number can only be set to a value");
   const min = config.number("min", 1);
   const max = config.number("max", 100);
-  const value = action.value;
+  const value = typeof action.value === "number" ? action.value : action.value.trim() === "" ? NaN : Number(action.value);
   if (!Number.isFinite(value) || value < min || value > max) {
     throw config.unsupported(`value ${value} is outside ${pyFloatString(min)}..${pyFloatString(max)}`);
   }

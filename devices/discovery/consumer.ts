@@ -14,11 +14,12 @@ import { EventEmitter } from "node:events";
 import type { Config } from "../../agent/config/schema.ts";
 import { logger } from "../../agent/log.ts";
 import type { IncomingMessage, MqttSession } from "../mqtt/session.ts";
+import { ExposurePolicy } from "../exposure.ts";
 import type { EntityRegistry } from "../registry.ts";
 import { decodeUtf8 } from "../safe-json.ts";
 import type { AvailabilityTracker } from "./availability.ts";
 import { buildEntity } from "./entity-builder.ts";
-import { readDiscoveryMessage, type ComponentConfig } from "./message.ts";
+import { DEFAULT_MAX_TOPIC_LEVELS, readDiscoveryMessage, type ComponentConfig } from "./message.ts";
 import { stateBindings, type StateBinding } from "./state.ts";
 
 const log = logger("devices/discovery");
@@ -68,6 +69,9 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
   private stopDiscovery?: () => void;
 
   private readonly ignored: Set<string>;
+  private readonly exposure: ExposurePolicy;
+  /** True once the cap warning was given; cleared when the home shrinks below the cap again. */
+  private atCap = false;
 
   /**
    * @param options.ignoreTopics discovery topics to leave alone, e.g. hearth's own announcement
@@ -81,6 +85,7 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
   ) {
     super();
     this.ignored = new Set(options.ignoreTopics ?? []);
+    this.exposure = new ExposurePolicy(config.homeassistant.exposure);
   }
 
   /** Subscribe to `<prefix>/#`; retained configs arrive right away. */
@@ -116,13 +121,15 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
 
   private onDiscovery({ topic, payload }: IncomingMessage): void {
     if (this.ignored.has(topic)) return;
-    const { discovery_prefix: prefix, max_payload_bytes: maxBytes } = this.config.homeassistant;
-    const message = readDiscoveryMessage(topic, payload, prefix, maxBytes);
+    const { discovery_prefix: prefix, max_payload_bytes: maxBytes, max_topic_levels: maxLevels } = this.config.homeassistant;
+    const message = readDiscoveryMessage(topic, payload, prefix, maxBytes, { maxLevels: maxLevels ?? DEFAULT_MAX_TOPIC_LEVELS });
     switch (message.kind) {
       case "ignored":
         return;
       case "invalid":
-        this.warn(topic, message.reason);
+        // One warning per component hearth does not read (Zigbee2MQTT announces ~1,600 `update` entities), not per topic.
+        if (message.unsupported) this.warn(`${prefix}/${message.unsupported}`, `${message.reason} (hearth does not read this component; further ones are skipped silently)`, undefined, "component");
+        else this.warn(topic, message.reason);
         return;
       case "device-removed":
         for (const [key, t] of [...this.tracked]) if (t.deviceKey === message.deviceKey) this.remove(key);
@@ -140,6 +147,16 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
     const signature = JSON.stringify(discovered.config);
     const previous = this.tracked.get(discovered.key);
     if (previous?.signature === signature) return;
+    const cap = this.config.homeassistant.max_entities;
+    if (!previous && this.tracked.size >= cap) {
+      if (!this.atCap) {
+        const reason = `homeassistant.max_entities (${cap}) reached: this and further new discovery configs are refused until entities are removed`;
+        log.warn({ topic: discovered.topic }, reason);
+        this.emit("warning", { topic: discovered.topic, reason });
+      }
+      this.atCap = true;
+      return;
+    }
     // HA keeps the first entity of a platform with a given unique_id and ignores later ones
     // ("does not generate unique IDs ... already exists - ignoring"): a stale or forged config
     // must not add a second, same-named entity that makes every command ambiguous.
@@ -162,16 +179,25 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
       taken: (id) => this.registry.get(id) !== undefined,
       overrides: this.config.entities,
       registry: this.registry,
+      discoveryPrefix: this.config.homeassistant.discovery_prefix,
+      exposure: this.exposure,
     });
     const { entity } = built;
     if (built.templateErrors.length > 0) {
       this.warn(discovered.topic, `template cannot be compiled, kept read-only: ${built.templateErrors.join("; ")}`, entity.id, "template");
+    } else if (entity.readOnlyReason?.includes("refused by the publish guard")) {
+      this.warn(discovered.topic, `kept read-only: ${entity.readOnlyReason}`, entity.id, "guard");
     }
     const tracked: Tracked = { entityId: entity.id, deviceKey: discovered.deviceKey, uniqueKey, signature, release: [], availability: built.availability };
     this.tracked.set(discovered.key, tracked);
     if (uniqueKey !== undefined) this.uniqueIds.set(uniqueKey, discovered.key);
     this.registry.upsert(entity);
     this.emit("entity", entity.id, previous ? "updated" : "added");
+    if (entity.disabled) {
+      // HA creates it disabled: no state and no availability, so nothing is subscribed for it.
+      for (const release of previous?.release ?? []) release();
+      return;
+    }
 
     for (const binding of stateBindings(discovered.component, discovered.config, built.templates)) {
       tracked.release.push(this.route(binding.topic, (m) => this.applyState(entity.id, binding, m)));
@@ -255,6 +281,7 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
     if (!tracked) return;
     this.tracked.delete(key);
     if (tracked.uniqueKey !== undefined && this.uniqueIds.get(tracked.uniqueKey) === key) this.uniqueIds.delete(tracked.uniqueKey);
+    if (this.tracked.size < this.config.homeassistant.max_entities) this.atCap = false;
     for (const release of tracked.release) release();
     this.registry.remove(tracked.entityId);
     this.emit("entity", tracked.entityId, "removed");

@@ -4,8 +4,11 @@
  * device's suggested area), static attributes (unit, colour modes, temperature
  * range, options, ...), compiled templates, availability and read-only status.
  */
+import { commandTopics, judgePublish } from "../../agent/act/publish-guard.ts";
 import type { Config } from "../../agent/config/schema.ts";
+import { commandSupport } from "../commands/encode.ts";
 import type { DeviceInfo, Domain, Entity } from "../entity.ts";
+import { ExposurePolicy } from "../exposure.ts";
 import type { EntityRegistry } from "../registry.ts";
 import { compileTemplate, type CompiledTemplate } from "../template.ts";
 import { AvailabilityTracker, type AvailabilityMode } from "./availability.ts";
@@ -31,6 +34,21 @@ export interface BuildOptions {
   overrides: Config["entities"];
   /** For area names and floors (by id, name or alias). */
   registry?: EntityRegistry;
+  /** The discovery prefix: command topics under it make the entity read-only (default `homeassistant`). */
+  discoveryPrefix?: string;
+  /** Config `homeassistant.exposure`; default HA's: disabled and config/diagnostic entities are not exposed. */
+  exposure?: ExposurePolicy;
+}
+
+const DEFAULT_EXPOSURE = new ExposurePolicy();
+
+/** Why one of the config's command topics may never be published to (publish guard), or undefined. */
+function forbiddenCommandTopic(id: string, config: Record<string, unknown>, discoveryPrefix: string): string | undefined {
+  for (const topic of commandTopics(config)) {
+    const verdict = judgePublish(topic, { kind: "entity", entity: { id, config } }, { discoveryPrefix });
+    if (!verdict.allowed) return `command topic ${JSON.stringify(topic)} refused by the publish guard: ${verdict.reason}`;
+  }
+  return undefined;
 }
 
 function deviceInfo(device: unknown): DeviceInfo | undefined {
@@ -119,6 +137,10 @@ export function buildEntity(discovered: ComponentConfig & { config: Record<strin
   if (STATE_ONLY.has(component)) readOnlyReason = "state-only component";
   else if (!commandable(config)) readOnlyReason = "no command topic";
   else if (errors.length > 0) readOnlyReason = `template cannot be compiled (${errors[0]})`;
+  else readOnlyReason = forbiddenCommandTopic(id, config, options.discoveryPrefix ?? "homeassistant");
+
+  const category = config.entity_category === "config" || config.entity_category === "diagnostic" ? config.entity_category : undefined;
+  const { exposed, disabled } = (options.exposure ?? DEFAULT_EXPOSURE).of(id, config.enabled_by_default !== false, category);
 
   let availability: AvailabilityTracker | undefined;
   if (Array.isArray(config.availability) && config.availability.length > 0) {
@@ -147,6 +169,17 @@ export function buildEntity(discovered: ComponentConfig & { config: Record<strin
     source: discovered.topic,
     readOnly: readOnlyReason !== undefined,
     readOnlyReason,
+    ...(category ? { category } : {}),
+    ...(exposed ? {} : { exposed: false }),
+    ...(disabled ? { disabled: true } : {}),
   };
+  if (!entity.readOnly) {
+    // What the encoders cannot command is read-only, with their reason: never listed as commandable.
+    const support = commandSupport(entity);
+    if (!support.ok) {
+      entity.readOnly = true;
+      entity.readOnlyReason = support.reason;
+    }
+  }
   return { entity, templates, templateErrors: errors, availability };
 }

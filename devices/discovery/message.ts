@@ -28,7 +28,7 @@ import { expandAbbreviations } from "./abbreviations.ts";
 /** Components hearth reads from discovery (HA platform names). */
 export const SUPPORTED_COMPONENTS = [
   "light", "switch", "fan", "cover", "climate", "lock", "scene", "button", "valve", "number", "select",
-  "sensor", "binary_sensor", "event", "alarm_control_panel", "text",
+  "sensor", "binary_sensor", "event", "alarm_control_panel", "text", "siren",
 ] as const;
 export type SupportedComponent = (typeof SUPPORTED_COMPONENTS)[number];
 const SUPPORTED = new Set<string>(SUPPORTED_COMPONENTS);
@@ -55,8 +55,8 @@ export interface ComponentConfig {
 export type DiscoveryMessage =
   /** Not a discovery config topic (e.g. HA's status topic); ignore silently. */
   | { kind: "ignored" }
-  /** The whole message is unusable: log once with its topic. */
-  | { kind: "invalid"; reason: string }
+  /** The whole message is unusable: log once with its topic (`unsupported`: the component hearth does not read). */
+  | { kind: "invalid"; reason: string; unsupported?: string }
   /** Empty payload on a device topic: remove every component of `deviceKey`. */
   | { kind: "device-removed"; deviceKey: string }
   | { kind: "configs"; configs: ComponentConfig[] };
@@ -70,23 +70,47 @@ const SHARED_OPTIONS = [
   "command_topic", "payload_available", "payload_not_available", "state_topic", "~",
 ];
 
+/*
+ * Field kinds, from HA's MQTT platform schemas (homeassistant/components/mqtt/*.py,
+ * helpers/config_validation.py). Coercion follows the validator each field uses:
+ * - `cv.string`: a number or boolean becomes Python's str() of it ("1", "True");
+ *   a list or object is refused;
+ * - `cv.template`: the same (`Template(str(value))`);
+ * - `cv.boolean`: booleans, any number (non-zero is true), and the strings
+ *   1/true/yes/on/enable and 0/false/no/off/disable (case and spaces ignored);
+ * - `vol.Coerce(float)` / `vol.Coerce(int)` (and cv.positive_int): numbers and
+ *   numeric strings; Coerce(int) truncates a JSON float and refuses "5.5";
+ * - `cv.ensure_list`: one value is a one-item list.
+ * Topics are `cv.string` first too (valid_topic), so a numeric topic is its string.
+ */
 const STRING_PAYLOAD_KEY = /^(payload(_[a-z_]+)?|state_(on|off|open|opening|closed|closing|stopped|locked|unlocked|locking|unlocking|jammed))$/;
+const STRING_KEYS = new Set([
+  "unique_id", "object_id", "default_entity_id", "icon", "unit_of_measurement", "state_class", "encoding", "temperature_unit",
+  "code", "mode", "pattern", "entity_picture", "device_class", "entity_category", "platform",
+]);
 const BOOLEAN_KEYS = new Set([
   "enabled_by_default", "force_update", "optimistic", "retain", "brightness", "effect", "color_temp", "rgb", "xy", "hs",
   "flash", "tilt_optimistic", "tilt_invert_state", "send_if_off", "code_arm_required", "code_disarm_required",
-  "code_trigger_required", "reports_position", "color_temp_kelvin", "migrate_discovery",
+  "code_trigger_required", "reports_position", "color_temp_kelvin", "migrate_discovery", "support_duration", "support_volume_set",
+  "white", "white_value",
 ]);
-const NUMBER_KEYS = new Set([
-  "qos", "expire_after", "off_delay", "min_temp", "max_temp", "temp_step", "precision", "min", "max", "step",
-  "brightness_scale", "min_mireds", "max_mireds", "min_kelvin", "max_kelvin", "speed_range_min", "speed_range_max",
-  "position_open", "position_closed", "tilt_min", "tilt_max", "tilt_opened_value", "tilt_closed_value", "white_scale",
-  "flash_time_short", "flash_time_long", "min_humidity", "max_humidity", "initial", "suggested_display_precision",
-  "display_precision", "transition",
+/** vol.Coerce(int) and cv.positive_int fields. */
+const INT_KEYS = new Set([
+  "qos", "expire_after", "off_delay", "brightness_scale", "min_mireds", "max_mireds", "min_kelvin", "max_kelvin",
+  "speed_range_min", "speed_range_max", "position_open", "position_closed", "tilt_min", "tilt_max", "tilt_opened_value",
+  "tilt_closed_value", "white_scale", "flash_time_short", "flash_time_long", "suggested_display_precision", "display_precision",
+  "transition",
 ]);
+/** vol.Coerce(float) fields (number min/max/step are floats; text min/max are ints but the range check is the same). */
+const FLOAT_KEYS = new Set(["min_temp", "max_temp", "temp_step", "precision", "min", "max", "step", "min_humidity", "max_humidity", "initial"]);
+/** cv.ensure_list fields whose items hearth reads as strings. */
 const STRING_LIST_KEYS = new Set([
   "options", "modes", "preset_modes", "effect_list", "event_types", "supported_color_modes", "fan_modes",
-  "swing_modes", "swing_horizontal_modes", "supported_features",
+  "swing_modes", "swing_horizontal_modes", "supported_features", "available_tones", "swing_horizontal_modes",
 ]);
+const DEVICE_STRING_KEYS = [
+  "name", "manufacturer", "model", "model_id", "sw_version", "hw_version", "suggested_area", "via_device", "configuration_url", "serial_number",
+];
 
 const stringOrNumber = z.union([z.string(), z.number().transform(String)]);
 /**
@@ -95,7 +119,7 @@ const stringOrNumber = z.union([z.string(), z.number().transform(String)]);
  */
 const cvString = z.union([z.string(), z.number().transform(String), z.boolean().transform((b) => (b ? "True" : "False"))]);
 const deviceSchema = z.looseObject({
-  identifiers: z.union([stringOrNumber.transform((s) => [s]), z.array(stringOrNumber)]).optional(),
+  identifiers: z.array(z.string()).optional(),
   connections: z.array(z.tuple([z.string(), z.string()])).optional(),
   name: cvString.nullable().optional(),
   manufacturer: cvString.optional(),
@@ -131,34 +155,70 @@ const componentSchema = z.looseObject({
   device: deviceSchema.optional(),
   origin: z.looseObject({ name: z.string().optional() }).nullable().optional(),
   icon: z.string().optional(),
-  entity_category: z.string().nullable().optional(),
+  entity_category: z.enum(["config", "diagnostic"]).nullable().optional(),
 });
+
+/** A refused value for an error message: its JSON, cut short. */
+function describe(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 const TRUE_STRINGS = new Set(["true", "on", "yes", "1", "enable"]);
 const FALSE_STRINGS = new Set(["false", "off", "no", "0", "disable"]);
 
-/** HA's cv.string on a scalar: Python's str() spelling for booleans. */
+/** HA's cv.string on a scalar: Python's str() spelling for booleans; lists and objects are left for validation to refuse. */
 function pythonString(value: unknown): unknown {
   if (typeof value === "boolean") return value ? "True" : "False";
   if (typeof value === "number") return String(value);
   return value;
 }
 
+/** cv.boolean; anything else is returned as is, for validation to refuse. */
+function haBoolean(value: unknown): unknown {
+  if (typeof value === "number") return value !== 0;
+  if (typeof value !== "string") return value;
+  const s = value.trim().toLowerCase();
+  return TRUE_STRINGS.has(s) ? true : FALSE_STRINGS.has(s) ? false : value;
+}
+
+/** vol.Coerce(float), or Coerce(int) with `integer`; anything else is returned as is. */
+function haNumber(value: unknown, integer: boolean): unknown {
+  if (typeof value === "boolean") return Number(value);
+  if (typeof value === "number") return integer && Number.isFinite(value) ? Math.trunc(value) : value;
+  if (typeof value !== "string" || value.trim() === "") return value;
+  const n = Number(value);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) return value;
+  return n;
+}
+
+/** cv.ensure_list with cv.string items. */
+function haStringList(value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  return (Array.isArray(value) ? value : [value]).map(pythonString);
+}
+
+function coerceDevice(device: Record<string, unknown>): void {
+  for (const key of DEVICE_STRING_KEYS) if (key in device && device[key] !== null) device[key] = pythonString(device[key]);
+  if ("identifiers" in device) device.identifiers = haStringList(device.identifiers);
+  if (Array.isArray(device.connections)) {
+    device.connections = device.connections.map((pair) => (Array.isArray(pair) ? pair.map(pythonString) : pair));
+  }
+}
+
 function coerce(config: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(config)) {
-    if (STRING_PAYLOAD_KEY.test(key)) config[key] = pythonString(value);
-    else if (BOOLEAN_KEYS.has(key)) {
-      if (typeof value === "string" && TRUE_STRINGS.has(value.toLowerCase())) config[key] = true;
-      else if (typeof value === "string" && FALSE_STRINGS.has(value.toLowerCase())) config[key] = false;
-      else if (value === 0 || value === 1) config[key] = value === 1;
-    } else if (NUMBER_KEYS.has(key) && typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) {
-      config[key] = Number(value);
-    } else if (STRING_LIST_KEYS.has(key) && Array.isArray(value)) {
-      config[key] = value.map(pythonString);
-    }
+    if (value === null || value === undefined) continue;
+    if (STRING_PAYLOAD_KEY.test(key) || STRING_KEYS.has(key) || key === "name" || key.endsWith("_template") || key.endsWith("_topic")) {
+      config[key] = pythonString(value);
+    } else if (BOOLEAN_KEYS.has(key)) config[key] = haBoolean(value);
+    else if (INT_KEYS.has(key)) config[key] = haNumber(value, true);
+    else if (FLOAT_KEYS.has(key)) config[key] = haNumber(value, false);
+    else if (STRING_LIST_KEYS.has(key)) config[key] = haStringList(value);
   }
+  if (isObject(config.device)) coerceDevice(config.device);
   if (typeof config.availability_topic === "string" && config.availability === undefined) {
     // HA treats a single availability_topic as a one-entry availability list with the shared payloads.
     config.availability = [{
@@ -171,7 +231,7 @@ function coerce(config: Record<string, unknown>): void {
   if (Array.isArray(config.availability)) {
     for (const entry of config.availability) {
       if (!isObject(entry)) continue;
-      for (const k of ["payload_available", "payload_not_available"]) if (k in entry) entry[k] = pythonString(entry[k]);
+      for (const k of ["payload_available", "payload_not_available", "value_template", "topic"]) if (k in entry) entry[k] = pythonString(entry[k]);
       // An entry without its own payloads uses the config-level ones.
       if (entry.payload_available === undefined && config.payload_available !== undefined) entry.payload_available = config.payload_available;
       if (entry.payload_not_available === undefined && config.payload_not_available !== undefined) entry.payload_not_available = config.payload_not_available;
@@ -179,36 +239,50 @@ function coerce(config: Record<string, unknown>): void {
   }
 }
 
+/** Limits on the topics a discovery config may name. */
+export interface TopicLimits {
+  /** Most levels (`/`-separated parts) in a state, command or availability topic. */
+  maxLevels: number;
+}
+
+/** Default for `homeassistant.max_topic_levels`: far below mosquitto's 200, far above real topics (Z2M: 4). */
+export const DEFAULT_MAX_TOPIC_LEVELS = 32;
+
 /**
- * Why `topic` cannot be used, or undefined. Topics hearth publishes to take no
- * wildcards; topics it subscribes to may use `+` and `#` as whole levels
- * (`#` last), per the MQTT specification (section 4.7).
+ * Why the topic under config `key` is unusable, as `key: problem`. MQTT's
+ * rules (length, characters) apply to every topic; hearth also refuses
+ * wildcards in every topic a config names (HA allows them in state topics,
+ * but a discovered `#` would subscribe hearth to the whole broker) and more
+ * than `limits.maxLevels` levels (mosquitto drops a client whose filter
+ * exceeds its own limit, at every resubscribe).
  */
-/** Why the topic under config `key` is unusable, as `key: problem`; command topics are published to, the others subscribed. */
-function keyedTopicProblem(key: string, topic: string): string | undefined {
-  const publishes = key.endsWith("command_topic") || key === "set_position_topic";
-  const problem = topicProblem(topic, publishes ? "publish" : "subscribe");
-  return problem ? `${key}: ${problem}` : undefined;
+function keyedTopicProblem(key: string, topic: string, limits: TopicLimits): string | undefined {
+  const problem = topicProblem(topic, "publish");
+  if (problem) return `${key}: ${problem}`;
+  const levels = topic.split("/").length;
+  if (levels > limits.maxLevels) return `${key}: topic has ${levels} levels, more than homeassistant.max_topic_levels (${limits.maxLevels})`;
+  return undefined;
 }
 
 /** The first type problem in `config`, as `key: problem`, or undefined. */
-function typeProblem(component: SupportedComponent, config: Record<string, unknown>): string | undefined {
+function typeProblem(component: SupportedComponent, config: Record<string, unknown>, limits: TopicLimits): string | undefined {
   for (const [key, value] of Object.entries(config)) {
     if (value === null || value === undefined) continue;
     if (key.endsWith("_topic") && (typeof value !== "string" || value === "")) return `${key}: expected a non-empty topic string`;
     if (key.endsWith("_topic")) {
-      const problem = keyedTopicProblem(key, value as string);
+      const problem = keyedTopicProblem(key, value as string, limits);
       if (problem) return problem;
     }
-    if (key.endsWith("_template") && typeof value !== "string") return `${key}: expected a template string`;
-    if (STRING_PAYLOAD_KEY.test(key) && typeof value !== "string") return `${key}: expected a string`;
-    if (BOOLEAN_KEYS.has(key) && typeof value !== "boolean") return `${key}: expected a boolean`;
-    if (NUMBER_KEYS.has(key) && (typeof value !== "number" || !Number.isFinite(value))) return `${key}: expected a number`;
+    const stringField = key.endsWith("_template") || STRING_PAYLOAD_KEY.test(key) || STRING_KEYS.has(key);
+    if (stringField && typeof value !== "string") return `${key}: expected a string, got ${describe(value)}`;
+    if (BOOLEAN_KEYS.has(key) && typeof value !== "boolean") return `${key}: expected a boolean, got ${describe(value)}`;
+    if (INT_KEYS.has(key) && !Number.isInteger(value)) return `${key}: expected an integer, got ${describe(value)}`;
+    if (FLOAT_KEYS.has(key) && (typeof value !== "number" || !Number.isFinite(value))) return `${key}: expected a number, got ${describe(value)}`;
     if (STRING_LIST_KEYS.has(key) && !(Array.isArray(value) && value.every((v) => typeof v === "string"))) return `${key}: expected a list of strings`;
   }
   if (Array.isArray(config.availability)) {
     for (const [i, entry] of config.availability.entries()) {
-      const problem = isObject(entry) && typeof entry.topic === "string" ? keyedTopicProblem(`availability.${i}.topic`, entry.topic) : undefined;
+      const problem = isObject(entry) && typeof entry.topic === "string" ? keyedTopicProblem(`availability.${i}.topic`, entry.topic, limits) : undefined;
       if (problem) return problem;
     }
   }
@@ -241,11 +315,11 @@ function replaceTopicBase(config: Record<string, unknown>): void {
 }
 
 /** Finish one component config: `~`, coercion, validation. Returns an error string or the config. */
-function finish(component: SupportedComponent, config: Record<string, unknown>): { config: Record<string, unknown> } | { error: string } {
+function finish(component: SupportedComponent, config: Record<string, unknown>, limits: TopicLimits): { config: Record<string, unknown> } | { error: string } {
   replaceTopicBase(config);
   delete config.platform;
   coerce(config);
-  const problem = typeProblem(component, config);
+  const problem = typeProblem(component, config, limits);
   return problem ? { error: problem } : { config };
 }
 
@@ -253,8 +327,11 @@ function finish(component: SupportedComponent, config: Record<string, unknown>):
  * Read one discovery message.
  * @param prefix the discovery prefix (`homeassistant`).
  * @param maxBytes largest payload accepted (`homeassistant.max_payload_bytes`).
+ * @param limits topic limits (`homeassistant.max_topic_levels`).
  */
-export function readDiscoveryMessage(topic: string, payload: Uint8Array, prefix: string, maxBytes: number): DiscoveryMessage {
+export function readDiscoveryMessage(
+  topic: string, payload: Uint8Array, prefix: string, maxBytes: number, limits: TopicLimits = { maxLevels: DEFAULT_MAX_TOPIC_LEVELS },
+): DiscoveryMessage {
   if (!topic.startsWith(prefix + "/")) return { kind: "ignored" };
   const match = TOPIC_PATTERN.exec(topic.slice(prefix.length + 1));
   if (!match) {
@@ -262,7 +339,7 @@ export function readDiscoveryMessage(topic: string, payload: Uint8Array, prefix:
   }
   const [, component, nodeId, objectId] = match as unknown as [string, string, string | undefined, string];
   const isDevice = component === "device";
-  if (!isDevice && !SUPPORTED.has(component)) return { kind: "invalid", reason: `unsupported component "${component}"` };
+  if (!isDevice && !SUPPORTED.has(component)) return { kind: "invalid", reason: `unsupported component "${component}"`, unsupported: component };
   if (payload.length > maxBytes) return { kind: "invalid", reason: `payload of ${payload.length} bytes exceeds homeassistant.max_payload_bytes (${maxBytes})` };
 
   const deviceKey = nodeId ? `${nodeId} ${objectId}` : objectId;
@@ -283,7 +360,7 @@ export function readDiscoveryMessage(topic: string, payload: Uint8Array, prefix:
   const expanded = expandAbbreviations(doc);
 
   if (!isDevice) {
-    const result = finish(component as SupportedComponent, expanded);
+    const result = finish(component as SupportedComponent, expanded, limits);
     const base = { key: `${component} ${deviceKey}`, component: component as SupportedComponent, nodeId, objectId, topic };
     if ("error" in result) return { kind: "invalid", reason: result.error };
     return { kind: "configs", configs: [{ ...base, config: result.config }] };
@@ -313,7 +390,7 @@ export function readDiscoveryMessage(topic: string, payload: Uint8Array, prefix:
     if (expanded.origin !== undefined) merged.origin = expanded.origin;
     for (const option of SHARED_OPTIONS) if (option in expanded && !(option in merged)) merged[option] = expanded[option];
     // Each component gets its own copy: `~` and coercion rewrite shared availability entries in place.
-    const result = finish(platform as SupportedComponent, structuredClone(merged));
+    const result = finish(platform as SupportedComponent, structuredClone(merged), limits);
     if ("error" in result) configs.push({ ...base, config: null, error: `components.${componentId}.${result.error}` });
     else configs.push({ ...base, config: result.config });
   }

@@ -19,7 +19,7 @@ const DEFAULT_NAMES: Record<SupportedComponent, string> = {
   light: "MQTT Light", switch: "MQTT Switch", fan: "MQTT Fan", cover: "MQTT Cover", climate: "MQTT HVAC",
   lock: "MQTT Lock", scene: "MQTT Scene", button: "MQTT Button", valve: "MQTT Valve", number: "MQTT Number",
   select: "MQTT Select", sensor: "MQTT Sensor", binary_sensor: "MQTT Binary sensor", event: "MQTT Event",
-  alarm_control_panel: "MQTT Alarm", text: "MQTT Text",
+  alarm_control_panel: "MQTT Alarm", text: "MQTT Text", siren: "MQTT Siren",
 };
 const JSON_LIGHT_NAME = "MQTT JSON Light";
 const TEMPLATE_LIGHT_NAME = "MQTT Template Light";

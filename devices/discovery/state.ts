@@ -279,6 +279,28 @@ function lock(b: Builder, c: Config): void {
   });
 }
 
+/**
+ * HA's siren state: the payload (after `state_value_template`) equal to
+ * `state_on`/`state_off` (default the on/off payloads), else a JSON object
+ * whose `state` does so and whose `tone`, `duration`, `volume_level` become
+ * attributes.
+ */
+function siren(b: Builder, config: Config): void {
+  const on = str(config, "state_on", str(config, "payload_on", "ON"));
+  const off = str(config, "state_off", str(config, "payload_off", "OFF"));
+  const stateOf = (v: unknown) => (v === on ? "on" : v === off ? "off" : undefined);
+  b.valueOn("state_topic", "state_value_template", (v) => {
+    const direct = stateOf(v);
+    if (direct) return { state: direct };
+    const doc = tryParseJson(v);
+    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return undefined;
+    const { state, ...rest } = doc as Record<string, unknown>;
+    const attributes: Record<string, unknown> = {};
+    for (const key of ["tone", "duration", "volume_level"]) if (key in rest) attributes[key] = rest[key];
+    return { state: stateOf(state), attributes };
+  });
+}
+
 const ALARM_STATES = new Set(["disarmed", "armed_home", "armed_away", "armed_night", "armed_vacation", "armed_custom_bypass", "pending", "triggered", "arming", "disarming"]);
 
 /**
@@ -330,6 +352,9 @@ export function stateBindings(component: SupportedComponent, config: Config, tem
       break;
     case "alarm_control_panel":
       b.valueOn("state_topic", "value_template", (v) => (ALARM_STATES.has(v) ? { state: v } : undefined));
+      break;
+    case "siren":
+      siren(b, config);
       break;
     case "event":
       b.valueOn("state_topic", "value_template", (v) => {

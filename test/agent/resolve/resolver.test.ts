@@ -148,3 +148,16 @@ test("HA fixtures: answers match the HA test set's expected responses", (t) => {
   const home = answer("how many people are at home");
   assert.ok(home?.type === "count" && home.count === 1);
 });
+
+test("config and diagnostic entities answer only to their own name; hidden and disabled ones to nothing (HA's exposure, F06)", () => {
+  const registry = registryWith({ Kitchen: "Ground Floor" }, [
+    entity("light.kitchen_ceiling", { name: "Kitchen Ceiling", area: "Kitchen", state: "off" }),
+    entity("switch.kitchen_plug_child_lock", { name: "Kitchen Plug Child Lock", area: "Kitchen", state: "off", category: "config" }),
+    entity("switch.kitchen_heater", { name: "Kitchen Heater", area: "Kitchen", state: "off", exposed: false }),
+  ]);
+  assert.deepEqual(targetsOf(run(registry, "turn on the lights in the kitchen")), ['light.kitchen_ceiling:{"type":"turn_on"}']);
+  const everything = run(registry, "turn on everything in the kitchen");
+  if (everything.kind === "act") assert.ok(everything.targets.every((t) => t.entity.id === "light.kitchen_ceiling"), JSON.stringify(targetsOf(everything)));
+  assert.deepEqual(targetsOf(run(registry, "turn on kitchen plug child lock")), ['switch.kitchen_plug_child_lock:{"type":"turn_on"}']);
+  assert.notEqual(run(registry, "turn on kitchen heater").kind, "act");
+});

@@ -181,11 +181,12 @@ describe("input paths against the simulated home", { skip: !haveMosquitto && "mo
       assert.deepEqual(event.messages.map((m) => m.topic), ["notes/inbox"], `note ${JSON.stringify(note)}: ${event.response}`);
       assert.doesNotMatch(event.messages[0]!.payload.toString(), /\b49\b/, "slot values are data, not templates");
     }
-    assert.equal(agent.guard.allows("notes/inbox"), true);
+    assert.equal(agent.guard.judge("notes/inbox", { kind: "configured" }).allowed, true);
     for (const topic of ["hearth/other/text", "notes/inbox/x", "zigbee2mqtt/bridge/request/restart", "homeassistant/light/x/config", "#"]) {
-      assert.equal(agent.guard.allows(topic), false, topic);
+      assert.equal(agent.guard.judge(topic, { kind: "configured" }).allowed, false, topic);
     }
-    assert.equal(agent.guard.allows(HOME_TOPICS.frontDoorLock), true, "a discovered entity's command topic");
+    const lock = agent.registry.all().find((e) => e.config?.command_topic === HOME_TOPICS.frontDoorLock)!;
+    assert.equal(agent.guard.judge(HOME_TOPICS.frontDoorLock, { kind: "entity", entity: lock }).allowed, true, "a discovered entity's command topic");
   });
 
   test("a custom intent or a rule publishing raw MQTT to a lock's command topic still asks first", async () => {
@@ -202,7 +203,7 @@ describe("input paths against the simulated home", { skip: !haveMosquitto && "mo
     const agent = await startAgent("rawlock", { intents: { files: [intents] } });
     const asked = await agent.submit("let me in", { kind: "voice" });
     assert.equal(asked.type, "confirmation_requested", asked.response);
-    assert.match(asked.response, /^Are you sure\? This sends letMeIn to front_door_lock\.$/);
+    assert.match(asked.response, /^Are you sure\? This also commands front_door_lock \(same command topic zigbee2mqtt\/front_door_lock\/set\)\.$/);
     const declined = await agent.submit("no", { kind: "voice" });
     assert.deepEqual(declined.messages, []);
     const rule = await agent.submitRequest({ text: "(rule)", origin: { kind: "rule", source: "night" }, messages: [{ topic: HOME_TOPICS.frontDoorLock, payload: "UNLOCK", qos: 1, retain: false }] });
