@@ -63,7 +63,10 @@ before(async () => {
   broker = await Mosquitto.start();
   publisher = await mqtt.connectAsync({ host: "127.0.0.1", port: broker.port, clientId: "fuzzer", reconnectPeriod: 0 });
 });
+/** The test's session, closed here too so a failing assertion cannot leave it reconnecting and hang the suite. */
+let openSession: MqttSession | undefined;
 after(async () => {
+  await openSession?.close();
   await publisher?.endAsync();
   await broker?.dispose();
 });
@@ -79,6 +82,7 @@ async function until(condition: () => boolean, what: string | (() => string), ti
 test("1100 malformed discovery payloads: one warning per topic, no crash, no pollution, good devices keep working", { skip }, async () => {
   const config = parseConfig({ mqtt: { port: broker.port }, agent: { id: "fuzz" }, homeassistant: { max_payload_bytes: MAX_BYTES } });
   const session = new MqttSession(config.mqtt, { agentId: "fuzz" });
+  openSession = session;
   await session.start();
   const registry = new EntityRegistry();
   const consumer = new DiscoveryConsumer(session, registry, config);
