@@ -31,6 +31,8 @@ export interface DiscoveryWarning {
   topic: string;
   reason: string;
   entityId?: string;
+  /** What went wrong (`payload`, `component`, `unique_id`, `template`, `guard`, `cap`): each is warned once per topic. */
+  kind: string;
 }
 
 export interface ConsumerEvents {
@@ -116,7 +118,7 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
     if (this.warned.size >= MAX_WARNED_TOPICS) this.warned.clear();
     this.warned.add(key);
     log.warn({ topic, entityId }, `skipped: ${reason}`);
-    this.emit("warning", { topic, reason, entityId });
+    this.emit("warning", { topic, reason, entityId, kind });
   }
 
   private onDiscovery({ topic, payload }: IncomingMessage): void {
@@ -152,7 +154,7 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
       if (!this.atCap) {
         const reason = `homeassistant.max_entities (${cap}) reached: this and further new discovery configs are refused until entities are removed`;
         log.warn({ topic: discovered.topic }, reason);
-        this.emit("warning", { topic: discovered.topic, reason });
+        this.emit("warning", { topic: discovered.topic, reason, kind: "cap" });
       }
       this.atCap = true;
       return;
