@@ -112,25 +112,20 @@ const DEVICE_STRING_KEYS = [
   "name", "manufacturer", "model", "model_id", "sw_version", "hw_version", "suggested_area", "via_device", "configuration_url", "serial_number",
 ];
 
-const stringOrNumber = z.union([z.string(), z.number().transform(String)]);
-/**
- * HA's `cv.string`: numbers and booleans are coerced with Python's str()
- * (Zigbee2MQTT sends `"hw_version": 1`); lists and objects stay errors.
- */
-const cvString = z.union([z.string(), z.number().transform(String), z.boolean().transform((b) => (b ? "True" : "False"))]);
+// Types after `coerce`: what HA's validators coerce has been coerced, so what is left of the wrong type is refused here.
 const deviceSchema = z.looseObject({
   identifiers: z.array(z.string()).optional(),
   connections: z.array(z.tuple([z.string(), z.string()])).optional(),
-  name: cvString.nullable().optional(),
-  manufacturer: cvString.optional(),
-  model: cvString.optional(),
-  model_id: cvString.optional(),
-  sw_version: cvString.optional(),
-  hw_version: cvString.optional(),
-  suggested_area: cvString.optional(),
-  via_device: cvString.optional(),
+  name: z.string().nullable().optional(),
+  manufacturer: z.string().optional(),
+  model: z.string().optional(),
+  model_id: z.string().optional(),
+  sw_version: z.string().optional(),
+  hw_version: z.string().optional(),
+  suggested_area: z.string().optional(),
+  via_device: z.string().optional(),
   configuration_url: z.string().optional(),
-  serial_number: cvString.optional(),
+  serial_number: z.string().optional(),
 });
 const availabilitySchema = z.array(z.looseObject({
   topic: z.string().min(1).superRefine((topic, ctx) => {
@@ -143,7 +138,7 @@ const availabilitySchema = z.array(z.looseObject({
 }));
 const componentSchema = z.looseObject({
   name: z.string().nullable().optional(),
-  unique_id: stringOrNumber.optional(),
+  unique_id: z.string().optional(),
   object_id: z.string().min(1).optional(),
   default_entity_id: z.string().min(1).optional(),
   device_class: z.string().nullable().optional(),
