@@ -117,17 +117,31 @@ export const SKIP_LEADING: readonly (readonly string[])[] = [["could", "you"], [
  * words ("please" anywhere; "could you", "can you", ... at the start).
  */
 export function normalizeUtterance(text: string): Token[] {
-  let tokens = tokenize(text).filter((t) => !SKIP_ANYWHERE.has(t.text));
+  return dropSkipWords(tokenize(text), (t) => t.text);
+}
+
+/**
+ * `items` without skip words: every `anywhere` word, then `leading` phrases at
+ * the start, repeatedly. Shared by the text matcher (tokens) and the speech
+ * word matcher (spoken words, with the same lists in spoken form).
+ */
+export function dropSkipWords<T>(
+  items: readonly T[],
+  wordOf: (item: T) => string,
+  anywhere: ReadonlySet<string> = SKIP_ANYWHERE,
+  leading: readonly (readonly string[])[] = SKIP_LEADING,
+): T[] {
+  let out = items.filter((item) => !anywhere.has(wordOf(item)));
   for (let changed = true; changed; ) {
     changed = false;
-    for (const prefix of SKIP_LEADING) {
-      if (prefix.every((w, k) => tokens[k]?.text === w)) {
-        tokens = tokens.slice(prefix.length);
+    for (const prefix of leading) {
+      if (prefix.length && prefix.every((w, k) => out[k] !== undefined && wordOf(out[k]!) === w)) {
+        out = out.slice(prefix.length);
         changed = true;
       }
     }
   }
-  return tokens;
+  return out;
 }
 
 /** The normalised token texts of a fixed phrase (a template word or a list value). */

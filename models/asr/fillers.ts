@@ -5,7 +5,7 @@
  * the very same words at the same places, so what can be typed politely can
  * be said politely, and the word matcher drops them again before matching.
  */
-import { SKIP_ANYWHERE, SKIP_LEADING } from "../../agent/intent/normalize.ts";
+import { dropSkipWords, SKIP_ANYWHERE, SKIP_LEADING } from "../../agent/intent/normalize.ts";
 import { spokenPhrase } from "./spoken-words.ts";
 
 /** Filler words a sentence may carry (spoken form, lower case). */
@@ -25,17 +25,7 @@ export const TEXT_FILLERS: Fillers = {
 /** No fillers: the sentences exactly as written. */
 export const NO_FILLERS: Fillers = { anywhere: new Set(), leading: [] };
 
-/** `words` without the fillers, as the text matcher reads a text: every `anywhere` word, then leading phrases repeatedly. */
+/** `words` without the fillers, as the text matcher reads a text. */
 export function stripFillers(words: readonly string[], fillers: Fillers = TEXT_FILLERS): string[] {
-  let out = words.filter((w) => !fillers.anywhere.has(w));
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const phrase of fillers.leading) {
-      if (phrase.length && phrase.every((w, i) => out[i] === w)) {
-        out = out.slice(phrase.length);
-        changed = true;
-      }
-    }
-  }
-  return out;
+  return dropSkipWords(words, (w) => w, fillers.anywhere, fillers.leading);
 }
