@@ -22,7 +22,7 @@ import { DetectionGate, type GateDecision } from "./detection-gate.ts";
 import { facingPeople } from "./facing.ts";
 import { MOTION_PICTURE, MotionDetector } from "./motion.ts";
 import { Occupancy } from "./occupancy.ts";
-import { renderSnapshot, snapshotPicture } from "./snapshot.ts";
+import { renderSnapshot, snapshotPicture, type SnapshotBox } from "./snapshot.ts";
 import { TrackSummaries, type TrackUpdate } from "./track-summary.ts";
 import { Tracker, type Track } from "./tracker.ts";
 import { cameraZones, zonesContaining, type Zone } from "./zones.ts";
@@ -279,14 +279,23 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
     }
   }
 
+  /**
+   * Render `frame` as a JPEG with `boxes` (source-frame pixels, taken when the
+   * snapshot was queued: tracks move on meanwhile), drawn on whichever picture
+   * the camera carries (the full frame or the detector's input).
+   */
+  private async renderFrame(frame: Frame, boxes: readonly SnapshotBox[], caption: string): Promise<Buffer> {
+    const picture = snapshotPicture(frame);
+    const scaled = boxes.map((b) => ({ ...b, box: { x1: b.box.x1 * picture.scaleX, y1: b.box.y1 * picture.scaleY, x2: b.box.x2 * picture.scaleX, y2: b.box.y2 * picture.scaleY } }));
+    return renderSnapshot(picture.image, scaled, this.zones, { caption });
+  }
+
   private queueTrackSnapshot(frame: Frame, tracks: readonly Track[], update: TrackUpdate): void {
-    const boxes = tracks.filter((t) => t.confirmed && t.seen).map((t) => ({ label: t.label, score: t.score, box: t.box, trackId: t.id }));
+    const boxes = seenBoxes(tracks);
     const caption = `${this.options.camera} ${update.label} #${update.track_id} t=${(frame.t / 1000).toFixed(1)}s`;
     this.snapshotChain = this.snapshotChain.then(async () => {
       try {
-        const picture = snapshotPicture(frame);
-        const scaled = boxes.map((b) => ({ ...b, box: { x1: b.box.x1 * picture.scaleX, y1: b.box.y1 * picture.scaleY, x2: b.box.x2 * picture.scaleX, y2: b.box.y2 * picture.scaleY } }));
-        const jpeg = await renderSnapshot(picture.image, scaled, this.zones, { caption });
+        const jpeg = await this.renderFrame(frame, boxes, caption);
         this.emit("trackSnapshot", { camera: this.options.camera, track_id: update.track_id, t_ms: frame.t, jpeg });
       } catch (err) {
         log.error({ camera: this.options.camera, err: (err as Error).message }, "track snapshot failed");
@@ -309,21 +318,24 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
   }
 
   private queueSnapshot(frame: Frame, tracks: readonly Track[], changes: OccupancyEvent[]): void {
-    const boxes = tracks.filter((t) => t.confirmed && t.seen).map((t) => ({ label: t.label, score: t.score, box: t.box, trackId: t.id }));
+    const boxes = seenBoxes(tracks);
     const areas = [...new Set(changes.map((c) => c.area))];
     const caption = `${this.options.camera} ${areas.join(", ")} t=${(frame.t / 1000).toFixed(1)}s`;
     // Serialised so snapshots arrive in frame order; a failed render is logged, not fatal.
     this.snapshotChain = this.snapshotChain.then(async () => {
       try {
-        const picture = snapshotPicture(frame);
-        const scaled = boxes.map((b) => ({ ...b, box: { x1: b.box.x1 * picture.scaleX, y1: b.box.y1 * picture.scaleY, x2: b.box.x2 * picture.scaleX, y2: b.box.y2 * picture.scaleY } }));
-        const jpeg = await renderSnapshot(picture.image, scaled, this.zones, { caption });
+        const jpeg = await this.renderFrame(frame, boxes, caption);
         this.emit("snapshot", { camera: this.options.camera, areas, t_ms: frame.t, jpeg });
       } catch (err) {
         log.error({ camera: this.options.camera, err: (err as Error).message }, "snapshot failed");
       }
     });
   }
+}
+
+/** The boxes of the confirmed tracks seen in this frame, for a snapshot. */
+function seenBoxes(tracks: readonly Track[]): SnapshotBox[] {
+  return tracks.filter((t) => t.confirmed && t.seen).map((t) => ({ label: t.label, score: t.score, box: t.box, trackId: t.id }));
 }
 
 /** The label under which the facing count runs through Occupancy's hysteresis. */
