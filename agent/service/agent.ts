@@ -117,7 +117,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     }
     if (!options.offline) this.session = new MqttSession(config.mqtt, { agentId: config.agent.id, observer: options.observer });
     this.recognizer = new LiveIntentRecognizer(this.registry, this.customIntents);
-    this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session);
+    this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session, (id, update) => this.registry.setState(id, update.state, update.attributes));
     const understand = createUnderstander({
       registry: this.registry,
       recognizer: this.recognizer,
