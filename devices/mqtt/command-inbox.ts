@@ -1,8 +1,10 @@
 /**
  * Book-keeping for messages acknowledged only after their handler settles
- * (typed commands): how many are being handled, which QoS 1 deliveries were
- * already handled (so a broker's redelivery with DUP set is not acted on
- * twice), and how many were refused because too many were pending.
+ * (typed commands): how many are being handled (the session stops reading
+ * from the broker while `limit` are, see `belowLimit`), which QoS 1
+ * deliveries were already handled (so a broker's redelivery with DUP set is
+ * not acted on twice), and how many QoS 0 ones were refused because too many
+ * were pending.
  *
  * A redelivery is recognised by its fingerprint: packet identifier, topic and
  * a hash of the payload. MQTT (3.1.1 §4.4, 5 §4.4) makes the broker resend an
@@ -19,7 +21,7 @@ export type Admission =
   | { kind: "new" }
   /** A redelivery of one being or already handled: acknowledge once `settled` resolves, do not handle. */
   | { kind: "redelivery"; settled: Promise<void> }
-  /** Too many pending: acknowledge and refuse it (the caller says so). */
+  /** QoS 0 with `limit` pending: refuse it (the caller says so). QoS 1 is never refused: the broker already handed it over. */
   | { kind: "full"; pending: number };
 
 /** How long a handled delivery's fingerprint is remembered: longer than any broker outage a session survives is not needed, the resend follows the reconnect. */
@@ -30,6 +32,7 @@ export class CommandInbox {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly handled = new RecentKeys(FINGERPRINTS_KEPT, FINGERPRINT_TTL_MS);
   private pendingCount = 0;
+  private readonly waiters: (() => void)[] = [];
   /** Refused because `limit` were pending. */
   refused = 0;
   /** Redeliveries recognised and not handled again. */
@@ -49,8 +52,14 @@ export class CommandInbox {
     return `${messageId}\0${topic}\0${createHash("sha1").update(payload).digest("base64")}`;
   }
 
-  /** Decide about one delivery; `dup` is the PUBLISH packet's DUP flag. */
-  admit(fingerprint: string | undefined, dup: boolean): Admission {
+  /** Resolves once fewer than `limit` are pending (at once when that holds already). */
+  belowLimit(): Promise<void> {
+    if (this.pendingCount < this.limit) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Decide about one delivery; `dup` is the PUBLISH packet's DUP flag, `qos` its QoS. */
+  admit(fingerprint: string | undefined, dup: boolean, qos: 0 | 1 | 2): Admission {
     if (fingerprint !== undefined && dup) {
       const running = this.inFlight.get(fingerprint);
       if (running) {
@@ -62,7 +71,7 @@ export class CommandInbox {
         return { kind: "redelivery", settled: Promise.resolve() };
       }
     }
-    if (this.pendingCount >= this.limit) {
+    if (qos === 0 && this.pendingCount >= this.limit) {
       this.refused++;
       return { kind: "full", pending: this.pendingCount };
     }
@@ -78,6 +87,7 @@ export class CommandInbox {
     this.pendingCount++;
     const settled = work.then(() => undefined, () => undefined).finally(() => {
       this.pendingCount--;
+      if (this.pendingCount < this.limit) for (const wake of this.waiters.splice(0)) wake();
       if (fingerprint !== undefined) {
         this.inFlight.delete(fingerprint);
         this.handled.add(fingerprint);

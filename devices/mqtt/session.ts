@@ -19,10 +19,13 @@
  * is sent only once the handler's promise settles, so a command the process
  * dies on is redelivered by the broker; redeliveries (DUP) of a delivery
  * already handled are acknowledged without handling it again
- * (command-inbox.ts); at most `mqtt.max_pending_commands` are handled at once
- * (advertised to MQTT 5 brokers as Receive Maximum, so the broker holds the
- * rest), and past that a command is refused through `onRefused`, never
- * dropped silently.
+ * (command-inbox.ts). With `mqtt.max_pending_commands` being handled, the
+ * session stops reading from the broker (backpressure: the broker queues the
+ * rest for hearth, persisted, up to its own max_queued_messages) until one
+ * finishes, for at most half the keepalive so the connection stays alive;
+ * a QoS 0 command arriving while the bound is still reached is refused
+ * through `onRefused`, never dropped silently. The bound is also advertised
+ * as MQTT 5 Receive Maximum (mosquitto 2.0 was seen to send past it).
  */
 import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
@@ -83,10 +86,12 @@ export interface SubscribeOptions {
   /**
    * Commands: send the PUBACK only when the handler's promise settles, skip
    * redeliveries of a delivery already handled, and bound how many are
-   * handled at once (`mqtt.max_pending_commands`). Needs `qos` 0 or 1.
+   * handled at once (`mqtt.max_pending_commands`). Needs `qos` 0 or 1. The
+   * handler must not wait for another incoming message: while the bound is
+   * reached, reading from the broker pauses.
    */
   ackAfterHandling?: boolean;
-  /** With `ackAfterHandling`: called (instead of the handler) for a message refused because too many are pending. */
+  /** With `ackAfterHandling`: called (instead of the handler) for a QoS 0 message refused because too many are pending. */
   onRefused?: (message: IncomingMessage, reason: string) => void;
 }
 
@@ -177,6 +182,8 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   readonly commands: CommandInbox;
   /** PUBLISH packets whose acknowledgement waits for their handlers (set in dispatch, read in handleMessage). */
   private readonly heldAcks = new WeakMap<IPublishPacket, Promise<void>>();
+  /** True while reading is paused because the command bound is reached (warned once per episode). */
+  private backpressure = false;
   private nextSubscriptionId = 1;
   /** Filters subscribed on the current connection. */
   private readonly brokerFilters = new Set<string>();
@@ -405,10 +412,11 @@ export class MqttSession extends EventEmitter<SessionEvents> {
    * sends the PUBACK from that callback; MQTT.js's own reading of the socket
    * also waits for the callback. Holding it would stall every other packet
    * (PINGRESP, the PUBACKs of hearth's own device commands) behind a command,
-   * so the callback is answered at once with an error, which makes MQTT.js
-   * skip its PUBACK, and the PUBACK is sent here when the handlers settle,
-   * on the same connection only: after a reconnect the broker redelivers the
-   * message with DUP set, and the inbox acknowledges that copy instead.
+   * so the callback is answered with an error, which makes MQTT.js skip its
+   * PUBACK, and the PUBACK is sent here when the handlers settle, on the same
+   * connection only: after a reconnect the broker redelivers the message with
+   * DUP set, and the inbox acknowledges that copy instead. The callback itself
+   * is held back only while `max_pending_commands` are pending (backpressure).
    */
   private holdAcknowledgements(client: MqttClient): void {
     const sendPacket = (client as unknown as { _sendPacket?: (packet: object, cb?: () => void) => void })._sendPacket;
@@ -417,17 +425,37 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       const held = this.heldAcks.get(packet);
       if (!held) return callback();
       this.heldAcks.delete(packet);
-      if (packet.qos !== 1 || packet.messageId === undefined) {
-        callback();
+      const deferPuback = packet.qos === 1 && packet.messageId !== undefined;
+      if (deferPuback) {
+        const messageId = packet.messageId!;
+        const connection = this.connectionNumber;
+        void held.then(() => {
+          if (this.client !== client || this.connectionNumber !== connection || !client.connected) return;
+          sendPacket.call(client, { cmd: "puback", messageId }, () => undefined);
+        });
+      }
+      const readOn = () => callback(deferPuback ? new Error("PUBACK deferred until the command is handled") : undefined);
+      if (this.commands.pending < this.commands.limit) {
+        this.backpressure = false;
+        readOn();
         return;
       }
-      const messageId = packet.messageId;
-      const connection = this.connectionNumber;
-      callback(new Error("PUBACK deferred until the command is handled"));
-      void held.then(() => {
-        if (this.client !== client || this.connectionNumber !== connection || !client.connected) return;
-        sendPacket.call(client, { cmd: "puback", messageId }, () => undefined);
-      });
+      if (!this.backpressure) {
+        this.backpressure = true;
+        log.warn({ topic: packet.topic, pending: this.commands.pending, limit: this.commands.limit },
+          `${this.commands.pending} commands pending (mqtt.max_pending_commands): commands arrive faster than hearth handles them; reading from the broker paused, it queues the rest (mosquitto drops past its max_queued_messages)`);
+      }
+      // At most half the keepalive: the PINGRESP waits behind the paused packets.
+      let timer: NodeJS.Timeout | undefined;
+      let resumed = false;
+      const resume = () => {
+        if (resumed) return;
+        resumed = true;
+        clearTimeout(timer);
+        readOn();
+      };
+      timer = setTimeout(resume, this.config.keepalive_s * 500);
+      void this.commands.belowLimit().then(resume);
     };
   }
 
@@ -481,13 +509,13 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   /** Admission of one command delivery, logged when it is a redelivery or refused. */
   private admitCommand(message: IncomingMessage, packet: IPublishPacket): ReturnType<CommandInbox["admit"]> {
     const fingerprint = packet.qos === 1 ? CommandInbox.fingerprint(packet.messageId, message.topic, message.payload) : undefined;
-    const admission = this.commands.admit(fingerprint, packet.dup);
+    const admission = this.commands.admit(fingerprint, packet.dup, packet.qos);
     if (admission.kind === "redelivery") {
       log.info({ topic: message.topic, messageId: packet.messageId }, "redelivered command (DUP) already handled; acknowledged, not acted on again");
     } else if (admission.kind === "full") {
       // Every refusal is logged; a flood is also visible in the running count.
       log.warn({ topic: message.topic, pending: admission.pending, refused_total: this.commands.refused, limit: this.commands.limit },
-        `command refused: ${admission.pending} commands pending (mqtt.max_pending_commands ${this.commands.limit}); commands arrive faster than hearth handles them`);
+        `QoS 0 command refused: ${admission.pending} commands pending (mqtt.max_pending_commands ${this.commands.limit}); commands arrive faster than hearth handles them`);
     }
     return admission;
   }
