@@ -38,6 +38,7 @@ import type { OutgoingMessage } from "../entity.ts";
 import { reconnectDelayMs } from "./backoff.ts";
 import { CommandInbox } from "./command-inbox.ts";
 import { redactFromMqttDebug } from "./debug-redaction.ts";
+import { SendQuota } from "./send-quota.ts";
 import { topicMatches, topicProblem } from "./topic.ts";
 
 const log = logger("devices/mqtt");
@@ -130,6 +131,11 @@ const V5_CONNACK: Record<number, [ConnectionFailure, string]> = {
   140: ["auth", "bad authentication method"],
 };
 
+/** 3.1.1 has no Receive Maximum: mosquitto's default max_inflight_messages. */
+const MQTT311_SEND_QUOTA = 20;
+/** MQTT 5's Receive Maximum when the CONNACK names none (§3.2.2.3.3). */
+const MQTT5_DEFAULT_RECEIVE_MAXIMUM = 65_535;
+
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_OSSL|HOSTNAME|ALTNAME/i;
 
 function readPemOrSecret(configured: string, field: string): string {
@@ -182,6 +188,8 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   readonly commands: CommandInbox;
   /** PUBLISH packets whose acknowledgement waits for their handlers (set in dispatch, read in handleMessage). */
   private readonly heldAcks = new WeakMap<IPublishPacket, Promise<void>>();
+  /** QoS 1/2 publishes awaiting acknowledgement, at most the broker's Receive Maximum. */
+  private readonly sendQuota = new SendQuota(MQTT311_SEND_QUOTA);
   /** True while reading is paused because the command bound is reached (warned once per episode). */
   private backpressure = false;
   private nextSubscriptionId = 1;
@@ -343,6 +351,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     this.lastFailure = undefined;
     this.lastErrorCode = undefined;
     const sessionPresent = Boolean(connack.sessionPresent);
+    this.sendQuota.setCapacity(this.version === 5 ? (connack.properties?.receiveMaximum ?? MQTT5_DEFAULT_RECEIVE_MAXIMUM) : MQTT311_SEND_QUOTA);
     // Subscribe again on every connect, even when the broker kept the session: a new SUBSCRIBE
     // makes it resend retained messages, so discovery configs and states changed during the
     // outage arrive (QoS 0 messages are not queued for an absent client).
@@ -581,9 +590,11 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     if (!client || this.currentState === "closed") return Promise.reject(new Error(`MQTT session closed: cannot publish to ${message.topic}`));
     const problem = topicProblem(message.topic, "publish");
     if (problem) return Promise.reject(new Error(`cannot publish to ${JSON.stringify(message.topic.slice(0, 200))}: ${problem}`));
-    return new Promise((resolve, reject) => {
+    const send = () => new Promise<void>((resolve, reject) => {
       client.publish(message.topic, message.payload, { qos: message.qos, retain: message.retain }, (err) => (err ? reject(err) : resolve()));
     });
+    if (message.qos === 0) return send();
+    return this.sendQuota.acquire().then(send).finally(() => this.sendQuota.release());
   }
 
   /**

@@ -241,6 +241,29 @@ test("handlers stuck past half the keepalive: reading resumes, QoS 0 commands ar
   }
 });
 
+test("a burst of QoS 1 and 2 device commands stays within the broker's Receive Maximum: none refused with Quota exceeded", { skip, timeout: 60_000 }, async () => {
+  // mosquitto advertises max_inflight_messages (20) and answers 0x97 to the 21st unacknowledged QoS 2 PUBLISH.
+  const broker = await Mosquitto.start();
+  const session = new MqttSession(mqttConfig(broker.port), { agentId: "t-quota" });
+  await session.start();
+  const pub = await publisher(broker.port, { protocolVersion: 5, clean: true });
+  const got: string[] = [];
+  pub.on("message", (_t, p) => got.push(p.toString()));
+  await pub.subscribeAsync("burst/#", { qos: 2 });
+  try {
+    const results = await Promise.allSettled(Array.from({ length: 200 }, (_, k) =>
+      session.publish({ topic: `burst/q${1 + (k % 2)}`, payload: String(k), qos: (1 + (k % 2)) as 1 | 2, retain: false })));
+    const failed = results.flatMap((r, k) => (r.status === "rejected" ? [`${k}: ${(r.reason as Error).message}`] : []));
+    assert.deepEqual(failed, []);
+    await until(() => got.length >= 200, "the 200 messages");
+    assert.deepEqual(got.map(Number).sort((a, b) => a - b), Array.from({ length: 200 }, (_, k) => k));
+  } finally {
+    await session.close();
+    await pub.endAsync(true);
+    await broker.dispose();
+  }
+});
+
 test("reconnect delays are capped at reconnect_max_ms, and hearth is back at once when the broker listens again", { skip, timeout: 60_000 }, async () => {
   const broker = await Mosquitto.start();
   const session = new MqttSession(mqttConfig(broker.port, { reconnect_min_ms: 100, reconnect_max_ms: 3000 }), { agentId: "t-cap" });
