@@ -13,6 +13,7 @@ import { DiscoveryConsumer } from "../../devices/discovery/consumer.ts";
 import { agentTopics, DiscoveryProducer } from "../../devices/discovery/producer.ts";
 import { loadFixtures } from "../../devices/fixtures.ts";
 import { MqttSession, type IncomingMessage } from "../../devices/mqtt/session.ts";
+import { TakeoverWatch } from "./takeover.ts";
 import { RecentKeys } from "../../devices/mqtt/recent-keys.ts";
 import { EntityRegistry } from "../../devices/registry.ts";
 import { Executor } from "../act/executor.ts";
@@ -189,6 +190,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
       });
     }
     await this.session.start({ failFast: this.options.failFast });
+    if (!this.options.observer) this.watchTakeover(this.session);
     await this.producer?.start();
     if (!this.options.observer) {
       this.publishOwn(this.topics.state, this.runner.state, true);
@@ -359,6 +361,20 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
   }
 
   /** Stop in reverse order: inputs, controller, discovery, then the session (publishing `offline`). */
+  /** Stop using MQTT, once and loudly, when a newer hearth with this agent id connects (agent/service/takeover.ts). */
+  private watchTakeover(session: MqttSession): void {
+    const watch = new TakeoverWatch(session, this.topics.instance, (other) => {
+      log.error(
+        { other },
+        `another hearth with agent id ${this.config.agent.id} connected (pid ${other.pid} on ${other.host}, started ${new Date(other.started).toISOString()}); ` +
+          `both would use client id hearth-${this.config.agent.id} and take the connection from each other, so this one stops using MQTT. Give each hearth its own agent.id.`,
+      );
+      void session.close({ publishOffline: false });
+    });
+    watch.start();
+    this.cleanups.push(() => watch.stop());
+  }
+
   async stop(): Promise<void> {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.producer?.stop();

@@ -66,3 +66,21 @@ test("a second hearth with the same agent id: the older one says so once and sto
     await newer.close({ publishOffline: false });
   }
 });
+
+test("two agents with one id: the first one started stops using MQTT, the second keeps its connection", { skip, timeout: 40_000 }, async () => {
+  const { Agent } = await import("../../../agent/service/agent.ts");
+  const config = parseConfig({ agent: { id: "twin-agent" }, mqtt: { host: "127.0.0.1", port: broker.port, reconnect_max_ms: 1000 }, homeassistant: { announce: false } });
+  const first = new Agent(config);
+  await first.start();
+  await new Promise((r) => setTimeout(r, 800));
+  const second = new Agent(config);
+  try {
+    await second.start();
+    await waitFor("the first agent to stop using MQTT", () => first.session!.state === "closed");
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(second.session!.connected, true);
+  } finally {
+    await first.stop();
+    await second.stop();
+  }
+});
