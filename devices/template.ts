@@ -63,7 +63,14 @@ export function compileTemplate(source: string): CompiledTemplate {
   return (variables) => {
     const values = new Map<string, Value>();
     for (const [name, value] of Object.entries(variables)) values.set(name, fromHost(value));
-    const output = renderNodes(nodes, values, ENVIRONMENT, limits).trim();
+    let output: string;
+    try {
+      output = renderNodes(nodes, values, ENVIRONMENT, limits).trim();
+    } catch (err) {
+      // Values nested thousands deep (a list wrapped in itself in a loop) can exhaust the host stack while printed or compared.
+      if (err instanceof RangeError && /call stack/.test(err.message)) throw new TemplateBudgetError("template values nested too deeply");
+      throw err;
+    }
     if (output.length > RENDER_BUDGET.outputChars) throw new TemplateBudgetError(`template output of ${output.length} characters is past the budget of ${RENDER_BUDGET.outputChars}`);
     return output;
   };

@@ -13,7 +13,7 @@ import { getAttr, getItem, getSlice } from "./access.ts";
 import { Budget, type BudgetLimits } from "./budget.ts";
 import { TemplateBudgetError, TemplateRenderError } from "./errors.ts";
 import { binaryOp, contains, unaryOp } from "./operators.ts";
-import { Callable, compare, Dict, equals, iterate, Obj, str, truthy, tuple, typeName, type CallContext, type Kwargs, type Value } from "./values.ts";
+import { Callable, compare, Dict, equals, iterate, Obj, str, truthy, tuple, typeName, type CallContext, type Fields, type Kwargs, type Value } from "./values.ts";
 
 /** A filter: `input | name(args)`. */
 export type FilterFn = (input: Value, args: Value[], kwargs: Kwargs, ctx: CallContext) => Value;
@@ -35,6 +35,9 @@ export interface Environment {
 /** Steps between two looks at the clock (Date.now() is cheap, but not free). */
 const CLOCK_EVERY = 128;
 
+/** Macro calls nested in one another (recursion), at most; deeper is a budget error, not a host stack overflow. */
+export const MAX_CALL_DEPTH = 32;
+
 class Scope {
   readonly vars = new Map<string, Value>();
   constructor(readonly parent?: Scope) {}
@@ -49,6 +52,44 @@ class Scope {
 
 type Flow = "break" | "continue" | undefined;
 
+const LOOP_FIELDS = new Set(["index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0", "previtem", "nextitem", "cycle"]);
+
+/** `loop.*` of one iteration, computed when read: most loops never read them, and building them per item would dominate the loop's cost. */
+class LoopFields implements Fields {
+  constructor(private readonly items: readonly Value[], private readonly i: number) {}
+
+  has(name: string): boolean {
+    return LOOP_FIELDS.has(name);
+  }
+
+  get(name: string): Value {
+    const { items, i } = this;
+    const length = items.length;
+    switch (name) {
+      case "index": return BigInt(i + 1);
+      case "index0": return BigInt(i);
+      case "revindex": return BigInt(length - i);
+      case "revindex0": return BigInt(length - i - 1);
+      case "first": return i === 0;
+      case "last": return i === length - 1;
+      case "length": return BigInt(length);
+      case "depth": return 1n;
+      case "depth0": return 0n;
+      case "previtem": return i > 0 ? items[i - 1] : undefined;
+      case "nextitem": return i + 1 < length ? items[i + 1] : undefined;
+      case "cycle": return new Callable("loop.cycle", (args) => {
+        if (!args.length) throw new TemplateRenderError("no items for cycling given");
+        return args[i % args.length];
+      });
+      default: return undefined;
+    }
+  }
+
+  set(): void {
+    throw new TemplateRenderError("cannot assign to loop attributes");
+  }
+}
+
 /** An undefined name, so calling it can say which. */
 class NamedUndefined {
   constructor(readonly name: string) {}
@@ -61,6 +102,7 @@ class Renderer implements CallContext {
   /** Output buffers: the template's, then one per `set` block or macro call being rendered. */
   private readonly buffers: string[][] = [[]];
   private outputSize = 0;
+  private callDepth = 0;
   /** The name of the last undefined variable evaluated, for "'x' is undefined" errors. */
   private lastUndefined?: NamedUndefined;
 
@@ -193,15 +235,7 @@ class Renderer implements CallContext {
     for (let i = 0; i < length; i++) {
       this.step();
       const inner = new Scope(scope);
-      const loop = new Obj("loop", new Map<string, Value>([
-        ["index", BigInt(i + 1)], ["index0", BigInt(i)], ["revindex", BigInt(length - i)], ["revindex0", BigInt(length - i - 1)],
-        ["first", i === 0], ["last", i === length - 1], ["length", BigInt(length)], ["depth", 1n], ["depth0", 0n],
-        ["previtem", i > 0 ? items[i - 1] : undefined], ["nextitem", i + 1 < length ? items[i + 1] : undefined],
-        ["cycle", new Callable("loop.cycle", (args) => {
-          if (!args.length) throw new TemplateRenderError("no items for cycling given");
-          return args[i % args.length];
-        })],
-      ]));
+      const loop = new Obj("loop", new LoopFields(items, i));
       inner.vars.set("loop", loop);
       this.bind(node.target, items[i], inner);
       const flow = this.render(node.body, inner);
@@ -221,7 +255,12 @@ class Renderer implements CallContext {
       for (const key of kwargs.keys()) {
         if (!node.params.some((p) => p.name === key)) throw new TemplateRenderError(`macro '${node.name}' takes no keyword argument '${key}'`);
       }
-      return this.capture(node.body, inner);
+      if (++this.callDepth > MAX_CALL_DEPTH) throw new TemplateBudgetError(`macro '${node.name}' nested more than ${MAX_CALL_DEPTH} calls deep`);
+      try {
+        return this.capture(node.body, inner);
+      } finally {
+        this.callDepth--;
+      }
     });
   }
 

@@ -367,6 +367,11 @@ const FILTERS = new Map<string, Filter>([
   }],
   ["is_number", (v) => isNumberLike(v)],
   ["to_json", (v, a, ctx) => toJson(v, a, ctx)],
+  // nunjucks' `dump` (JSON.stringify), the default payload of custom intents (`{{ slots | dump }}`) since before this engine.
+  ["dump", (v, a, ctx) => {
+    const spaces = a.get(0, "spaces", null);
+    return dumpJson(v, { indent: spaces === null ? undefined : Number(pyInt(spaces) ?? 0n) }, (size) => ctx.checkSize(size, "dump result"));
+  }],
   ["from_json", (v, a) => {
     try {
       return parseJson(str(v));

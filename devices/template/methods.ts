@@ -52,9 +52,16 @@ function affix(s: string, arg: Value, test: (s: string, p: string) => boolean): 
   });
 }
 
-/** Python `str.title()`: each run of letters starts upper case. */
+/** Python `str.title()`: a letter after a non-letter (digit, space, apostrophe) starts a word: "zigbee2mqtt" → "Zigbee2Mqtt". */
 export function titleCase(s: string): string {
-  return s.toLowerCase().replace(/(^|[^\p{L}\p{N}'])(\p{L})|(\p{L}')(\p{L})/gu, (m, pre?: string, letter?: string) => (letter ? pre! + letter.toUpperCase() : m));
+  let out = "";
+  let previousIsLetter = false;
+  for (const ch of s) {
+    const isLetter = /\p{L}/u.test(ch);
+    out += isLetter ? (previousIsLetter ? ch.toLowerCase() : ch.toUpperCase()) : ch;
+    previousIsLetter = isLetter;
+  }
+  return out;
 }
 
 export function capitalize(s: string): string {

@@ -43,9 +43,16 @@ export class Callable {
   ) {}
 }
 
+/** Named fields of an Obj: a Map, or computed on access (a loop's `loop.index`, built only when read). */
+export interface Fields {
+  has(name: string): boolean;
+  get(name: string): Value;
+  set(name: string, value: Value): void;
+}
+
 /** A Jinja namespace (`namespace(x=1)`, the one object `set ns.x = ...` may change) or a loop's `loop` variable. */
 export class Obj {
-  constructor(readonly kind: "namespace" | "loop" | "cycler", readonly fields: Map<string, Value>) {}
+  constructor(readonly kind: "namespace" | "loop" | "cycler", readonly fields: Fields) {}
 }
 
 /** A point in time (HA `datetime`): epoch milliseconds, shown in UTC or in the host's local time zone. */
