@@ -41,7 +41,7 @@ export { MAX_RANGE } from "./template/globals.ts";
  * milliseconds (a last guard; the step budget normally ends a render first).
  * A template HA users write takes a few dozen to a few hundred steps.
  */
-export const RENDER_BUDGET = { steps: 20_000, outputChars: 64 * 1024, milliseconds: 50 } as const;
+export const RENDER_BUDGET = { steps: 10_000, outputChars: 64 * 1024, milliseconds: 50 } as const;
 
 /** A compiled template: variables (JSON-like values) → the rendered text, trimmed as HA trims it. */
 export type CompiledTemplate = (variables: Record<string, unknown>) => string;

@@ -13,7 +13,7 @@ import { getAttr, getItem, getSlice } from "./access.ts";
 import { Budget, type BudgetLimits } from "./budget.ts";
 import { TemplateBudgetError, TemplateRenderError } from "./errors.ts";
 import { binaryOp, contains, unaryOp } from "./operators.ts";
-import { Callable, compare, Dict, equals, iterate, Obj, str, truthy, tuple, typeName, type CallContext, type Fields, type Kwargs, type Value } from "./values.ts";
+import { Callable, compare, Dict, equals, iterate, Obj, repr, str, truthy, tuple, typeName, type CallContext, type Fields, type Kwargs, type Value } from "./values.ts";
 
 /** A filter: `input | name(args)`. */
 export type FilterFn = (input: Value, args: Value[], kwargs: Kwargs, ctx: CallContext) => Value;
@@ -324,12 +324,12 @@ class Renderer implements CallContext {
       }
       case "getattr": {
         const object = this.expr(e.object, scope);
-        return this.undefinedOnAccess(object, e.name, () => getAttr(object, e.name));
+        return this.undefinedOnAccess(object, e.name, e, () => getAttr(object, e.name));
       }
       case "getitem": {
         const object = this.expr(e.object, scope);
         const key = this.expr(e.key, scope);
-        return this.undefinedOnAccess(object, key, () => getItem(object, key));
+        return this.undefinedOnAccess(object, key, e, () => getItem(object, key));
       }
       case "slice": {
         const object = this.expr(e.object, scope);
@@ -383,13 +383,13 @@ class Renderer implements CallContext {
   }
 
   /** Looking a member up on Undefined is an error naming the variable, as Jinja's UndefinedError is. */
-  private undefinedOnAccess(object: Value, key: Value, lookup: () => Value): Value {
+  private undefinedOnAccess(object: Value, key: Value, access: Expr, lookup: () => Value): Value {
     if (object === undefined) {
       const name = this.lastUndefined?.name;
       throw new TemplateRenderError(`${name ? `'${name}'` : "value"} is undefined (looking up ${typeof key === "string" ? `'${key}'` : str(key)})`);
     }
     const value = lookup();
-    if (value === undefined) this.lastUndefined = new NamedUndefined(typeof key === "string" ? key : str(key));
+    if (value === undefined) this.lastUndefined = new NamedUndefined(describe(access));
     return value;
   }
 
@@ -413,6 +413,19 @@ class Renderer implements CallContext {
       case ">": return c > 0;
       default: return c >= 0;
     }
+  }
+}
+
+/** A short source-like spelling of a lookup, for "'value_json.a' is undefined". */
+function describe(e: Expr): string {
+  switch (e.type) {
+    case "name": return e.name;
+    case "const": return typeof e.value === "string" ? repr(e.value) : str(e.value);
+    case "getattr": return `${describe(e.object)}.${e.name}`;
+    case "getitem": return `${describe(e.object)}[${e.key.type === "const" || e.key.type === "name" ? describe(e.key) : "…"}]`;
+    case "call": return `${describe(e.callee)}(…)`;
+    case "filter": return `(… | ${e.name})`;
+    default: return "(…)";
   }
 }
 

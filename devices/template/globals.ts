@@ -52,8 +52,19 @@ function range(a: Args, ctx: CallContext): Value {
   if (step === 0) throw new TemplateRenderError("range() arg 3 must not be zero");
   const count = Math.max(0, Math.ceil((stop - start) / step));
   if (count > MAX_RANGE) throw new TemplateRenderError(`range too big: ${count} items (the sandbox allows ${MAX_RANGE})`);
-  ctx.step(Math.ceil(count / 64));
-  return Array.from({ length: count }, (_, i) => BigInt(start + i * step));
+  // Building the list is the cost: a full-size range takes a third of a render's steps.
+  ctx.step(Math.ceil(count / 16));
+  const out = new Array<Value>(count);
+  for (let i = 0; i < count; i++) out[i] = smallInt(start + i * step);
+  return out;
+}
+
+/** BigInts 0..MAX_RANGE made once and shared (ints are immutable): making 100,000 of them per range() took milliseconds. */
+const SMALL_INTS: bigint[] = [];
+function smallInt(n: number): bigint {
+  if (n < 0 || n > MAX_RANGE) return BigInt(n);
+  while (SMALL_INTS.length <= n) SMALL_INTS.push(BigInt(SMALL_INTS.length));
+  return SMALL_INTS[n]!;
 }
 
 function dictFromPairs(pairs: Value, what: string): Dict {

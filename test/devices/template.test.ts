@@ -50,7 +50,7 @@ test("default, iif, is_defined and the defined tests", () => {
   assert.equal(onPayload("{{ value_json.a.b | is_defined }}", payload), "0");
   assert.throws(() => onPayload("{{ value_json.x | is_defined }}", payload), /is_defined: the value is undefined/);
   // Looking a member up on an undefined value is an error, as in Jinja; printing one prints nothing.
-  assert.throws(() => onPayload("{{ value_json.x.y }}", payload), (err: Error) => err instanceof TemplateRenderError && /'x' is undefined/.test(err.message));
+  assert.throws(() => onPayload("{{ value_json.x.y }}", payload), (err: Error) => err instanceof TemplateRenderError && /'value_json.x' is undefined/.test(err.message));
   assert.equal(onPayload("[{{ value_json.x }}][{{ nothing }}]", payload), "[][]");
 });
 
