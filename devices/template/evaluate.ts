@@ -33,7 +33,7 @@ export interface Environment {
 }
 
 /** Steps between two looks at the clock (Date.now() is cheap, but not free). */
-const CLOCK_EVERY = 128;
+const CLOCK_EVERY = 32;
 
 /** Macro calls nested in one another (recursion), at most; deeper is a budget error, not a host stack overflow. */
 export const MAX_CALL_DEPTH = 32;
@@ -219,6 +219,8 @@ class Renderer implements CallContext {
   private forLoop(node: Extract<Node, { type: "for" }>, scope: Scope): Flow {
     const source = this.expr(node.iter, scope);
     let items = iterate(source, "for loop");
+    // Materialising the items (a string's characters, a dict's keys) is work too, charged before the first iteration.
+    this.step(Math.ceil(items.length / 64));
     if (node.filter) {
       // Jinja filters first, so loop.length and loop.last count only the kept items.
       const kept: Value[] = [];

@@ -5,8 +5,13 @@
  * width and precision, and `%(name)s` with a dict.
  * @throws TemplateRenderError for too few arguments or a number conversion of a non-number.
  */
-import { TemplateRenderError } from "./errors.ts";
+import { TemplateBudgetError, TemplateRenderError } from "./errors.ts";
 import { Dict, floatRepr, isNumeric, repr, str, toFloat, type Value } from "./values.ts";
+
+/** Widest field a conversion may pad to (the output budget). */
+const MAX_FORMAT_WIDTH = 64 * 1024;
+/** Most digits after the point (JavaScript's toFixed stops at 100). */
+const MAX_PRECISION = 100;
 
 const SPEC = /%(?:\(([^)]*)\))?([-+ 0#]*)(\d+|\*)?(?:\.(\d+|\*))?([diuoxXeEfFgGcsra%])/g;
 
@@ -20,6 +25,9 @@ export function percentFormat(format: string, args: readonly Value[], mapping?: 
     if (conv === "%") return "%";
     const w = width === "*" ? Number(take()) : width === undefined ? 0 : Number(width);
     const prec = precision === "*" ? Number(take()) : precision === undefined ? undefined : Number(precision);
+    // Checked before padding is built: `'%100000000d' | format(1)` would otherwise make 100 MB first.
+    if (!(w <= MAX_FORMAT_WIDTH)) throw new TemplateBudgetError(`format width ${w} is past the template budget of ${MAX_FORMAT_WIDTH}`);
+    if (prec !== undefined && !(prec <= MAX_PRECISION)) throw new TemplateRenderError(`format precision ${prec} is larger than ${MAX_PRECISION}`);
     const arg = key !== undefined ? (mapping ? mapping.get(key) : undefined) : take();
     if (key !== undefined && !mapping) throw new TemplateRenderError("format requires a mapping");
     return pad(convert(arg, conv!, flags, prec), flags, w, conv!);

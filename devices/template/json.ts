@@ -7,6 +7,7 @@
  * `< > & '` escaped for HTML).
  */
 import { TemplateRenderError } from "./errors.ts";
+import { MAX_INT_DIGITS } from "./numbers.ts";
 import { Dict, floatRepr, isTuple, type Value } from "./values.ts";
 
 /** Deepest nesting a payload may have (deeper payloads are not JSON to a template). */
@@ -74,7 +75,10 @@ export function parseJson(text: string): Value {
     const num = m.exec(text);
     if (!num) return fail("unexpected character");
     pos += num[0].length;
-    return num[1] === undefined && num[2] === undefined ? BigInt(num[0]) : Number(num[0]);
+    if (num[1] !== undefined || num[2] !== undefined) return Number(num[0]);
+    // Python refuses to read ints longer than this (and parsing one costs time quadratic in its length).
+    if (num[0].length > MAX_INT_DIGITS) fail(`integer of more than ${MAX_INT_DIGITS} digits`);
+    return BigInt(num[0]);
   };
   const string = (): string => {
     const end = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;

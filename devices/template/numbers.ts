@@ -20,6 +20,9 @@ export function pyFloat(value: Value): number | undefined {
 
 const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
 
+/** Python's limit on int/str conversion (sys.get_int_max_str_digits(), 4,300 since 3.11): longer text is a ValueError. */
+export const MAX_INT_DIGITS = 4300;
+
 /** Python `int(text, base)` for a string, or undefined where Python raises ValueError. */
 function intFromText(value: string, base: number): bigint | undefined {
   let text = value.trim().toLowerCase();
@@ -39,6 +42,7 @@ function intFromText(value: string, base: number): bigint | undefined {
     base = 10;
   }
   if (base < 2 || base > 36 || !/^[0-9a-z](?:_?[0-9a-z])*$/.test(text)) return undefined;
+  if (text.length > MAX_INT_DIGITS) return undefined;
   let n = 0n;
   for (const ch of text.replace(/_/g, "")) {
     const d = DIGITS.indexOf(ch);

@@ -4,20 +4,26 @@
  * concatenation), `str % args`, and the `in` operator. Sizes are checked
  * before a result is built (`'x' * 10**9` fails at once).
  */
-import { TemplateRenderError } from "./errors.ts";
+import { TemplateBudgetError, TemplateRenderError } from "./errors.ts";
 import { percentFormat } from "./format.ts";
 import { Dict, equals, isNumeric, isTuple, str, toFloat, tuple, typeName, type CallContext, type Value } from "./values.ts";
 
-/** Largest int a template may build, in bits (the size budget, 64 KiB, as bits). */
-const MAX_INT_BITS = 64 * 1024 * 8;
+/**
+ * Largest int a template may build, in bits. Python's ints are unbounded, but
+ * printing a 500,000-bit int takes tens of milliseconds; HA templates compute
+ * with device values well under 64 bits.
+ */
+export const MAX_INT_BITS = 8192;
+
+const bitLength = (n: bigint) => (n < 0n ? -n : n).toString(16).length * 4;
 
 function intOf(v: boolean | bigint): bigint {
   return typeof v === "boolean" ? (v ? 1n : 0n) : v;
 }
 
 function checkInt(n: bigint): bigint {
-  const bits = (n < 0n ? -n : n).toString(16).length * 4;
-  if (bits > MAX_INT_BITS) throw new TemplateRenderError(`integer result too large (${bits} bits)`);
+  const bits = bitLength(n);
+  if (bits > MAX_INT_BITS) throw new TemplateBudgetError(`integer result too large (${bits} bits, the budget allows ${MAX_INT_BITS})`);
   return n;
 }
 
@@ -75,7 +81,9 @@ export function binaryOp(op: string, a: Value, b: Value, ctx: CallContext): Valu
     switch (op) {
       case "+": return checkInt(x + y);
       case "-": return checkInt(x - y);
-      case "*": return checkInt(x * y);
+      case "*":
+        if (bitLength(x) + bitLength(y) > MAX_INT_BITS + 8) throw new TemplateBudgetError(`integer result too large (more than ${MAX_INT_BITS} bits)`);
+        return checkInt(x * y);
       case "/": zeroCheck(y, "division by zero"); return Number(x) / Number(y);
       case "//": zeroCheck(y, "integer division or modulo by zero"); return floorDiv(x, y);
       case "%": zeroCheck(y, "integer division or modulo by zero"); return x - floorDiv(x, y) * y;
@@ -87,7 +95,7 @@ export function binaryOp(op: string, a: Value, b: Value, ctx: CallContext): Valu
         const absX = x < 0n ? -x : x;
         if (absX > 1n) {
           const bits = absX.toString(2).length;
-          if (Number(y) * (bits - 1) > MAX_INT_BITS) throw new TemplateRenderError(`integer result too large (${x} ** ${y})`);
+          if (Number(y) * (bits - 1) > MAX_INT_BITS) throw new TemplateBudgetError(`integer result too large (${absX.toString(16).length > 8 ? "a big int" : x} ** ${y})`);
         }
         return checkInt(x ** y);
       }

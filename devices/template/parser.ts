@@ -12,6 +12,7 @@
 import type { CompareOp, Expr, Node, Target } from "./ast.ts";
 import { TemplateSyntaxError } from "./errors.ts";
 import { tokenize, type Token } from "./lexer.ts";
+import { MAX_INT_DIGITS } from "./numbers.ts";
 
 /** Nesting of brackets and blocks a template may use; deeper is a syntax error (keeps recursion bounded). */
 const MAX_DEPTH = 100;
@@ -356,6 +357,7 @@ class Parser {
         return { type: "const", value };
       }
       case "int":
+        if (t.value.length > MAX_INT_DIGITS) this.fail(`integer literal of more than ${MAX_INT_DIGITS} digits`, t);
         return { type: "const", value: BigInt(t.value) };
       case "float":
         return { type: "const", value: Number(t.value) };

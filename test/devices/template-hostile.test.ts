@@ -97,3 +97,13 @@ test("ordinary templates still render after the sandboxing", () => {
   assert.equal(render("{{ value_json.constructor }}", '{"constructor": "data"}'), "data");
   assert.equal(render("{{ value_json.a.b | float | round(1) }}", '{"a": {"b": "21.26"}}'), "21.3");
 });
+
+test("numbers stay small enough to print cheaply; long digit strings are not read as ints (Python's 4,300-digit limit)", () => {
+  const render = (source: string) => compileTemplate(source)({});
+  assert.throws(() => render("{{ 2 ** 500000 }}"), TemplateBudgetError);
+  assert.throws(() => render("{{ 2 ** 8000 * 2 ** 8000 }}"), TemplateBudgetError);
+  assert.equal(render("{{ 2 ** 64 * 3 }}"), "55340232221128654848");
+  assert.equal(render("{{ ('9' * 5000) | int(-1) }}"), "-1");
+  assert.equal(renderValueTemplate(compileTemplate("{{ value_json is defined }}"), "9".repeat(5000)), "False");
+  assert.throws(() => render("{{ '%.300f' | format(1) }}"), /precision 300 is larger than 100/);
+});

@@ -15,7 +15,13 @@ export const MAX_REGEX_INPUT = 16 * 1024;
 const cache = new Map<string, Program>();
 const CACHE_SIZE = 256;
 
-function program(pattern: string, ignoreCase: boolean): Program {
+/**
+ * The compiled pattern, from the cache when it was seen before. Its size is
+ * charged on every use, cached or not, so a render's budget does not depend
+ * on what other renders compiled (a loop compiling a new large pattern per
+ * item runs out of steps, not of time).
+ */
+function program(pattern: string, ignoreCase: boolean, ctx: CallContext): Program {
   const key = `${ignoreCase ? "i" : "-"}${pattern}`;
   let compiled = cache.get(key);
   if (!compiled) {
@@ -23,6 +29,7 @@ function program(pattern: string, ignoreCase: boolean): Program {
     cache.set(key, compiled);
     if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   }
+  ctx.step(Math.ceil(compiled.code.length / 2));
   return compiled;
 }
 
@@ -34,12 +41,12 @@ const charge = (ctx: CallContext) => (steps: number) => ctx.step(steps);
 
 export function regexMatch(input: string, pattern: string, ignoreCase: boolean, ctx: CallContext): boolean {
   checkInput(input);
-  return execute(program(pattern, ignoreCase), input, 0, true, charge(ctx)) !== undefined;
+  return execute(program(pattern, ignoreCase, ctx), input, 0, true, charge(ctx)) !== undefined;
 }
 
 export function regexSearch(input: string, pattern: string, ignoreCase: boolean, ctx: CallContext): boolean {
   checkInput(input);
-  return execute(program(pattern, ignoreCase), input, 0, false, charge(ctx)) !== undefined;
+  return execute(program(pattern, ignoreCase, ctx), input, 0, false, charge(ctx)) !== undefined;
 }
 
 /** Every non-overlapping match's (start, end, slots), as `re.finditer` walks them. */
@@ -57,7 +64,7 @@ function* matches(prog: Program, input: string, ctx: CallContext): Generator<num
 /** `re.findall`: whole matches without groups, the group with one, tuples of groups with several. */
 export function regexFindall(input: string, pattern: string, ignoreCase: boolean, ctx: CallContext): Value[] {
   checkInput(input);
-  const prog = program(pattern, ignoreCase);
+  const prog = program(pattern, ignoreCase, ctx);
   const out: Value[] = [];
   for (const slots of matches(prog, input, ctx)) {
     const group = (g: number) => (slots[g * 2]! < 0 ? "" : input.slice(slots[g * 2], slots[g * 2 + 1]));
@@ -72,7 +79,7 @@ export function regexFindall(input: string, pattern: string, ignoreCase: boolean
 /** `re.sub` with `\1`, `\g<1>`, `\g<name>` and Python's string escapes in the replacement. */
 export function regexReplace(input: string, pattern: string, replacement: string, ignoreCase: boolean, ctx: CallContext): string {
   checkInput(input);
-  const prog = program(pattern, ignoreCase);
+  const prog = program(pattern, ignoreCase, ctx);
   let out = "";
   let last = 0;
   for (const slots of matches(prog, input, ctx)) {
