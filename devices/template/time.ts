@@ -5,7 +5,7 @@
  * time zone, as HA's configured zone would be).
  */
 import { TemplateRenderError } from "./errors.ts";
-import { DateTime, dateParts, isNumeric, toFloat, type CallContext, type Value } from "./values.ts";
+import { DateTime, dateParts, isNumeric, repr, toFloat, type CallContext, type Value } from "./values.ts";
 
 const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
@@ -85,7 +85,7 @@ export function asTimestamp(value: Value, fallback: Value | undefined): Value {
 /** The value of a filter's `default`, or HA's error for a bad input without one. */
 export function noDefault(name: string, value: Value, fallback: Value | undefined): Value {
   if (fallback !== undefined) return fallback;
-  throw new TemplateRenderError(`${name} got invalid input ${JSON.stringify(typeof value === "bigint" ? Number(value) : value ?? null)} and no default was specified`);
+  throw new TemplateRenderError(`${name} got invalid input ${repr(value === undefined ? null : value)} and no default was specified`);
 }
 
 /** `timestamp_local` / `timestamp_utc` / `timestamp_custom`: a timestamp as an ISO string or strftime text. */

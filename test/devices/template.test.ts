@@ -34,7 +34,7 @@ test("the format filter and % apply Python printf formatting", () => {
 test("int, float and round follow Home Assistant: a bad input needs a default", () => {
   assert.equal(render("{{ '42.23' | int }} {{ '0x1A' | int(base=16) }} {{ 21.9 | int }} {{ ' 7 ' | int }} {{ true | int }}"), "42 26 21 7 1");
   assert.equal(render("{{ 'abc' | int(0) }} {{ 'abc' | float(1.5) }} {{ none | float(default=2) }} {{ 'x' | round(1, default='n') }}"), "0 1.5 2 n");
-  assert.throws(() => render("{{ 'abc' | int }}"), /int got invalid input "abc" and no default was specified/);
+  assert.throws(() => render("{{ 'abc' | int }}"), /int got invalid input 'abc' and no default was specified/);
   assert.throws(() => render("{{ 'abc' | float }}"), /float got invalid input/);
   assert.equal(render("{{ '1.5' | float }} {{ 3 | float }} {{ 'inf' | float }} {{ float('2.5') + 1 }} {{ int('9') }}"), "1.5 3.0 inf 3.5 9");
   // Python rounds the exact binary value, ties to even; precision 0 gives an int.
