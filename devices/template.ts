@@ -80,16 +80,47 @@ export function compileTemplate(source: string): CompiledTemplate {
 }
 
 /**
+ * A payload's JSON as template values. JSON.parse is native and ~25 times
+ * faster than json.ts, but it reads `21.0` as the JS number 21, which would
+ * become the int 21; so it is used only when the text holds no float written
+ * with zeros after the point or an exponent, and no int too long for a
+ * double. Otherwise json.ts reads it as Python's json would.
+ * @throws SyntaxError when the payload is not JSON.
+ */
+function payloadJson(payload: string): Value {
+  if (!/\.0+(?![0-9])|[0-9][eE]|[0-9]{16}/.test(payload)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(payload);
+    } catch {
+      return parseJson(payload);
+    }
+    try {
+      return fromHost(parsed);
+    } catch {
+      throw new SyntaxError("JSON nested too deeply");
+    }
+  }
+  return parseJson(payload);
+}
+
+/** The last payload parsed and its value: the entities of one device all read the same state message, and values are immutable. */
+let lastPayload: { text: string; value: Value } | undefined;
+
+/**
  * Render a `value_template` against an incoming payload: `value` is the raw
  * string, `value_json` the payload parsed as JSON (ints stay ints, `21.0`
  * stays a float, as Python's json reads them) when it parses.
  */
 export function renderValueTemplate(template: CompiledTemplate, payload: string): string {
-  let valueJson: Value;
-  try {
-    valueJson = parseJson(payload);
-  } catch {
-    valueJson = undefined;
+  if (lastPayload?.text !== payload) {
+    let value: Value;
+    try {
+      value = payloadJson(payload);
+    } catch {
+      value = undefined;
+    }
+    lastPayload = { text: payload, value };
   }
-  return template({ value: payload, value_json: new Prepared(valueJson) });
+  return template({ value: payload, value_json: new Prepared(lastPayload.value) });
 }

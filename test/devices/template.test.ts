@@ -147,3 +147,17 @@ test("the budget is per render: a refused render does not spend the next one's",
   // A loop of ordinary size stays well inside the budget.
   assert.equal(render("{% for i in range(500) %}{% if i % 100 == 0 %}{{ i }},{% endif %}{% endfor %}"), "0,100,200,300,400,");
 });
+
+test("custom intents' default payload `{{ slots | dump }}` (nunjucks' dump) renders the slots as JSON", () => {
+  assert.equal(render("{{ slots | dump }}", { slots: { coffeeDrink: "latte", size: 2, extra: null } }), '{"coffeeDrink":"latte","size":2,"extra":null}');
+  assert.equal(render("{{ slots.note }}", { slots: { note: "{{ 7*7 }}" } }), "{{ 7*7 }}");
+});
+
+test("a payload's JSON is read as Python reads it, on the fast path and the exact one", () => {
+  const t = compileTemplate("{{ value_json.t }} {{ value_json.i }} {{ value_json.l }}");
+  assert.equal(renderValueTemplate(t, '{"t": 21.0, "i": 21, "l": [1e3, 12345678901234567890]}'), "21.0 21 [1000.0, 12345678901234567890]");
+  assert.equal(renderValueTemplate(t, '{"t": 21.5, "i": -3, "l": ["a.0"]}'), "21.5 -3 ['a.0']");
+  // Not JSON, or JSON nested past the limit: value_json is undefined, value is the text.
+  assert.equal(onPayload("{{ value_json is defined }} {{ value }}", "ON"), "False ON");
+  assert.equal(onPayload("{{ value_json is defined }}", "[".repeat(100) + "]".repeat(100)), "False");
+});
