@@ -198,7 +198,7 @@ test("a component of a device config holding only `platform` is removed; ids sta
   }
 });
 
-test("the fan whose command template nunjucks cannot compile stays read-only with one warning naming it", { skip }, async () => {
+test("the fan whose command template does not compile stays read-only with one warning naming it", { skip }, async () => {
   const real = sample("16");
   // The real Zigbee2MQTT fan with its percentage template cut short, as a typo in a hand-written config would.
   const s16 = { ...real, payload: { ...(real.payload as Record<string, unknown>), percentage_command_template: "{{ {0:'off'}[value] " } };
