@@ -12,6 +12,10 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { gunzipSync } from "node:zlib";
+import { commandSupport, encodeAction } from "../../devices/commands/encode.ts";
+import { buildEntity } from "../../devices/discovery/entity-builder.ts";
+import { readDiscoveryMessage, type ComponentConfig } from "../../devices/discovery/message.ts";
+import { stateBindings } from "../../devices/discovery/state.ts";
 import { compileTemplate, renderValueTemplate } from "../../devices/template.ts";
 import { renderWithNunjucks } from "../helpers/nunjucks-reference.ts";
 import { sharedData, sharedDataMissing } from "../helpers/shared-data.ts";
@@ -188,4 +192,26 @@ test("the Zigbee2MQTT event template extracts button and action as HA does", { s
   assert.equal(renderValueTemplate(template, '{"action": "button_1_press"}'), '{"button":"button_1","event_type":"press"}');
   assert.equal(renderValueTemplate(template, '{"action": "region_2_enter"}'), '{"region":"2","event_type":"region_enter"}');
   assert.equal(renderValueTemplate(template, '{"action": "dial_rotate_left_fast"}'), '{"direction":"left","speed":"fast","event_type":"dial_rotate"}');
+});
+
+const f03 = sharedData("z2m-discovery", "F03-bosch-climate-dict-keys-template.json");
+test("issue 12 F03: the Bosch BTH-RA climate's mode templates (values.keys()) read the mode and command it as HA does", { skip: existsSync(f03) ? undefined : `missing ${f03}` }, () => {
+  const finding = JSON.parse(readFileSync(f03, "utf8")) as { topic: string; discovery_payload: string; ha_would_publish: { topic: string; payload: string } };
+  const m = readDiscoveryMessage(finding.topic, Buffer.from(finding.discovery_payload), "homeassistant", 65_536);
+  assert.equal(m.kind, "configs");
+  if (m.kind !== "configs") return;
+  const discovered = m.configs[0] as ComponentConfig & { config: Record<string, unknown> };
+  const built = buildEntity(discovered, { taken: () => false, overrides: {} });
+  const entity = built.entity;
+  assert.deepEqual(commandSupport(entity), { ok: true });
+  assert.deepEqual(encodeAction(entity, { type: "set_hvac_mode", hvac_mode: "heat" }), [{ topic: finding.ha_would_publish.topic, payload: finding.ha_would_publish.payload, qos: 0, retain: false }]);
+  const state = '{"operating_mode": "schedule", "local_temperature": 20.5, "running_state": "heat", "occupied_heating_setpoint": 21}';
+  for (const binding of stateBindings(discovered.component, discovered.config, built.templates).filter((b) => b.topic === "zigbee2mqtt/Bosch BTH-RA")) {
+    const update = binding.read(state, { state: entity.state, attributes: entity.attributes });
+    if (update?.state !== undefined) entity.state = update.state;
+    if (update?.attributes) Object.assign(entity.attributes, update.attributes);
+  }
+  assert.equal(entity.state, "auto");
+  assert.equal(entity.attributes.current_temperature, 20.5);
+  assert.equal(entity.attributes.hvac_action, "heating");
 });
