@@ -2,6 +2,7 @@
 import { TemplateRenderError } from "./errors.ts";
 import { typeName, type Kwargs, type Value } from "./values.ts";
 
+/** The arguments of one call, read by position or keyword (`round(1, method="floor")`). */
 export class Args {
   constructor(readonly fn: string, readonly positional: readonly Value[], readonly kwargs: Kwargs) {}
 
@@ -29,6 +30,7 @@ export class Args {
   }
 }
 
+/** The Args of a call to `fn` (named in error messages). */
 export function argsOf(fn: string, positional: readonly Value[], kwargs: Kwargs): Args {
   return new Args(fn, positional, kwargs);
 }

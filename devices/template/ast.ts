@@ -1,6 +1,7 @@
 /** The syntax tree of a Jinja template: statements (`Node`) and expressions (`Expr`). */
 import type { Value } from "./values.ts";
 
+/** An expression. */
 export type Expr =
   | { type: "const"; value: Value }
   | { type: "name"; name: string }
@@ -18,11 +19,13 @@ export type Expr =
   | { type: "compare"; first: Expr; rest: { op: CompareOp; expr: Expr }[] }
   | { type: "cond"; test: Expr; then: Expr; otherwise?: Expr };
 
+/** A comparison operator of a (possibly chained) comparison. */
 export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "not in";
 
 /** Where `set` and `for` store: a name, a tuple of targets (`for k, v in ...`) or a namespace attribute (`ns.x`). */
 export type Target = { type: "name"; name: string } | { type: "tuple"; items: Target[] } | { type: "attr"; object: string; name: string };
 
+/** A statement or piece of output. */
 export type Node =
   | { type: "text"; value: string }
   | { type: "output"; expr: Expr }

@@ -7,6 +7,7 @@
  */
 import { TemplateBudgetError } from "./errors.ts";
 
+/** The limits of one render. */
 export interface BudgetLimits {
   /** Evaluation steps per render (default 10,000). */
   maxSteps: number;
@@ -14,8 +15,10 @@ export interface BudgetLimits {
   maxSize: number;
 }
 
+/** The default limits (devices/template.ts RENDER_BUDGET sets the ones used). */
 export const DEFAULT_BUDGET: BudgetLimits = { maxSteps: 10_000, maxSize: 64 * 1024 };
 
+/** The steps spent by one render, and its size checks. */
 export class Budget {
   private steps = 0;
 

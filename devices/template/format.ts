@@ -15,6 +15,7 @@ const MAX_PRECISION = 100;
 
 const SPEC = /%(?:\(([^)]*)\))?([-+ 0#]*)(\d+|\*)?(?:\.(\d+|\*))?([diuoxXeEfFgGcsra%])/g;
 
+/** `format % args`, or `format % mapping` for `%(name)s` conversions (see the module header). */
 export function percentFormat(format: string, args: readonly Value[], mapping?: Dict): string {
   let next = 0;
   const take = (): Value => {

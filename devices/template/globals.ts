@@ -97,7 +97,7 @@ const dictAttributes = new Map<string, Value>([
   ["from_keys", fn("dict.from_keys", (a) => dictFromPairs(a.get(0, "iterable"), "dict.from_keys"))],
 ]);
 
-/** The globals, a fresh namespace object each render would need is made by `namespace()` itself. */
+/** The global names by value. All are stateless; what keeps state (`namespace()`, `cycler()`, `joiner()`) is made fresh by each call. */
 export const GLOBALS: ReadonlyMap<string, Value> = new Map<string, Value>([
   ["range", fn("range", range)],
   ["dict", fn("dict", (a) => {

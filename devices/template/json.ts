@@ -94,6 +94,7 @@ export function parseJson(text: string): Value {
   return result;
 }
 
+/** How dumpJson writes (Python json.dumps options). */
 export interface DumpOptions {
   sortKeys?: boolean;
   ensureAscii?: boolean;

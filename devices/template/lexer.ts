@@ -8,8 +8,10 @@
  */
 import { TemplateSyntaxError } from "./errors.ts";
 
+/** The kinds of token. */
 export type TokenType = "text" | "var_begin" | "var_end" | "block_begin" | "block_end" | "name" | "string" | "int" | "float" | "op" | "eof";
 
+/** One token of a template. */
 export interface Token {
   type: TokenType;
   value: string;

@@ -64,10 +64,12 @@ export function titleCase(s: string): string {
   return out;
 }
 
+/** Python `str.capitalize()`: first character upper case, the rest lower. */
 export function capitalize(s: string): string {
   return s.slice(0, 1).toUpperCase() + s.slice(1).toLowerCase();
 }
 
+/** Python `str.replace(old, new, count)`, sized against the budget before it is built. */
 export function replaceString(s: string, old: string, replacement: string, count: number, ctx: CallContext): string {
   const parts = s.split(old);
   if (old === "") {

@@ -53,6 +53,7 @@ function zeroCheck(b: number | bigint, what: string): void {
   if (b === 0 || b === 0n) throw new TemplateRenderError(what);
 }
 
+/** Python's `a <op> b` for the arithmetic operators and `~`. @throws TemplateRenderError for unsupported operand types, TemplateBudgetError for results past the size budget. */
 export function binaryOp(op: string, a: Value, b: Value, ctx: CallContext): Value {
   if (op === "~") {
     const s = str(a) + str(b);
@@ -129,6 +130,7 @@ export function binaryOp(op: string, a: Value, b: Value, ctx: CallContext): Valu
   return unsupported(op, a, b);
 }
 
+/** Python's unary `-x` / `+x`. @throws TemplateRenderError for a non-number. */
 export function unaryOp(op: "-" | "+", v: Value): Value {
   if (typeof v === "bigint" || typeof v === "boolean") return op === "-" ? -intOf(v) : intOf(v);
   if (typeof v === "number") return op === "-" ? -v : v;

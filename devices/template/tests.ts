@@ -41,6 +41,7 @@ const regexTest = (search: boolean): TestFn => (input, args, ctx) => {
 
 const cmp = (accept: (c: number) => boolean): TestFn => (input, [other]) => accept(compare(input, other, "comparison"));
 
+/** The tests by name (`x is <name>`), with Jinja's aliases (`equalto`, `==`, `lessthan`, ...). */
 export const TESTS = new Map<string, TestFn>([
   ["defined", (v) => v !== undefined],
   ["undefined", (v) => v === undefined],

@@ -19,6 +19,7 @@
  */
 import { TemplateRenderError } from "./errors.ts";
 
+/** A template value (see the table above). */
 export type Value = undefined | null | boolean | bigint | number | string | readonly Value[] | Dict | Obj | Callable | DateTime;
 
 /** Keyword arguments of a call, by name. */
@@ -111,11 +112,14 @@ export function tuple(items: Value[]): readonly Value[] {
   return items;
 }
 
+/** Whether `value` is a tuple made by `tuple()` (an array not so marked is a list). */
 export function isTuple(value: Value): boolean {
   return Array.isArray(value) && tuples.has(value);
 }
 
+/** Whether `value` is a list or tuple. */
 export const isList = (value: Value): value is readonly Value[] => Array.isArray(value);
+/** Whether `value` is a Python number: int, float or bool. */
 export const isNumeric = (value: Value): value is boolean | bigint | number => typeof value === "bigint" || typeof value === "number" || typeof value === "boolean";
 
 /**

@@ -16,6 +16,7 @@ export const MAX_PATTERN_LENGTH = 1024;
 /** Most VM instructions a pattern may compile to (bounds `{m,n}` expansion). */
 export const MAX_PROGRAM_SIZE = 4096;
 
+/** One Pike VM instruction. */
 export type Instruction =
   | { op: "char"; test: (c: number) => boolean }
   | { op: "split"; first: number; second: number }
@@ -24,6 +25,7 @@ export type Instruction =
   | { op: "assert"; kind: "bol" | "eol" | "start" | "end" | "absend" | "word" | "notword" }
   | { op: "match" };
 
+/** A compiled pattern. */
 export interface Program {
   code: Instruction[];
   /** Capture groups, not counting the whole match (group 0). */
@@ -42,6 +44,7 @@ type Node =
 const isWordCode = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c > 127 && /[\p{L}\p{N}_]/u.test(String.fromCharCode(c)));
 const isDigitCode = (c: number) => (c >= 48 && c <= 57) || (c > 127 && /\p{Nd}/u.test(String.fromCharCode(c)));
 const isSpaceCode = (c: number) => c === 32 || (c >= 9 && c <= 13) || c === 0x1c || c === 0x1d || c === 0x1e || c === 0x1f || c === 0x85 || c === 0xa0 || (c > 255 && /\s/.test(String.fromCharCode(c)));
+/** `\\w`: letters, digits and underscore, Unicode-aware as Python 3's str patterns. */
 export const isWordChar = isWordCode;
 
 class PatternParser {

@@ -39,11 +39,13 @@ function checkInput(input: string): void {
 
 const charge = (ctx: CallContext) => (steps: number) => ctx.step(steps);
 
+/** `re.match`: a match at the start of `input`. */
 export function regexMatch(input: string, pattern: string, ignoreCase: boolean, ctx: CallContext): boolean {
   checkInput(input);
   return execute(program(pattern, ignoreCase, ctx), input, 0, true, charge(ctx)) !== undefined;
 }
 
+/** `re.search`: a match anywhere in `input`. */
 export function regexSearch(input: string, pattern: string, ignoreCase: boolean, ctx: CallContext): boolean {
   checkInput(input);
   return execute(program(pattern, ignoreCase, ctx), input, 0, false, charge(ctx)) !== undefined;

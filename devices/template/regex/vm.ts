@@ -10,6 +10,7 @@ import { isWordChar, type Program } from "./compile.ts";
 /** VM thread steps charged as one template step. */
 const STEPS_PER_BUDGET_STEP = 2;
 
+/** Where a match and its groups lie. */
 export interface RegexMatch {
   /** Start and end (UTF-16 offsets) of the whole match and each group; -1 for a group that did not take part. */
   slots: number[];
