@@ -38,7 +38,8 @@ export function attributeGetter(attribute: Value, fallback?: Value): (item: Valu
     let v = item;
     for (const p of parts) {
       if (v === undefined) break;
-      v = typeof p === "string" ? getAttr(v, p) ?? getItem(v, p) : getItem(v, p);
+      // Jinja's getitem: the item first, then the attribute.
+      v = getItem(v, p);
     }
     return v === undefined ? fallback : v;
   };
