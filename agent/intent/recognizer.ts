@@ -17,7 +17,7 @@ import type { EntityRegistry } from "../../devices/registry.ts";
 import { logger } from "../log.ts";
 import type { CustomIntent, CustomIntents } from "./custom-intents.ts";
 import { compileList, matchTemplate, requiredWords, type CompiledList, type MatchState, type SlotValue } from "./matcher.ts";
-import { normalizeUtterance, phraseTokens } from "./normalize.ts";
+import { assistantNameWords, normalizeUtterance, phraseTokens } from "./normalize.ts";
 import type { TemplateNode } from "./template.ts";
 import { buildSentenceSet } from "./sentence-set.ts";
 
@@ -60,6 +60,12 @@ const OTHER_INTENT_WORDS = new Set([
   "a", "an", "the", "'s", "it", "everything", "something", "anything", "volume", "weather", "time", "date", "timer", "timers", "song", "track", "music", "play",
 ]);
 
+/** Options of IntentRecognizer and LiveIntentRecognizer. */
+export interface RecognizerOptions {
+  /** Further names of the assistant (wake word names such as "hey_jarvis"), dropped around a command. */
+  assistantNames?: readonly string[];
+}
+
 interface Candidate {
   result: RecognizedIntent;
   wildcardTokens: number;
@@ -75,13 +81,20 @@ export class IntentRecognizer {
   private readonly literals = new WeakMap<TemplateNode, Set<string>>();
   private readonly required = new WeakMap<TemplateNode, string[]>();
 
-  constructor(readonly sentenceSet: CustomIntents) {
+  private readonly assistantNames: string[][];
+
+  /**
+   * @param options.assistantNames names the assistant is called by besides the usual ones
+   *   (the configured wake words, e.g. "hey_jarvis"): dropped in front of or after a command.
+   */
+  constructor(readonly sentenceSet: CustomIntents, options: RecognizerOptions = {}) {
     for (const [name, list] of Object.entries(sentenceSet.lists)) this.lists.set(name, compileList(list));
+    this.assistantNames = (options.assistantNames ?? []).flatMap(assistantNameWords);
   }
 
   /** Recognise `text`; null when no sentence matches it. */
   recognize(text: string, context: RecognitionContext = {}): RecognizedIntent | null {
-    const tokens = normalizeUtterance(text);
+    const tokens = normalizeUtterance(text, this.assistantNames);
     if (tokens.length === 0) return null;
     if (tokens.length > MAX_TOKENS) {
       log.warn({ tokens: tokens.length, max: MAX_TOKENS }, "text too long for a command; not recognised");
@@ -260,7 +273,7 @@ export class LiveIntentRecognizer {
     this.debounce.unref();
   };
 
-  constructor(private readonly registry: EntityRegistry, private readonly custom: CustomIntents[] = []) {
+  constructor(private readonly registry: EntityRegistry, private readonly custom: CustomIntents[] = [], private readonly options: RecognizerOptions = {}) {
     registry.on("change", this.onChange);
   }
 
@@ -269,7 +282,7 @@ export class LiveIntentRecognizer {
     const version = this.registry.namesVersion;
     if (version !== this.builtVersion || !this.recognizer) {
       clearTimeout(this.debounce);
-      this.recognizer = new IntentRecognizer(buildSentenceSet(this.registry, this.custom));
+      this.recognizer = new IntentRecognizer(buildSentenceSet(this.registry, this.custom), this.options);
       this.builtVersion = version;
       log.debug({ entities: this.registry.all().length, version }, "sentence set rebuilt");
     }

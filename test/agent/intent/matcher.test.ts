@@ -31,7 +31,7 @@ test("multi-word list values, with backtracking over values of different lengths
 
 test("optional parts and alternatives; the whole text must be consumed", () => {
   assert.deepEqual(match("[please] (switch|turn) off [all] [the] lights", "turn off the lights"), [{}]);
-  assert.deepEqual(match("(switch|turn) off the lights", "turn off the lights now"), []);
+  assert.deepEqual(match("(switch|turn) off the lights", "turn off the lights upstairs"), []);
   assert.deepEqual(match("(switch|turn) off the lights", "turn off"), []);
 });
 
@@ -47,7 +47,7 @@ test("ranges take digits and number words, with halves when allowed and on the s
 test("a slot filled twice must agree; wildcards keep the raw words", () => {
   assert.deepEqual(match("{area} lights in [the] {area}", "kitchen lights in the kitchen"), [{ area: "kitchen" }]);
   assert.deepEqual(match("{area} lights in [the] {area}", "kitchen lights in the living room"), []);
-  assert.deepEqual(match("play {anything} now", "play Bohemian Rhapsody now"), [{ anything: "Bohemian Rhapsody" }]);
+  assert.deepEqual(match("play {anything} loudly", "play Bohemian Rhapsody loudly"), [{ anything: "Bohemian Rhapsody" }]);
   assert.deepEqual(match("turn on {name}", "turn on the Radio", ["name"]).map((r) => r.name), ["the Radio"]);
 });
 
