@@ -12,7 +12,8 @@
  *   `{ range: { from, to, step, fractions? } }` or `{ wildcard: true }`. Registry lists:
  *   `name` (every entity name and alias → `out` the entity's name, `context`
  *   `{ domain, device_class? }`), `area` (area names and aliases → area name,
- *   also spelt with or without the space of a "…room" word: "bed room"),
+ *   also spelt with or without the space of a "…room" word: "bed room", and
+ *   by ROOM_SYNONYMS: "hall" for a Hallway),
  *   `floor` (likewise); `color` (agent/resolve/colors.ts). Fixed lists: `brightness`, `position` (0..100),
  *   `temperature` (0..100 in halves), `brightness_level`, `step_size`, `degree_step`, `cover_class`,
  *   `cover_state`, `on_off`, `domain_plural`, `lock_state`, `sensor_quantity`, `battery_ok`.
@@ -50,6 +51,20 @@ export function roomSpelling(name: string): string | undefined {
   const split = /^(\S*[a-z])room$/i.exec(name);
   return split ? `${split[1]} room` : undefined;
 }
+
+/**
+ * Room words that mean the same room in English homes: an area named with one
+ * is also called by the others ("dim the hall lights" in a home with a
+ * Hallway), unless another area is called so itself.
+ */
+export const ROOM_SYNONYMS: readonly (readonly string[])[] = [
+  ["hallway", "hall", "corridor", "entrance hall"],
+  ["living room", "lounge", "sitting room", "family room", "front room"],
+  ["office", "study", "home office"],
+  ["bathroom", "restroom", "washroom"],
+  ["kitchen", "kitchenette"],
+  ["garage", "car port"],
+];
 
 let builtinCache: CustomIntentsFile | undefined;
 
@@ -105,9 +120,15 @@ export function registryLists(registry: EntityRegistry): Record<(typeof REGISTRY
   const areas = new Map<string, string>();
   for (const area of registry.allAreas()) for (const said of [area.name, ...area.aliases]) areas.set(spoken(said), area.name);
   for (const entity of registry.all()) if (entity.area && !areas.has(entity.area)) areas.set(spoken(entity.area), entity.area);
+  const lower = new Set([...areas.keys()].map((a) => a.toLowerCase()));
   for (const [said, area] of [...areas]) {
-    const other = roomSpelling(said);
-    if (other && !areas.has(other)) areas.set(other, area);
+    const synonyms = ROOM_SYNONYMS.find((group) => group.includes(said.toLowerCase())) ?? [];
+    for (const other of [roomSpelling(said), ...synonyms]) {
+      if (other && !lower.has(other.toLowerCase())) {
+        areas.set(other, area);
+        lower.add(other.toLowerCase());
+      }
+    }
   }
   const floors = new Map<string, string>();
   for (const floor of registry.allFloors()) for (const said of [floor.name, ...floor.aliases]) floors.set(spoken(said), floor.name);
