@@ -101,3 +101,23 @@ export function colorSetting(name: string): { rgb: [number, number, number] } | 
   const hex = CSS[squash(base ?? key)];
   return hex === undefined ? undefined : { rgb: [(hex >> 16) & 0xff, (hex >> 8) & 0xff, hex & 0xff] };
 }
+
+/** The `color` slot value of "a different colour" (sentences' `other_color` list). */
+export const DIFFERENT_COLOR = "different";
+
+/** Saturated colours "a different colour" steps through, in hue order. */
+const PALETTE = ["red", "orange", "yellow", "green", "cyan", "blue", "purple", "magenta"];
+
+/**
+ * "A different colour": the palette colour after the one nearest the light's
+ * current `rgb_color` (red when it has none), so repeating it cycles the palette.
+ */
+export function nextPaletteColor(current: unknown): [number, number, number] {
+  const rgbOf = (name: string) => (colorSetting(name) as { rgb: [number, number, number] }).rgb;
+  let index = -1;
+  if (Array.isArray(current) && current.length >= 3 && current.every((c) => typeof c === "number")) {
+    const distance = (rgb: number[]) => rgb.reduce((d, c, k) => d + (c - (current[k] as number)) ** 2, 0);
+    index = PALETTE.reduce((best, name, k) => (distance(rgbOf(name)) < distance(rgbOf(PALETTE[best]!)) ? k : best), 0);
+  }
+  return rgbOf(PALETTE[(index + 1) % PALETTE.length]!);
+}

@@ -12,7 +12,7 @@ import type { EntityRegistry } from "../../devices/registry.ts";
 import { isSensitive, type Action } from "../../devices/commands/action.ts";
 import type { RecognizedIntent } from "../intent/recognizer.ts";
 import type { SlotValue } from "../intent/matcher.ts";
-import { colorSetting } from "./colors.ts";
+import { colorSetting, DIFFERENT_COLOR, nextPaletteColor } from "./colors.ts";
 
 /** Where the command was heard (the microphone's area) and where cameras see people now. */
 export interface ResolveContext {
@@ -236,7 +236,9 @@ export function actionFor(intent: string, entity: Entity, slots: Record<string, 
       else if (slots.brightness_change === "up" || slots.brightness_change === "down") {
         action.brightness_pct = steppedBrightness(entity, slots.brightness_change, stepOf(slots.brightness_step));
       }
-      if (slots.color !== undefined) {
+      if (slots.color === DIFFERENT_COLOR) {
+        action.rgb = nextPaletteColor(entity.attributes.rgb_color);
+      } else if (slots.color !== undefined) {
         const color = colorSetting(String(slots.color));
         if (!color) return undefined;
         Object.assign(action, color);

@@ -82,6 +82,24 @@ test("colours: 'colour'/'color' words, CSS names as said, -ish forms, whites and
   assert.deepEqual(await effect("make the lights warmer"), ['light.living_room:{"type":"light_set","color_temp_kelvin":2866}']);
 });
 
+test("requests as questions or statements: 'can the lights be turned off', 'it's too dark in here'", async () => {
+  assert.deepEqual(await effect("can the lights be turned off"), [off("light.living_room")]);
+  assert.deepEqual(await effect("could the lamps in here be switched on please"), [on("light.living_room")]);
+  assert.deepEqual(await effect("it's too dark in here"), [on("light.living_room")]);
+  assert.deepEqual(await effect("it is too bright"), ['light.living_room:{"type":"light_set","brightness_pct":75}']);
+  assert.deepEqual(await effect("can the lights be changed to green"), ['light.living_room:{"type":"light_set","rgb":[0,128,0]}']);
+});
+
+test("'a different colour' steps through a palette from the light's own colour", async () => {
+  const lit = registryWith({ Den: undefined }, [entity("light.den", { name: "Den Lamp", area: "Den", state: "on", attributes: { rgb_color: [250, 10, 5] } })]);
+  const den = createUnderstander({ registry: lit, recognizer: new LiveIntentRecognizer(lit), eventTopic: "hearth/test/event" });
+  for (const text of ["change the colour of the lights", "turn my lights to some random color", "activate a different light color", "change the den lamp color"]) {
+    const u = await den({ text, origin: { kind: "cli", area: "Den" } });
+    assert.equal(u.kind, "act", text);
+    if (u.kind === "act") assert.deepEqual(u.targets.map((t) => t.action), [{ type: "light_set", rgb: [255, 165, 0] }], text);
+  }
+});
+
 test("covers and thermostats move by a step too", async () => {
   assert.deepEqual(await effect("raise the blinds a little"), ['cover.living_room_blinds:{"type":"set_position","position":50}']);
   assert.deepEqual(await effect("lower the living room blinds by 30 percent"), ['cover.living_room_blinds:{"type":"set_position","position":10}']);
