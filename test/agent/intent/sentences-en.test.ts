@@ -113,3 +113,23 @@ test("what is no command stays no command", async () => {
     assert.ok(result[0]?.startsWith("("), `${text} → ${result.join(", ")}`);
   }
 });
+
+test("questions about what a sensor detects: 'is there smoke in the kitchen', 'any problems with the pet feeder'", async () => {
+  const home = registryWith({ Kitchen: undefined, Garage: undefined }, [
+    entity("binary_sensor.kitchen_smoke", { name: "Kitchen Smoke", area: "Kitchen", device_class: "smoke", state: "off" }),
+    entity("binary_sensor.garage_motion", { name: "Garage Motion", area: "Garage", device_class: "motion", state: "on" }),
+    entity("binary_sensor.feeder_problem", { name: "Pet Feeder", area: "Kitchen", device_class: "problem", state: "on" }),
+  ]);
+  const ask = createUnderstander({ registry: home, recognizer: new LiveIntentRecognizer(home), eventTopic: "hearth/test/event" });
+  const answer = async (text: string, area?: string) => {
+    const u = await ask({ text, origin: { kind: "cli", area } });
+    return u.kind === "answer" ? u.slots : { kind: u.kind };
+  };
+  assert.deepEqual(await answer("is there smoke in the kitchen?"), { domain: "binary_sensor", state: "on", device_class: "smoke", area: "Kitchen" });
+  assert.deepEqual(await answer("has any motion been detected"), { domain: "binary_sensor", state: "on", device_class: "motion" });
+  assert.deepEqual(await answer("is movement detected in here", "Garage"), { domain: "binary_sensor", state: "on", device_class: "motion", area: "Garage" });
+  assert.deepEqual(await answer("are there any problems with the pet feeder"), { domain: "binary_sensor", state: "on", device_class: "problem", name: "Pet Feeder" });
+  assert.deepEqual(await answer("does the kitchen smoke detect any smoke"), { domain: "binary_sensor", state: "on", name: "Kitchen Smoke", device_class: "smoke" });
+  // The name must be a sensor of that kind.
+  assert.ok("kind" in (await answer("are there any problems with the kitchen smoke")), "no answer about a smoke sensor's problems");
+});
