@@ -43,6 +43,8 @@ export interface RecognizedIntent {
   unknownSlots: string[];
   /** The template that matched. */
   sentence: string;
+  /** Slots the text did not say but the context filled (the microphone's `area` for "turn on the fan"). */
+  fromContext?: string[];
   /** The text as given (the resolver reads the question form of HassGetState from it: "are all", "how many", "which"). */
   text: string;
   /** For custom intents: what to do and what to say (custom-intents.ts). */
@@ -209,9 +211,11 @@ export class IntentRecognizer {
         if ((Array.isArray(excluded) ? excluded : [excluded]).includes(match.context[key] ?? "")) return undefined;
       }
     }
+    const fromContext: string[] = [];
     for (const [key, required] of Object.entries(sentence.requiresContext)) {
       if (typeof required === "object" && !Array.isArray(required) && required.slot && slots[key] === undefined && context[key] !== undefined) {
         slots[key] = context[key]!;
+        fromContext.push(key);
       }
     }
     const result: RecognizedIntent = {
@@ -222,6 +226,7 @@ export class IntentRecognizer {
       sentence: sentence.template,
       text: "",
     };
+    if (fromContext.length) result.fromContext = fromContext;
     if (intent.action) result.action = intent.action;
     if (intent.response) result.response = intent.response;
     return {

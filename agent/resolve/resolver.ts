@@ -204,6 +204,11 @@ function act(recognized: RecognizedIntent, scope: TargetScope, registry: EntityR
   const selection = select(intent, scope, registry, context, fits);
   if (!("entities" in selection)) return selection;
   let entities = selection.entities;
+  if (entities.length === 0 && onlyOneElsewhere(recognized, scope)) {
+    // "Start the fan" where the microphone's room has none: the home's only fan, if it has exactly one.
+    const home = select(intent, { ...scope, area: undefined }, registry, context, fits);
+    if ("entities" in home && home.entities.length === 1) entities = home.entities;
+  }
   if (entities.length === 0) return { kind: "error", intent, reason: "no_targets", scope: withIntentDomain(intent, scope) };
   // Setting a temperature without a place: the only thermostat, or ask which.
   if (intent === "HassClimateSetTemperature" && !scope.name && !scope.area && !scope.floor && entities.length > 1) {
@@ -221,6 +226,11 @@ function act(recognized: RecognizedIntent, scope: TargetScope, registry: EntityR
   if (targets.length === 0) return { kind: "error", intent, reason: "unsupported", detail: entities.map((e) => e.name).join(", ") };
   const confirm = targets.some((t) => isSensitive(t.entity.domain, t.entity.device_class, t.action));
   return { kind: "act", intent, targets, scope: withIntentDomain(intent, scope), confirm, slots };
+}
+
+/** Whether the scope is a kind of device in the microphone's area only because the text named no place ("the fan", "the plug"). */
+function onlyOneElsewhere(recognized: RecognizedIntent, scope: TargetScope): boolean {
+  return scope.name === undefined && scope.floor === undefined && scope.domain !== undefined && (recognized.fromContext ?? []).includes("area");
 }
 
 /** The Action of an intent on one entity, or undefined when the entity cannot do it. */

@@ -56,6 +56,21 @@ test("device words: a plug or socket names the area's switches; a name and its k
   assert.deepEqual(await effect("wemo socket off", "Kitchen"), [off("switch.wemo")]);
 });
 
+test("a kind of device the room lacks is the home's only one of that kind; with several, none is guessed", async () => {
+  const home = registryWith({ Kitchen: undefined, Office: undefined, Hall: undefined }, [
+    entity("fan.office", { name: "Desk Fan", area: "Office", state: "off" }),
+    entity("light.office", { name: "Office Lamp", area: "Office", state: "off" }),
+    entity("light.hall", { name: "Hall Lamp", area: "Hall", state: "off" }),
+  ]);
+  const act = createUnderstander({ registry: home, recognizer: new LiveIntentRecognizer(home), eventTopic: "hearth/test/event" });
+  const fan = await act({ text: "turn on the fan", origin: { kind: "cli", area: "Kitchen" } });
+  assert.equal(fan.kind, "act");
+  if (fan.kind === "act") assert.deepEqual(fan.targets.map((t) => t.entity.id), ["fan.office"]);
+  assert.equal((await act({ text: "turn on the lights", origin: { kind: "cli", area: "Kitchen" } })).kind, "error");
+  // A place said in the text is kept: no fan in the kitchen is no fan.
+  assert.equal((await act({ text: "turn on the kitchen fan", origin: { kind: "cli", area: "Office" } })).kind, "error");
+});
+
 test("relative brightness: a default step of 25 points, 'a little' 10, 'by N percent' N; never below 1 %", async () => {
   const set = (id: string, pct: number) => `${id}:{"type":"light_set","brightness_pct":${pct}}`;
   assert.deepEqual(await effect("dim the lights"), [set("light.living_room", 75)]);
