@@ -16,7 +16,7 @@
 import type { EntityRegistry } from "../../devices/registry.ts";
 import { logger } from "../log.ts";
 import type { CustomIntent, CustomIntents } from "./custom-intents.ts";
-import { compileList, matchTemplate, requiredWords, type CompiledList, type MatchState, type SlotValue } from "./matcher.ts";
+import { compileList, matchTemplate, NUMBER_TOKEN, requiredAnyOf, type CompiledList, type MatchState, type SlotValue } from "./matcher.ts";
 import { assistantNameWords, normalizeUtterance, phraseTokens } from "./normalize.ts";
 import type { TemplateNode } from "./template.ts";
 import { buildSentenceSet } from "./sentence-set.ts";
@@ -81,7 +81,8 @@ interface Candidate {
 export class IntentRecognizer {
   private readonly lists = new Map<string, CompiledList>();
   private readonly literals = new WeakMap<TemplateNode, Set<string>>();
-  private readonly required = new WeakMap<TemplateNode, string[]>();
+  /** Per template, per pass (exact, wildcard names): the token sets a text must meet (requiredAnyOf). */
+  private readonly required = new WeakMap<TemplateNode, Map<string, Set<string>[]>>();
 
   private readonly assistantNames: string[][];
 
@@ -110,12 +111,14 @@ export class IntentRecognizer {
   private bestMatch(tokens: ReturnType<typeof normalizeUtterance>, context: RecognitionContext, wildcardLists: ReadonlySet<string>): RecognizedIntent | null {
     const input = { tokens, lists: this.lists, rules: this.sentenceSet.rules, wildcardLists };
     const present = new Set(tokens.map((t) => t.text));
+    if (tokens.some((t) => /^-?\d+(\.\d+)?$/.test(t.text))) present.add(NUMBER_TOKEN);
+    const pass = [...wildcardLists].join(",");
     let best: Candidate | undefined;
     let order = 0;
     for (const intent of this.sentenceSet.intents) {
       for (const sentence of intent.sentences) {
         order++;
-        if (!this.mayMatch(sentence.tree, present)) continue;
+        if (!this.mayMatch(sentence.tree, present, wildcardLists, pass)) continue;
         let states: MatchState[];
         try {
           states = matchTemplate(sentence.tree, input);
@@ -132,14 +135,27 @@ export class IntentRecognizer {
     return best?.result ?? null;
   }
 
-  /** False when the text lacks a word the template always says. */
-  private mayMatch(tree: TemplateNode, present: Set<string>): boolean {
-    let required = this.required.get(tree);
-    if (!required) {
-      required = [...requiredWords(tree, this.sentenceSet.rules)];
-      this.required.set(tree, required);
+  /** False when the text lacks a word the template always says, or every value of a list it always fills. */
+  private mayMatch(tree: TemplateNode, present: Set<string>, wildcardLists: ReadonlySet<string>, pass: string): boolean {
+    let byPass = this.required.get(tree);
+    if (!byPass) {
+      byPass = new Map();
+      this.required.set(tree, byPass);
     }
-    return required.every((w) => present.has(w));
+    let required = byPass.get(pass);
+    if (!required) {
+      // Most selective first: single words fail fastest.
+      required = requiredAnyOf(tree, this.sentenceSet.rules, this.lists, wildcardLists).sort((a, b) => a.size - b.size);
+      byPass.set(pass, required);
+    }
+    return required.every((anyOf) => {
+      if (anyOf.size <= present.size) {
+        for (const w of anyOf) if (present.has(w)) return true;
+        return false;
+      }
+      for (const w of present) if (anyOf.has(w)) return true;
+      return false;
+    });
   }
 
   /** Whether words are exactly an area or floor name. */
