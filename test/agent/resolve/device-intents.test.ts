@@ -170,3 +170,15 @@ test("HassToggle and HassStopMoving with HA's slots", () => {
   assert.notEqual(understand(r, "pause the audiobook").intent, "HassStopMoving");
   assert.equal(responseFor(understand(r, "stop the kitchen blinds").resolution), "Stopped Kitchen Blinds");
 });
+
+test("HassGetState for robots by name or kind, and a valve's position by its kind", () => {
+  const r = home();
+  let u = understand(r, "is the vacuum docked");
+  assert.deepEqual([u.intent, u.slots, responseFor(u.resolution)], ["HassGetState", { domain: "vacuum", state: "docked" }, "Yes"]);
+  u = understand(r, "is rover still cleaning");
+  assert.deepEqual([u.intent, u.slots, responseFor(u.resolution)], ["HassGetState", { name: "Rover", state: "cleaning" }, "No, Rover is docked"]);
+  u = understand(r, "is the lawn mower charging");
+  assert.deepEqual([u.intent, u.slots, responseFor(u.resolution)], ["HassGetState", { domain: "lawn_mower", state: "docked" }, "Yes"]);
+  u = understand(r, "set the water valve to 40%");
+  assert.deepEqual([u.intent, u.slots, acts(u.resolution)], ["HassSetPosition", { domain: "valve", position: 40 }, ['valve.garden_valve {"type":"set_position","position":40}']]);
+});
