@@ -82,9 +82,9 @@ function actPhrase(resolution: Extract<Resolution, { kind: "act" }>): string {
     case "dock":
       return `Sent ${target} back to ${targets.length > 1 ? "their docks" : "its dock"}`;
     case "set_humidity":
-      return `Set ${target} humidity to ${action.humidity}%`;
+      return action.turn_on_first ? `Turned on ${target} and set its humidity to ${action.humidity}%` : `Set ${target} humidity to ${action.humidity}%`;
     case "set_mode":
-      return `Set ${target} to ${action.mode.replace(/_/g, " ")} mode`;
+      return action.turn_on_first ? `Turned on ${target} in ${action.mode.replace(/_/g, " ")} mode` : `Set ${target} to ${action.mode.replace(/_/g, " ")} mode`;
     case "set_operation_mode":
       return `Set ${target} to ${action.operation_mode.replace(/_/g, " ")} mode`;
     default:

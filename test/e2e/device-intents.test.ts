@@ -100,7 +100,7 @@ test("each device intent publishes HA's exact command and the simulated device f
   assert.deepEqual(first.map((l) => [l.intent, l.messages]), expected, JSON.stringify(first, null, 1));
   assert.deepEqual(first.map((l) => l.response), [
     "Started Robot Vacuum", "Set bedroom-node Ceiling Fan speed to 50%", "Started mowing with Garden Mower Lawn Mower", "Opened garden-node Irrigation Valve",
-    "Stopped garden-node Irrigation Valve", "Set Bedroom Humidifier Humidifier humidity to 55%", "Set Water Heater temperature to 60 degrees", "Set Water Heater to performance mode",
+    "Stopped garden-node Irrigation Valve", "Turned on Bedroom Humidifier Humidifier and set its humidity to 55%", "Set Water Heater temperature to 60 degrees", "Set Water Heater to performance mode",
   ]);
   await new Promise((r) => setTimeout(r, 200));
   assert.deepEqual(home.recorder.since(mark, home.isDeviceCommand).map(asSent).sort(byTopic), expected.flatMap(([, m]) => m).sort(byTopic));

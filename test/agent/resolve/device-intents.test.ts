@@ -122,6 +122,7 @@ test("lawn mower: start mowing and dock, by name or as 'the mower'", () => {
 test("humidifier: setpoint and mode turn an off humidifier on first, as HA's intents do; on/off by kind", () => {
   const r = home();
   let u = understand(r, "set the humidifier to 45%");
+  assert.equal(responseFor(u.resolution), "Turned on Bedroom Humidifier and set its humidity to 45%");
   assert.deepEqual([u.intent, u.slots, acts(u.resolution)], ["HassHumidifierSetpoint", { domain: "humidifier", humidity: 45 }, ['humidifier.bedroom_humidifier {"type":"set_humidity","humidity":45,"turn_on_first":true}']]);
   u = understand(r, "set the bedroom humidifier to boost mode");
   assert.deepEqual([u.intent, u.slots, acts(u.resolution)], ["HassHumidifierMode", { domain: "humidifier", name: "Bedroom Humidifier", mode: "boost" }, ['humidifier.bedroom_humidifier {"type":"set_mode","mode":"boost","turn_on_first":true}']]);
