@@ -76,7 +76,7 @@ function actPhrase(resolution: Extract<Resolution, { kind: "act" }>): string {
     case "turn_on":
       if (action.percentage !== undefined) return `Set ${target} speed to ${action.percentage}%`;
       if (action.preset_mode !== undefined) return `Set ${target} to ${action.preset_mode.replace(/_/g, " ")}`;
-      return `Turned on ${target}`;
+      return `Turned on ${target}${action.tone ? ` with the ${action.tone.replace(/_/g, " ")} tone` : ""}${action.duration ? ` for ${action.duration} seconds` : ""}`;
     case "return_to_base":
       return `Sent ${target} back to ${targets.length > 1 ? "their bases" : "its base"}`;
     case "dock":

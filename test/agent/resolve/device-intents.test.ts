@@ -26,7 +26,7 @@ const home = () =>
     entity("humidifier.bedroom_humidifier", { name: "Bedroom Humidifier", area: "Bedroom", state: "off", attributes: { available_modes: ["eco", "boost"] } }),
     entity("water_heater.tank", { name: "Tank", state: "eco", attributes: { operation_list: ["eco", "performance", "heat_pump", "off"] } }),
     entity("climate.office", { name: "Office Thermostat", area: "Office" }),
-    entity("siren.hall_siren", { name: "Hall Siren", state: "off" }),
+    entity("siren.hall_siren", { name: "Hall Siren", state: "off", config: { command_topic: "hall/siren/set", available_tones: ["burglar", "fire", "police_panic"] } }),
     entity("valve.garden_valve", { name: "Garden Valve", area: "Garden", state: "closed" }),
     entity("cover.kitchen_blinds", { name: "Kitchen Blinds", area: "Kitchen", device_class: "blind", state: "opening" }),
     entity("light.kitchen", { name: "Kitchen Light", area: "Kitchen", state: "on" }),
@@ -182,4 +182,20 @@ test("HassGetState for robots by name or kind, and a valve's position by its kin
   assert.deepEqual([u.intent, u.slots, responseFor(u.resolution)], ["HassGetState", { domain: "lawn_mower", state: "docked" }, "Yes"]);
   u = understand(r, "set the water valve to 40%");
   assert.deepEqual([u.intent, u.slots, acts(u.resolution)], ["HassSetPosition", { domain: "valve", position: 40 }, ['valve.garden_valve {"type":"set_position","position":40}']]);
+});
+
+test("siren options as HA's siren.turn_on takes them: a tone of its own, a duration in seconds", () => {
+  const r = home();
+  const cases: [string, Record<string, unknown>, string][] = [
+    ["sound the siren for 30 seconds", { domain: "siren", duration: 30 }, '{"type":"turn_on","duration":30}'],
+    ["sound the hall siren for 2 minutes", { domain: "siren", name: "Hall Siren", duration_minutes: 2 }, '{"type":"turn_on","duration":120}'],
+    ["sound the siren with the fire tone", { domain: "siren", tone: "fire" }, '{"type":"turn_on","tone":"fire"}'],
+    ["play the police sound on the siren for a minute", { domain: "siren", tone: "police", duration_minutes: 1 }, '{"type":"turn_on","tone":"police_panic","duration":60}'],
+  ];
+  for (const [text, slots, action] of cases) {
+    const u = understand(r, text);
+    assert.deepEqual([u.intent, u.slots, acts(u.resolution)], ["HassTurnOn", slots, [`siren.hall_siren ${action}`]], text);
+  }
+  assert.equal(acts(understand(r, "sound the doorbell tone on the siren").resolution), "error:unsupported", "a tone the siren lacks");
+  assert.equal(responseFor(understand(r, "sound the siren with the fire tone for 10 seconds").resolution), "Turned on Hall Siren with the fire tone for 10 seconds");
 });
