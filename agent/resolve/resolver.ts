@@ -303,6 +303,7 @@ export function actionFor(intent: string, entity: Entity, slots: Record<string, 
     case "HassTurnOff": {
       const byName = named ? NAMED_ONLY_ON_OFF.get(entity.domain) : undefined;
       if (byName) return intent === "HassTurnOn" ? byName.on : byName.off;
+      if (intent === "HassTurnOn" && entity.domain === "siren") return sirenOn(entity, slots);
       return onOffAction(entity.domain, intent === "HassTurnOn");
     }
     case "HassLightSet": {
@@ -383,6 +384,29 @@ function deviceAction(intent: string, entity: Entity, slots: Record<string, Slot
       return undefined;
   }
 }
+
+/**
+ * HA's siren.turn_on with the options said: a `tone` of the siren's own
+ * `available_tones` (the spoken word, or the one tone that starts with it:
+ * "police" → "police_panic"; undefined when the siren has no such tone) and
+ * a duration in seconds (`duration`, or `duration_minutes` × 60). The
+ * encoder drops what the siren does not support, as HA does.
+ */
+function sirenOn(entity: Entity, slots: Record<string, SlotValue>): Action | undefined {
+  const action: Extract<Action, { type: "turn_on" }> = { type: "turn_on" };
+  if (slots.tone !== undefined) {
+    const tones = Array.isArray(entity.config?.available_tones) ? entity.config.available_tones.map(String) : [];
+    const spoken = String(slots.tone).toLowerCase().replace(/\s+/g, "_");
+    const tone = tones.find((t) => t.toLowerCase() === spoken) ?? singleOrUndefined(tones.filter((t) => t.toLowerCase().startsWith(spoken)));
+    if (tones.length > 0 && tone === undefined) return undefined;
+    if (tone !== undefined) action.tone = tone;
+  }
+  if (typeof slots.duration === "number") action.duration = Math.round(slots.duration);
+  else if (typeof slots.duration_minutes === "number") action.duration = Math.round(slots.duration_minutes * 60);
+  return action;
+}
+
+const singleOrUndefined = <T>(items: T[]): T | undefined => (items.length === 1 ? items[0] : undefined);
 
 /** The entity's own spelling of a spoken option ("Heat Pump" → "heat_pump"), or undefined when it has no such option. */
 function matchingOption(options: unknown, spoken: SlotValue | undefined): string | undefined {
