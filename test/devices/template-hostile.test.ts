@@ -107,3 +107,14 @@ test("numbers stay small enough to print cheaply; long digit strings are not rea
   assert.equal(renderValueTemplate(compileTemplate("{{ value_json is defined }}"), "9".repeat(5000)), "False");
   assert.throws(() => render("{{ '%.300f' | format(1) }}"), /precision 300 is larger than 100/);
 });
+
+test("nested values cannot multiply the work of ==, printing or hashing: a list of 65,536 references to a 65,536-item list", () => {
+  const big = "{% set x = [1] * 65536 %}{% set y = [x] * 65536 %}";
+  const render = (body: string) => compileTemplate(big + body)({});
+  assert.throws(() => render("{{ y == [x + []] * 65536 }}"), TemplateBudgetError);
+  assert.throws(() => render("{{ y }}"), TemplateBudgetError);
+  assert.throws(() => render("{{ (y | string) | length }}"), TemplateBudgetError);
+  assert.throws(() => render("{{ y | unique | list | length }}"), TemplateBudgetError);
+  assert.throws(() => render("{{ y | to_json | length }}"), TemplateBudgetError);
+  assert.throws(() => compileTemplate("{% set x = ['a' * 60000] * 60000 %}{{ x ~ 'y' }}")({}), TemplateBudgetError);
+});
