@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
-import { compileTemplate, renderValueTemplate, TemplateBudgetError, TemplateRenderError } from "../../devices/template.ts";
+import { compileTemplate, MAX_TEMPLATE_LENGTH, renderValueTemplate, TemplateBudgetError, TemplateRenderError } from "../../devices/template.ts";
 import { SHARED_DATA } from "../helpers/shared-data.ts";
 
 const marker = join(tmpdir(), `hearth-template-marker-${process.pid}`);
@@ -117,4 +117,10 @@ test("nested values cannot multiply the work of ==, printing or hashing: a list 
   assert.throws(() => render("{{ y | unique | list | length }}"), TemplateBudgetError);
   assert.throws(() => render("{{ y | to_json | length }}"), TemplateBudgetError);
   assert.throws(() => compileTemplate("{% set x = ['a' * 60000] * 60000 %}{{ x ~ 'y' }}")({}), TemplateBudgetError);
+});
+
+test("a template longer than MAX_TEMPLATE_LENGTH is refused before it is compiled", () => {
+  assert.equal(MAX_TEMPLATE_LENGTH, 16 * 1024);
+  assert.throws(() => compileTemplate("{{ 1 }}".repeat(9000)), /template of 63000 characters is longer than 16384/);
+  assert.equal(compileTemplate(`{{ '${"a".repeat(16000)}' | length }}`)({}), "16000");
 });
