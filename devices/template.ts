@@ -38,7 +38,7 @@ export { MAX_RANGE } from "./template/globals.ts";
  * What one render may spend: evaluation steps (each expression node, loop
  * iteration, call, and batches of items a filter or regex touches), the size
  * of any string or list built and of the output (characters), and wall-clock
- * milliseconds. Steps are priced so that 10,000 cost at most ~15 ms of CPU on
+ * milliseconds. Steps are priced so that 10,000 cost at most ~18 ms of CPU on
  * a dev box (bench/template.ts), which is what bounds hostile templates; the
  * wall-clock limit is a last guard against work the step count misjudges, set
  * well above that so a render on a starved machine is not refused for the
