@@ -383,7 +383,11 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     this.runner.stop();
     this.recognizer.close();
     this.consumer?.stop();
-    await this.executor.flush();
+    // Bounded: a publish the broker never acknowledges must not hold the shutdown past systemd's stop timeout.
+    let timer: NodeJS.Timeout | undefined;
+    const flushed = await Promise.race([this.executor.flush().then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 2000)))]);
+    clearTimeout(timer);
+    if (!flushed) log.warn("device commands still unacknowledged after 2 s at shutdown; stopping anyway");
     await this.session?.close({ publishOffline: true });
   }
 }
