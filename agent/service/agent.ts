@@ -134,7 +134,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     // The configured wake words are names the assistant is addressed by in typed text too ("hey jarvis, lights on").
     const wakeWords = config.wakeword.models.map((m) => m.name ?? m.model.replace(/^.*[\\/]/, "").replace(/\.onnx$/i, "").replace(/^oww-/, ""));
     this.recognizer = new LiveIntentRecognizer(this.registry, this.customIntents, { assistantNames: wakeWords });
-    this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session, (id, update) => this.registry.setState(id, update.state, update.attributes));
+    this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session);
     const understand = createUnderstander({
       registry: this.registry,
       recognizer: this.recognizer,
@@ -172,6 +172,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     const ownConfig = `${this.config.homeassistant.discovery_prefix}/device/${this.config.agent.id}/config`;
     this.consumer = new DiscoveryConsumer(this.session, this.registry, this.config, { ignoreTopics: [ownConfig] });
     this.consumer.start();
+    // What HA assumes after commanding a device that reports no state goes where the reported states go.
+    this.executor.onOptimisticState((id, update) => this.registry.setState(id, update.state, update.attributes));
     if (this.options.textTopic && this.config.agent.text_input.enabled) {
       // QoS 1: a typed command is a command, not telemetry; the broker must not drop it under a burst of discovery traffic.
       // Acknowledged once handled, so a command hearth dies on is redelivered (see devices/mqtt/session.ts).
