@@ -586,8 +586,9 @@ export class MqttSession extends EventEmitter<SessionEvents> {
 
   /**
    * Publish one message. QoS 1/2: resolves on PUBACK/PUBCOMP, even when issued
-   * while disconnected (sent after reconnect). QoS 0: resolves when written;
-   * rejects while disconnected (QoS 0 is not queued).
+   * while disconnected (sent after reconnect); at most the broker's Receive
+   * Maximum are unacknowledged at once, the rest wait in order (send-quota.ts).
+   * QoS 0: resolves when written; rejects while disconnected (QoS 0 is not queued).
    * @throws Error when the session is closed or the topic is not a valid topic name.
    */
   publish(message: OutgoingMessage): Promise<void> {
