@@ -260,7 +260,8 @@ export class LiveIntentRecognizer {
     this.debounce.unref();
   };
 
-  constructor(private readonly registry: EntityRegistry, private readonly custom: CustomIntents[] = []) {
+  /** `cameraZones`: the cameras' zone names, for the vision questions (buildSentenceSet). */
+  constructor(private readonly registry: EntityRegistry, private readonly custom: CustomIntents[] = [], private readonly cameraZones: readonly string[] = []) {
     registry.on("change", this.onChange);
   }
 
@@ -269,7 +270,7 @@ export class LiveIntentRecognizer {
     const version = this.registry.namesVersion;
     if (version !== this.builtVersion || !this.recognizer) {
       clearTimeout(this.debounce);
-      this.recognizer = new IntentRecognizer(buildSentenceSet(this.registry, this.custom));
+      this.recognizer = new IntentRecognizer(buildSentenceSet(this.registry, this.custom, this.cameraZones));
       this.builtVersion = version;
       log.debug({ entities: this.registry.all().length, version }, "sentence set rebuilt");
     }
