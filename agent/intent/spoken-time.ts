@@ -47,7 +47,7 @@ export function spokenAgo(tMs: number, nowMs: number): string {
   if (s < 90) return "a minute ago";
   const m = Math.round(s / 60);
   if (m < 50) return `${m} minutes ago`;
-  if (m < 75) return "about an hour ago";
+  if (m < 80) return "about an hour ago";
   if (m < 105) return "about an hour and a half ago";
   const h = Math.round(m / 60);
   if (h < 36) return `about ${h} hours ago`;
