@@ -58,7 +58,7 @@ export class SceneCamera {
 
   constructor(readonly config: CameraConfig, readonly detector: ObjectDetector, sightings: Sightings, onTrack?: (u: TrackUpdate) => void, private readonly frameMs = 200) {
     this.pipeline = new CameraPipeline(NO_FEED, detector, {
-      camera: config.name, area: config.area, zones: config.zones, labels: config.detector.labels, tracker: config.tracker, occupancy: config.occupancy,
+      camera: config.name, area: config.area, zones: config.zones, labels: config.detector.labels, tracker: config.tracker, occupancy: config.occupancy, labelFilters: config.label_filters,
     });
     this.pipeline.on("track", (u) => {
       sightings.observe(u);
