@@ -275,7 +275,8 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
   private reportTracks(frame: Frame, tracks: readonly Track[]): void {
     const zoneAreas = (track: Track) => {
       const zones = [...(this.membership.get(track.id) ?? [])];
-      return { zones, areas: [...new Set(zones.map((name) => this.zones.find((z) => z.name === name)!.area))] };
+      // Outside every zone an object is still in the camera's picture, so in its area (for the memory and the questions).
+      return { zones, areas: zones.length ? [...new Set(zones.map((name) => this.zones.find((z) => z.name === name)!.area))] : [this.options.area] };
     };
     for (const update of this.summaries.observe(tracks, zoneAreas, frame.width, frame.height)) {
       this.emit("track", update);

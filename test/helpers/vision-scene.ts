@@ -50,13 +50,26 @@ const NO_FEED: FrameFeed = {
   close: () => undefined,
 };
 
-/** One camera played frame by frame at `frameMs` (default 200 ms, 5 fps), its tracks going to `sightings` (and `onTrack`). */
+export interface SceneOptions {
+  /** Also called with every track summary. */
+  onTrack?: (u: TrackUpdate) => void;
+  /** Time between frames, ms (default 200: 5 fps). */
+  frameMs?: number;
+  /** Time of the first frame: media ms (default 0), or epoch ms to play a live camera. */
+  startMs?: number;
+}
+
+/** One camera played frame by frame, its tracks going to `sightings` (and `onTrack`). */
 export class SceneCamera {
   readonly pipeline: CameraPipeline;
-  private t = 0;
+  private t: number;
   private index = 0;
+  private readonly frameMs: number;
 
-  constructor(readonly config: CameraConfig, readonly detector: ObjectDetector, sightings: Sightings, onTrack?: (u: TrackUpdate) => void, private readonly frameMs = 200) {
+  constructor(readonly config: CameraConfig, readonly detector: ObjectDetector, sightings: Sightings, options: SceneOptions = {}) {
+    const onTrack = options.onTrack;
+    this.frameMs = options.frameMs ?? 200;
+    this.t = options.startMs ?? 0;
     this.pipeline = new CameraPipeline(NO_FEED, detector, {
       camera: config.name, area: config.area, zones: config.zones, labels: config.detector.labels, tracker: config.tracker, occupancy: config.occupancy, labelFilters: config.label_filters,
     });
@@ -64,6 +77,11 @@ export class SceneCamera {
       sightings.observe(u);
       onTrack?.(u);
     });
+  }
+
+  /** Let `ms` pass without frames (the camera saw nothing worth a frame, or was off). */
+  skip(ms: number): void {
+    this.t += ms;
   }
 
   /** Process `count` frames of `image` (a picture for a real detector, or just a size for scripted detections). */

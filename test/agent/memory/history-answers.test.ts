@@ -47,7 +47,7 @@ test("when, whether, how long and how many, from the memory, with times as peopl
   const clock = () => now;
   const recorder = new MemoryRecorder(store, { config: memorySchema.parse({ enabled: true }), snapshotsDir: join(dir, "snapshots"), now: clock });
   // The dog lies in the garden from 8:10 to 8:35, seen once a minute, then is gone.
-  const garden = new SceneCamera(cameras[2]!, new ScriptedDetector(), new Sightings({ now: clock }), (u) => recorder.track(u), 60_000);
+  const garden = new SceneCamera(cameras[2]!, new ScriptedDetector(), new Sightings({ now: clock }), { onTrack: (u) => recorder.track(u), frameMs: 60_000 });
   await garden.play({ width: 1000, height: 500 }, 26, [detection("dog", { x1: 400, y1: 300, x2: 600, y2: 450 })]);
   await garden.play({ width: 1000, height: 500 }, 1, []);
   await recorder.flush();
