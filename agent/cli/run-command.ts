@@ -22,6 +22,7 @@ import { listenToMicrophones } from "../voice/listen.ts";
 import { FRAME_MS } from "../audio/source.ts";
 import { allInferenceMetrics } from "../../models/metrics.ts";
 import { serveStatus, statusSocketPath } from "../service/status-server.ts";
+import { serveWeb } from "../web/server.ts";
 
 const log = logger("cli/run");
 const SHUTDOWN_LIMIT_MS = 5000;
@@ -138,6 +139,19 @@ export async function runService(config: Config, configFile?: string): Promise<{
   const socket = config.service.status_socket ?? statusSocketPath(config.agent.id);
   const statusServer = await serveStatus(socket, snapshot);
   const metricsServer = config.service.metrics ? (await metrics.serve(config.service.metrics.host, config.service.metrics.port)).server : undefined;
+  const web = config.web.listen
+    ? await serveWeb({ ...config.web, listen: config.web.listen }, {
+        title: `${config.agent.name} · ${config.agent.id}`,
+        store: () => vision?.memory?.store,
+        cameras: () => config.cameras.map((c) => ({ name: c.name, area: c.area })),
+        labels: () => vision?.coverage.labels() ?? [],
+        areas: () => vision?.coverage.areas() ?? [],
+        latestSnapshot: (camera) => vision?.latestSnapshots.get(camera),
+        occupancy: () => vision?.occupancy() ?? new Map(),
+        recent: () => lastEvents.filter((e) => e.type === "command").map((e) => ({ text: e.text, response: e.response, t: e.t })).reverse(),
+        timeZone: config.location?.time_zone,
+      })
+    : undefined;
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -155,6 +169,7 @@ export async function runService(config: Config, configFile?: string): Promise<{
       health.close();
       statusServer.close();
       metricsServer?.close();
+      await web?.close();
       clearTimeout(timer);
     })());
 

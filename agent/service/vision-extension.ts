@@ -46,7 +46,10 @@ export class VisionExtension {
   memory?: { store: MemoryStore; recorder: MemoryRecorder };
   /** What the cameras track now and saw last, for the vision questions. */
   readonly sightings = new Sightings();
-  private readonly coverage: Coverage;
+  /** The areas, zones and labels the cameras cover. */
+  readonly coverage: Coverage;
+  /** camera → the JPEG last published on its image entity (for the page). */
+  readonly latestSnapshots = new Map<string, Buffer>();
   /** Called with every camera event (the `watch`-style JSON line), for status and tests. */
   onEvent?: (event: VisionEvent) => void;
   /** Called after every frame a camera got through detection (health and metrics). */
@@ -206,6 +209,7 @@ export class VisionExtension {
   }
 
   private onSnapshot(snapshot: Snapshot): void {
+    this.latestSnapshots.set(snapshot.camera, snapshot.jpeg);
     this.agent.publishOwn(this.cameraTopic(snapshot.camera, "snapshot"), snapshot.jpeg, true);
   }
 
