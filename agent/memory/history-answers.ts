@@ -9,8 +9,8 @@
 import type { SlotValue } from "../intent/matcher.ts";
 import { spokenAgo, spokenDuration, spokenWhen } from "../intent/spoken-time.ts";
 import type { Coverage } from "../vision/coverage.ts";
-import { askedNoun, countedNoun, countWord, labelsFor, pluralNoun } from "../vision/labels.ts";
-import { askedPlace, uncovered, type AskContext, type AskedPlace } from "../vision/live-answers.ts";
+import { askedNoun, countedNoun, countWord, labelsFor, listCounts, pluralNoun } from "../vision/labels.ts";
+import { askedPlace, countLabels, uncovered, type AskContext, type AskedPlace } from "../vision/live-answers.ts";
 import { atPlace, toPlace } from "../vision/place-words.ts";
 import type { EventFilter, MemoryEvent, MemoryStore } from "./store.ts";
 import { timeSpan, type TimeSpan } from "./time-span.ts";
@@ -149,6 +149,18 @@ export class HistoryAnswers {
     if (!events.length) return `I didn't see ${askedNoun(asked.value)}${at}${span}.`;
     const label = asked.labels.length === 1 ? asked.labels[0]! : asked.value;
     return `I saw ${events.length === 1 ? countedNoun(label, 1) : `${pluralNoun(label)} ${countWord(events.length)} times`}${at}${span}, the last ${this.when(events[0]!.start_ms)}.`;
+  }
+
+  /** "show me the cat in the garden yesterday": what the memory holds, by label. */
+  search(slots: Record<string, SlotValue>, context: AskContext = {}): string {
+    const asked = this.ask(slots, context, "anything");
+    if (typeof asked === "string") return asked;
+    const events = this.store.search(asked.filter);
+    const span = asked.span ? ` ${asked.span.words}` : "";
+    const at = asked.where.kind === "place" ? ` ${atPlace(asked.where.place.name)}` : "";
+    if (!events.length) return `I didn't see ${askedNoun(asked.value)}${at}${span}.`;
+    const n = events.length === 1 ? "one event" : `${countWord(events.length)} events`;
+    return `I have ${n}${at}${span}: ${listCounts(countLabels(events))}, the last ${this.when(events[0]!.start_ms)}.`;
   }
 }
 

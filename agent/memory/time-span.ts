@@ -37,7 +37,7 @@ const NAMED: Record<string, { day: number; from: number; to: number; words: stri
 /**
  * The span of the `seen_when` slots at `nowMs`: `span` (a name above, or
  * `recently` = the last 3 hours), or `amount` × `unit` back from now
- * ("the last hour" has no amount). Spans end at `nowMs` at the latest.
+ * ("the last hour" has no amount), which ends at `nowMs`.
  * @throws Error naming the value of an unknown span or unit.
  */
 export function timeSpan(slots: { span?: unknown; amount?: unknown; unit?: unknown }, nowMs: number, timeZone?: string): TimeSpan {
@@ -55,5 +55,6 @@ export function timeSpan(slots: { span?: unknown; amount?: unknown; unit?: unkno
   if (!named) throw new Error(`span "${span}": not one of recently, ${Object.keys(NAMED).join(", ")}`);
   const midnight = nowMs - secondsOfDay(nowMs, timeZone) * 1000 - (nowMs % 1000);
   const day = midnight + named.day * DAY;
-  return { from_ms: day + named.from * H, to_ms: Math.min(day + named.to * H, nowMs), words: named.words };
+  // A named span keeps its own end (not now): a file camera played faster than real time stamps events ahead of the clock.
+  return { from_ms: day + named.from * H, to_ms: day + named.to * H, words: named.words };
 }

@@ -13,7 +13,7 @@ import type { PastSighting } from "./sightings.ts";
 /** Intents answered from what the cameras see now. */
 export const LIVE_VISION_INTENTS = ["HassVisionPresence", "HassVisionCount", "HassVisionWhere", "HassVisionScene"] as const;
 /** Intents answered from the visual memory. */
-export const HISTORY_VISION_INTENTS = ["HassVisionLastSeen", "HassVisionWasThere", "HassVisionDuration", "HassVisionVisits"] as const;
+export const HISTORY_VISION_INTENTS = ["HassVisionLastSeen", "HassVisionWasThere", "HassVisionDuration", "HassVisionVisits", "HassVisionSearch"] as const;
 
 const ALL = new Set<string>([...LIVE_VISION_INTENTS, ...HISTORY_VISION_INTENTS]);
 
@@ -58,6 +58,8 @@ export class VisionAnswerer {
         return this.history!.duration(slots, context);
       case "HassVisionVisits":
         return this.history!.visits(slots, context);
+      case "HassVisionSearch":
+        return this.history!.search(slots, context);
     }
     throw new Error(`${intent}: not a vision question`);
   }

@@ -12,7 +12,7 @@ export interface PageModel {
   title: string;
   events: MemoryEvent[];
   /** The filter as the form shows it. */
-  filter: { label?: string; area?: string; since?: string; from?: string; to?: string };
+  filter: { q?: string; label?: string; area?: string; since?: string; from?: string; to?: string };
   labels: string[];
   areas: string[];
   cameras: { name: string; area: string; hasSnapshot: boolean }[];
@@ -90,13 +90,14 @@ img.thumb{height:88px;display:block}.notice{color:#a00}
 <h2>Events</h2>
 <form method="get" action="/">
 ${token ? `<input type="hidden" name="token" value="${escapeHtml(token)}">` : ""}
+<label>search<input type="search" name="q" size="34" placeholder="the cat in the garden yesterday" value="${escapeHtml(f.q ?? "")}"></label>
 <label>label<select name="label">${options([["", "any"], ...model.labels.map((l) => [l, l] as [string, string])], f.label)}</select></label>
 <label>area<select name="area">${options([["", "any"], ...model.areas.map((a) => [a, a] as [string, string])], f.area)}</select></label>
 <label>when<select name="since">${options(SINCE_CHOICES, f.since)}</select></label>
 <label>from<input type="datetime-local" name="from" value="${escapeHtml(f.from ?? "")}"></label>
 <label>to<input type="datetime-local" name="to" value="${escapeHtml(f.to ?? "")}"></label>
 <button type="submit">Search</button></form>
-${model.notice ? `<p class="notice">${escapeHtml(model.notice)}</p>` : ""}
+${model.notice ? `<p class="notice" id="notice">${escapeHtml(model.notice)}</p>` : ""}
 ${events}
 </body></html>`;
 }

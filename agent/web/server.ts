@@ -1,7 +1,7 @@
 /**
  * The local memory page (config `web.listen`, off by default) on node:http:
  * `GET /` renders page.ts with the events matching `?label=&area=&since=`
- * or `&from=&to=`; `/events/<id>/thumbnail.jpg` and `/snapshot.jpg` serve an
+ * or `&from=&to=`, and `?q=` (free text read by memory/text-query.ts); `/events/<id>/thumbnail.jpg` and `/snapshot.jpg` serve an
  * event's pictures (found by the event's id in the database, never by a path
  * from the request); `/cameras/<name>/latest.jpg` the latest snapshot of a
  * camera; `/api/events` the same search as JSON (the shape of
@@ -20,7 +20,8 @@ import type { AddressInfo } from "node:net";
 import { parseListen, type WebConfig } from "../config/memory.ts";
 import { logger } from "../log.ts";
 import { toFilter, type SearchRequest } from "../memory/query.ts";
-import type { MemoryStore } from "../memory/store.ts";
+import type { EventFilter, MemoryStore } from "../memory/store.ts";
+import type { TextQuery } from "../memory/text-query.ts";
 import { renderPage, type PageModel } from "./page.ts";
 
 const log = logger("web/server");
@@ -38,6 +39,8 @@ export interface WebSources {
   latestSnapshot: (camera: string) => Buffer | undefined;
   occupancy?: () => ReadonlyMap<string, number>;
   recent?: () => { text: string; response: string; t: string }[];
+  /** Read the search box (`?q=the cat in the garden yesterday`) into filters (memory/text-query.ts). */
+  readQuery?: (text: string) => TextQuery | { error: string };
   timeZone?: string;
 }
 
@@ -137,11 +140,20 @@ export async function serveWeb(config: WebConfig & { listen: string }, sources: 
     }
     if (path !== "/") return send(res, 404, "text/plain; charset=utf-8", "not found\n");
     const request = searchOf(url.searchParams);
+    const q = url.searchParams.get("q")?.trim() || undefined;
     let notice: string | undefined;
     let events: PageModel["events"] = [];
     if (store) {
       try {
-        events = store.search(toFilter({ ...request, limit: PAGE_EVENTS }));
+        let fromText: EventFilter = {};
+        if (q && sources.readQuery) {
+          const read = sources.readQuery(q);
+          if ("error" in read) throw new Error(read.error);
+          fromText = read.filter;
+          notice = `Searching: ${read.words}`;
+        }
+        // The form's own fields, when set, narrow what the text said.
+        events = store.search({ ...fromText, ...toFilter({ ...request, limit: PAGE_EVENTS }) });
       } catch (err) {
         notice = (err as Error).message;
       }
@@ -149,7 +161,7 @@ export async function serveWeb(config: WebConfig & { listen: string }, sources: 
     const model: PageModel = {
       title: sources.title ?? "hearth",
       events,
-      filter: { label: request.label, area: request.area, since: request.since, from: request.from as string | undefined, to: request.to as string | undefined },
+      filter: { q, label: request.label, area: request.area, since: request.since, from: request.from as string | undefined, to: request.to as string | undefined },
       labels: sources.labels(),
       areas: sources.areas(),
       cameras: sources.cameras().map((c) => ({ ...c, hasSnapshot: sources.latestSnapshot(c.name) !== undefined })),

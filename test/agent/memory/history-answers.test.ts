@@ -15,6 +15,7 @@ import { HistoryAnswers } from "../../../agent/memory/history-answers.ts";
 import { MemoryRecorder } from "../../../agent/memory/recorder.ts";
 import { MemoryStore, type MemoryEvent } from "../../../agent/memory/store.ts";
 import { timeSpan } from "../../../agent/memory/time-span.ts";
+import { readTextQuery } from "../../../agent/memory/text-query.ts";
 import { createUnderstander } from "../../../agent/understand.ts";
 import { Coverage } from "../../../agent/vision/coverage.ts";
 import { LiveAnswers } from "../../../agent/vision/live-answers.ts";
@@ -83,6 +84,23 @@ test("when, whether, how long and how many, from the memory, with times as peopl
   assert.equal(await ask("how many times was someone at the front door yesterday"), "Three people came to the front door yesterday, the last yesterday at 4:10 pm.");
   assert.equal(await ask("was anyone in the attic today"), "No camera covers the attic.");
   assert.equal(await ask("when did you last see a bird"), "I haven't seen a bird.");
+
+  assert.equal(await ask("show me the dog"), "I have one event: a dog, the last at 8:10 am, about 3 hours ago.");
+  assert.equal(await ask("list the visits to the front door yesterday"), "I have three events at the front door yesterday: three people, the last yesterday at 4:10 pm.");
+
+  // Free text for the page and `hearth events search --text`: the same sentences give the filters.
+  const recognizer = new LiveIntentRecognizer(registry, [], ["front door"]);
+  const read = (text: string) => readTextQuery(text, recognizer, coverage, now, ZONE);
+  const q = read("people at the front door yesterday");
+  assert.ok(!("error" in q));
+  assert.deepEqual(q.filter, { label: ["person"], zone: "front door", from_ms: at("00:00", "2026-12-02"), to_ms: at("00:00") });
+  assert.equal(q.words, "person · front door · yesterday");
+  assert.deepEqual(store.search(q.filter).map((e) => e.id), ["door3", "door2", "door1"]);
+  const cat = read("the cat in the hallway");
+  assert.ok(!("error" in cat) && cat.words === "cat · Hallway");
+  assert.deepEqual(store.search(!("error" in cat) ? cat.filter : {}).map((e) => e.id), ["cat"]);
+  assert.deepEqual(read("was the dog in the garden this morning"), { filter: { label: ["dog"], area: "Garden", from_ms: at("05:00"), to_ms: at("12:00") }, words: "dog · Garden · this morning" });
+  assert.match((read("purple elephants dancing") as { error: string }).error, /^"purple elephants dancing": not understood\. Try a label, a place and a time/);
 
   // Without a memory the past cannot be told; "when did you last see" falls back to what the cameras saw since start.
   const forgetful = new VisionAnswerer(live);

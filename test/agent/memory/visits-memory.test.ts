@@ -7,7 +7,7 @@
  * did someone last leave" are answered from them.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -47,6 +47,15 @@ test("the six visits of the real recording become six person events; questions a
       assert.ok(Math.abs(e.source_end_ms! / 1000 - visit.leave_s) <= TOLERANCE_S, `visit ${i + 1} ends at ${e.source_end_ms! / 1000} s, labelled ${visit.leave_s} s`);
       assert.ok(e.snapshot_path && existsSync(e.snapshot_path), `visit ${i + 1} has its snapshot`);
     });
+    // Free text: the same visits, read from "people in the studio today" with the config's cameras.
+    const configFile = join(dir, "hearth.yaml");
+    writeFileSync(configFile, JSON.stringify({ memory: { enabled: true, path: db }, cameras: [{ name: "studio", file: visitVideo, area: "Studio" }] }));
+    const text = await runHearth(["events", "search", "--config", configFile, "--text", "people in the studio today", "--json"]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.deepEqual((JSON.parse(text.stdout) as MemoryEvent[]).map((e) => e.id), events.map((e) => e.id).reverse());
+    const nonsense = await runHearth(["events", "search", "--config", configFile, "--text", "purple elephants"]);
+    assert.notEqual(nonsense.code, 0);
+    assert.match(nonsense.stderr, /--text: "purple elephants": not understood/);
     const ask = async (text: string) => (await agent.submit(text, { kind: "cli", area: "Studio" })).response;
     assert.match(await ask("was anyone in the room"), /^Yes, six times; the last one at \d{1,2}:\d\d [ap]m, just now\.$/);
     assert.match(await ask("when did someone last leave"), /^Someone last left the studio at \d{1,2}:\d\d [ap]m, just now\.$/);

@@ -88,6 +88,17 @@ test("hearth run serves the memory page: events with thumbnails, a search for pe
     await page.click("button[type=submit]");
     await page.waitForURL(/label=cat/);
     assert.deepEqual(await page.locator("tr.event td.label").allTextContents(), ["cat"]);
+    // The search box: free text read by the question sentences.
+    await page.selectOption("select[name=label]", "");
+    await page.fill("input[name=q]", "the dog in the hallway today");
+    await page.click("button[type=submit]");
+    await page.waitForURL(/q=the\+dog/);
+    assert.equal(await page.locator("#notice").textContent(), "Searching: dog · Hallway · today");
+    assert.deepEqual(await page.locator("tr.event td.label").allTextContents(), ["dog"]);
+    await page.fill("input[name=q]", "purple elephants dancing");
+    await page.click("button[type=submit]");
+    await page.waitForURL(/q=purple/);
+    assert.match((await page.locator("#notice").textContent()) ?? "", /not understood/);
 
     // Over plain HTTP: the token is needed, pictures are found by event id only.
     assert.equal((await fetch(`${base}/`)).status, 401);
@@ -104,7 +115,7 @@ test("hearth run serves the memory page: events with thumbnails, a search for pe
     const bad = await fetch(`${base}/api/events?since=soon`, auth);
     assert.equal(bad.status, 400);
     assert.match(((await bad.json()) as { error: string }).error, /^since: "soon"/);
-    assert.match((await (await fetch(`${base}/?since=soon`, auth)).text()), /class="notice">since: &quot;soon&quot;/);
+    assert.match((await (await fetch(`${base}/?since=soon`, auth)).text()), /class="notice" id="notice">since: &quot;soon&quot;/);
   } finally {
     await browser.close();
     await service.stop();
