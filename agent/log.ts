@@ -2,8 +2,13 @@
  * Structured logging: one pino root logger, one child per module namespace
  * (`logger("devices/discovery")`). Level from HEARTH_LOG_LEVEL (default `info`);
  * logs go to stderr so CLI commands can print JSON lines on stdout.
+ *
+ * Format: JSON lines for journald and pipes; short human lines (pino-pretty)
+ * when stderr is a terminal and not journald's stream. HEARTH_LOG_FORMAT=json
+ * or =pretty overrides the guess.
  */
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
+import { PinoPretty } from "pino-pretty";
 
 /** Known secret values, as written raw and as escaped inside a JSON string. */
 const secretValues = new Set<string>();
@@ -34,8 +39,20 @@ const root: Logger = pino(
       },
     },
   },
-  pino.destination({ fd: 2, sync: true }),
+  logDestination(),
 );
+
+/** Whether log lines should be written for a person (see the module header). */
+export function prettyLogs(env: NodeJS.ProcessEnv = process.env, stderrIsTTY = Boolean(process.stderr.isTTY)): boolean {
+  if (env.HEARTH_LOG_FORMAT === "json") return false;
+  if (env.HEARTH_LOG_FORMAT === "pretty") return true;
+  return stderrIsTTY && !env.JOURNAL_STREAM;
+}
+
+function logDestination(): DestinationStream {
+  if (!prettyLogs()) return pino.destination({ fd: 2, sync: true });
+  return PinoPretty({ destination: 2, sync: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname", messageKey: "msg", singleLine: true });
+}
 
 /** A child logger whose records carry `module: namespace`. */
 export function logger(namespace: string): Logger {

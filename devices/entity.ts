@@ -8,7 +8,7 @@ export type Domain =
   | "light" | "switch" | "fan" | "cover" | "climate" | "lock" | "scene" | "button"
   | "valve" | "number" | "select" | "sensor" | "binary_sensor" | "event"
   | "alarm_control_panel" | "text" | "image" | "media_player" | "vacuum" | "humidifier"
-  | "water_heater" | "device_tracker" | "siren";
+  | "water_heater" | "device_tracker" | "siren" | "lawn_mower";
 
 /** The device block of a discovery payload, abbreviations expanded. */
 export interface DeviceInfo {

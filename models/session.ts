@@ -137,6 +137,9 @@ export function sessionOptionsFor(entry: ModelEntry, config: ModelsConfig): Sess
 }
 
 /** Provider order and TensorRT/CUDA options from config `models`, for sessions whose caller names none. */
+/** Provider fallbacks already logged at info (see createSession). */
+const reportedUnavailable = new Set<string>();
+
 let configured: Pick<SessionOptions, "providers" | "tensorrt"> = {};
 
 /** Apply config `models` to every session created from now on (the agent calls this at start-up). */
@@ -157,7 +160,13 @@ export async function createSession(path: string, requested: SessionOptions = {}
   for (const provider of providers) {
     const unavailable = providerUnavailableReason(provider);
     if (unavailable) {
-      log.info({ model, provider }, `skipping provider: ${unavailable}`);
+      // Said once per provider and process: every model would repeat it, and on a machine without a GPU it is expected.
+      const key = `${provider}: ${unavailable}`;
+      if (reportedUnavailable.has(key)) log.debug({ model, provider }, `skipping provider: ${unavailable}`);
+      else {
+        reportedUnavailable.add(key);
+        log.info({ provider }, `skipping provider for every model: ${unavailable}`);
+      }
       skipped.push({ provider, reason: unavailable });
       continue;
     }

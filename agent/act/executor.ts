@@ -7,6 +7,7 @@
  * waits for delivery (one-shot CLI use).
  */
 import { encodeAction } from "../../devices/commands/encode.ts";
+import { optimisticUpdate, type OptimisticUpdate } from "../../devices/commands/optimistic.ts";
 import type { OutgoingMessage } from "../../devices/entity.ts";
 import { logger } from "../log.ts";
 import type { Target } from "../controller/types.ts";
@@ -20,6 +21,9 @@ export interface Publisher {
   readonly connected?: boolean;
 }
 
+/** Where HA's optimistic state goes (the registry's setState). */
+export type OptimisticSink = (entityId: string, update: OptimisticUpdate) => void;
+
 export class Executor {
   private readonly pending = new Set<Promise<void>>();
 
@@ -27,8 +31,10 @@ export class Executor {
    * `publisher` undefined means dry run: messages are computed and returned,
    * never sent, and a target that cannot be encoded (a fixtures-only entity)
    * is only logged, so a dry run shows what would be understood and sent.
+   * `optimistic` receives the state HA assumes for a target whose command
+   * was sent and whose device does not report that state (optimistic.ts).
    */
-  constructor(private readonly guard: PublishGuard, private readonly publisher?: Publisher) {}
+  constructor(private readonly guard: PublishGuard, private readonly publisher?: Publisher, private readonly optimistic?: OptimisticSink) {}
 
   /**
    * Encode and publish. Targets that cannot do their action are skipped with a
@@ -38,9 +44,12 @@ export class Executor {
   async act(work: { targets: Target[]; messages: OutgoingMessage[] }): Promise<OutgoingMessage[]> {
     const out: { message: OutgoingMessage; source: PublishSource }[] = [];
     const errors: Error[] = [];
+    const encoded = new Map<Target, OutgoingMessage[]>();
     for (const target of work.targets) {
       try {
-        for (const message of encodeAction(target.entity, target.action)) out.push({ message, source: { kind: "entity", entity: target.entity } });
+        const messages = encodeAction(target.entity, target.action);
+        encoded.set(target, messages);
+        for (const message of messages) out.push({ message, source: { kind: "entity", entity: target.entity } });
       } catch (err) {
         errors.push(err as Error);
         log.warn({ entity: target.entity.id, action: target.action.type, err: (err as Error).message }, "cannot command entity");
@@ -66,6 +75,14 @@ export class Executor {
       : allowed;
     if (!sendable.length && errors.length && this.publisher) throw errors[0]!;
     if (this.publisher) for (const message of sendable) this.track(this.publisher.publish(message), message);
+    if (this.publisher && this.optimistic) {
+      const sent = new Set(sendable);
+      for (const [target, messages] of encoded) {
+        if (messages.length === 0 || !messages.every((m) => sent.has(m))) continue;
+        const update = optimisticUpdate(target.entity, target.action);
+        if (update) this.optimistic(target.entity.id, update);
+      }
+    }
     return sendable;
   }
 

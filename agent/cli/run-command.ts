@@ -223,8 +223,21 @@ export async function runService(config: Config, configFile?: string): Promise<{
       })().catch((err: Error) => log.error({ err: err.message }, "voice input stopped"));
     }
     await notifier.ready(`connected to ${agent.session?.endpoint}; ${agent.registry.all().length} entities`);
+    const textTopic = config.agent.text_input.enabled ? agent.topics.text : undefined;
+    const entities = agent.registry.all().length;
+    log.info({ broker: agent.session?.endpoint, entities, text_topic: textTopic, status_socket: socket }, readySummary(config, agent.session?.endpoint, entities, textTopic, socket));
   })();
   return { agent, ready, stop };
+}
+
+/** The one line a person starting `hearth run` reads first: ready, which broker, where typed commands go. */
+export function readySummary(config: Config, broker: string | undefined, entities: number, textTopic: string | undefined, socket: string): string {
+  const inputs = [
+    textTopic ? `type commands on ${textTopic}` : undefined,
+    config.audio.microphones.length ? `${config.audio.microphones.length} microphone(s)` : undefined,
+    config.cameras.length ? `${config.cameras.length} camera(s)` : undefined,
+  ].filter(Boolean);
+  return `hearth ${config.agent.id} ready: broker ${broker ?? "(none)"}, ${entities} entities; ${inputs.join(", ") || "no inputs"}; status: hearth status (socket ${socket})`;
 }
 
 export function registerRunCommand(program: Command): void {

@@ -33,9 +33,24 @@ const mqttSchema = z.strictObject({
   key: z.string().optional(),
   reject_unauthorized: z.boolean().default(true),
   keepalive_s: z.number().int().min(1).default(30),
-  /** First reconnect delay; doubled up to `reconnect_max_ms`. */
+  /** First reconnect delay; doubled up to `reconnect_max_ms`, each delay jittered down to half (devices/mqtt/backoff.ts). */
   reconnect_min_ms: z.number().int().min(10).default(500),
-  reconnect_max_ms: z.number().int().min(10).default(30_000),
+  /** Longest reconnect delay: how late hearth may come back after a long outage. */
+  reconnect_max_ms: z.number().int().min(10).default(5_000),
+  /**
+   * MQTT 5 Session Expiry Interval, in seconds: how long the broker keeps
+   * hearth's session (subscriptions, typed commands queued for it) while
+   * hearth is away. 0 ends the session at each disconnect (commands sent
+   * while hearth is down are lost). MQTT 3.1.1 sessions do not expire.
+   */
+  session_expiry_s: z.number().int().min(0).max(4_294_967_295).default(86_400),
+  /**
+   * Most typed commands handed to the controller and not yet acknowledged.
+   * Also advertised as MQTT 5 Receive Maximum, so the broker holds the rest
+   * in its queue (bounded by mosquitto's max_queued_messages); a command past
+   * the bound (QoS 0, or a broker ignoring it) is refused on the events topic.
+   */
+  max_pending_commands: z.number().int().min(1).max(65_535).default(1_000),
   /**
    * Largest packet the broker may send us (MQTT 5 Maximum Packet Size): bigger
    * messages are dropped by the broker, so a hostile publisher cannot make

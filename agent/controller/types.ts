@@ -42,7 +42,8 @@ export type Understanding =
 
 /** The record of one finished command session, published as one JSON line. */
 export interface SessionEvent {
-  type: "command" | "confirmation_requested" | "clarification_requested" | "timeout";
+  /** `refused`: a typed command not handled because too many were pending (the agent's inbox, not the statechart). */
+  type: "command" | "confirmation_requested" | "clarification_requested" | "timeout" | "refused";
   text: string;
   origin: CommandOrigin;
   intent: string | null;

@@ -9,8 +9,10 @@
 import mqtt, { type MqttClient } from "mqtt";
 import { logger } from "../log.ts";
 import type { Publication, SimulatedDevice, SimulationOptions, TopicLayout } from "./simulated/device.ts";
-import { esphomeFan, esphomeGarageDoor, esphomeRgbLamp } from "./simulated/esphome.ts";
+import { customHumidifier, customLawnMower, customWaterHeater } from "./simulated/custom.ts";
+import { esphomeFan, esphomeGarageDoor, esphomeRgbLamp, esphomeValve } from "./simulated/esphome.ts";
 import { tasmotaCeilingLight } from "./simulated/tasmota.ts";
+import { valetudoVacuum } from "./simulated/valetudo.ts";
 import { z2mBlinds, z2mLock, z2mPlug, z2mThermostat } from "./simulated/zigbee2mqtt.ts";
 
 export type { Publication, SimulatedDevice } from "./simulated/device.ts";
@@ -31,6 +33,15 @@ export function createSimulatedDevices(layout: TopicLayout, options: SimulationO
   ];
 }
 
+/**
+ * Appliances a home may add to the demo home: a Valetudo robot vacuum, an
+ * ESPHome irrigation valve, and hand-written HA configs for a lawn mower, a
+ * humidifier and a water heater (Living Room, Garden, Bedroom, Utility Room).
+ */
+export function createApplianceDevices(layout: TopicLayout, options: SimulationOptions): SimulatedDevice[] {
+  return [valetudoVacuum(layout, options), esphomeValve(layout, options), customLawnMower(layout, options), customHumidifier(layout), customWaterHeater(layout)];
+}
+
 export interface SimulatedHomeOptions {
   /** Broker URL, e.g. `mqtt://127.0.0.1:1883`. */
   url: string;
@@ -43,6 +54,8 @@ export interface SimulatedHomeOptions {
   namespace?: string;
   /** Garage door travel time in ms (default 1500). */
   garageTravelMs?: number;
+  /** Also announce the appliances (createApplianceDevices); default false, the eight demo devices only. */
+  appliances?: boolean;
 }
 
 export interface SimulatedHome {
@@ -68,7 +81,8 @@ function publishAsync(client: MqttClient, p: Publication): Promise<void> {
  */
 export async function startSimulatedHome(options: SimulatedHomeOptions): Promise<SimulatedHome> {
   const layout = { prefix: options.prefix ?? "homeassistant", namespace: options.namespace ?? "" };
-  const devices = createSimulatedDevices(layout, { garageTravelMs: options.garageTravelMs ?? 1500 });
+  const simulation = { garageTravelMs: options.garageTravelMs ?? 1500 };
+  const devices = [...createSimulatedDevices(layout, simulation), ...(options.appliances ? createApplianceDevices(layout, simulation) : [])];
   const client = mqtt.connect(options.url, {
     clientId: `hearth-simulated-home-${Math.random().toString(16).slice(2, 10)}`,
     connectTimeout: 10_000,

@@ -20,12 +20,16 @@ const PAST: Record<Action["type"], string> = {
   turn_on: "Turned on", turn_off: "Turned off", toggle: "Toggled", light_set: "Set", open: "Opened", close: "Closed", stop: "Stopped",
   set_position: "Set", lock: "Locked", unlock: "Unlocked", set_temperature: "Set", set_hvac_mode: "Set", set_percentage: "Set",
   set_preset_mode: "Set", press: "Pressed", activate: "Activated", set_value: "Set", select_option: "Set", alarm_arm: "Armed", alarm_disarm: "Disarmed",
+  start: "Started", return_to_base: "Sent back to base", pause: "Paused", start_mowing: "Started mowing with", dock: "Docked", set_humidity: "Set",
+  set_mode: "Set", set_operation_mode: "Set",
 };
 
 const VERB: Record<Action["type"], string> = {
   turn_on: "turn on", turn_off: "turn off", toggle: "toggle", light_set: "change", open: "open", close: "close", stop: "stop",
   set_position: "move", lock: "lock", unlock: "unlock", set_temperature: "change the temperature of", set_hvac_mode: "change", set_percentage: "change",
   set_preset_mode: "change", press: "press", activate: "activate", set_value: "change", select_option: "change", alarm_arm: "arm", alarm_disarm: "disarm",
+  start: "start", return_to_base: "send back to base", pause: "pause", start_mowing: "start mowing with", dock: "dock", set_humidity: "change the humidity of",
+  set_mode: "change the mode of", set_operation_mode: "change the mode of",
 };
 
 const PLURAL_CLASS: Record<string, string> = {
@@ -33,6 +37,7 @@ const PLURAL_CLASS: Record<string, string> = {
 };
 const PLURAL_DOMAIN: Record<string, string> = {
   light: "lights", switch: "switches", fan: "fans", cover: "covers", lock: "locks", valve: "valves", climate: "thermostats", media_player: "media players", scene: "scenes",
+  vacuum: "vacuums", lawn_mower: "lawn mowers", humidifier: "humidifiers", water_heater: "water heaters", siren: "sirens",
 };
 
 /** "lights", "garage doors", "devices". */
@@ -68,6 +73,20 @@ function actPhrase(resolution: Extract<Resolution, { kind: "act" }>): string {
       return `Set ${target} position to ${action.position}%`;
     case "set_temperature":
       return `Set ${target} temperature to ${action.temperature} degrees`;
+    case "turn_on":
+      if (action.percentage !== undefined) return `Set ${target} speed to ${action.percentage}%`;
+      if (action.preset_mode !== undefined) return `Set ${target} to ${action.preset_mode.replace(/_/g, " ")}`;
+      return `Turned on ${target}`;
+    case "return_to_base":
+      return `Sent ${target} back to ${targets.length > 1 ? "their bases" : "its base"}`;
+    case "dock":
+      return `Sent ${target} back to ${targets.length > 1 ? "their docks" : "its dock"}`;
+    case "set_humidity":
+      return `Set ${target} humidity to ${action.humidity}%`;
+    case "set_mode":
+      return `Set ${target} to ${action.mode.replace(/_/g, " ")} mode`;
+    case "set_operation_mode":
+      return `Set ${target} to ${action.operation_mode.replace(/_/g, " ")} mode`;
     default:
       return `${PAST[action.type]} ${target}`;
   }

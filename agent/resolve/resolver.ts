@@ -12,6 +12,7 @@ import type { EntityRegistry } from "../../devices/registry.ts";
 import { isSensitive, type Action } from "../../devices/commands/action.ts";
 import type { RecognizedIntent } from "../intent/recognizer.ts";
 import type { SlotValue } from "../intent/matcher.ts";
+import { DEFAULT_WATER_HEATER_MODES } from "../../devices/commands/water-heater.ts";
 import { colorSetting } from "./colors.ts";
 
 /** Where the command was heard (the microphone's area) and where cameras see people now. */
@@ -91,14 +92,64 @@ export function onOffAction(domain: string, on: boolean): Action | undefined {
     case "number":
     case "select":
     case "alarm_control_panel":
+    // A vacuum or mower has its own intents (HassVacuumStart, HassLawnMowerDock); HA's have no turn on/off.
+    case "vacuum":
+    case "lawn_mower":
       return undefined;
     default:
       return { type: on ? "turn_on" : "turn_off" };
   }
 }
 
+/**
+ * The device intents beyond on/off (HA's names and slots), each with the
+ * domains it acts on. HassWaterHeaterMode is hearth's own: HA has no intent
+ * for a water heater's operation mode.
+ */
+const DEVICE_INTENT_DOMAINS: Record<string, string[]> = {
+  HassToggle: ["light", "switch", "fan", "cover", "valve", "humidifier", "siren"],
+  HassStopMoving: ["cover", "valve"],
+  HassVacuumStart: ["vacuum"],
+  HassVacuumReturnToBase: ["vacuum"],
+  HassFanSetSpeed: ["fan"],
+  HassLawnMowerStartMowing: ["lawn_mower"],
+  HassLawnMowerDock: ["lawn_mower"],
+  HassHumidifierSetpoint: ["humidifier"],
+  HassHumidifierMode: ["humidifier"],
+  HassWaterHeaterMode: ["water_heater"],
+};
+const DEVICE_INTENTS = Object.keys(DEVICE_INTENT_DOMAINS);
+
+/**
+ * Intents that mean one device: said without a name or a place ("start the
+ * vacuum", "set the humidifier to 45%"), they act on the only such entity,
+ * else the one in the microphone's area, else ask which.
+ */
+const ONE_DEVICE_INTENTS = new Set([
+  "HassVacuumStart", "HassVacuumReturnToBase", "HassLawnMowerStartMowing", "HassLawnMowerDock", "HassFanSetSpeed",
+  "HassHumidifierSetpoint", "HassHumidifierMode", "HassWaterHeaterMode", "HassClimateSetTemperature",
+]);
+
+/**
+ * Domains of appliances people call by their kind ("the humidifier", "the
+ * siren", "the boiler"): without a name or place, the ones in the
+ * microphone's area are meant when there are any there.
+ */
+const APPLIANCE_DOMAINS = new Set(["vacuum", "lawn_mower", "humidifier", "water_heater", "siren", "valve", "fan"]);
+
+/**
+ * Domains without on/off of their own in HA that a user still turns on or
+ * off by name ("turn on Rover"): start / return to base, start mowing / dock.
+ * Never by area or kind: "turn off the living room" leaves the vacuum alone.
+ */
+const NAMED_ONLY_ON_OFF = new Map<string, { on: Action; off: Action }>([
+  ["vacuum", { on: { type: "start" }, off: { type: "return_to_base" } }],
+  ["lawn_mower", { on: { type: "start_mowing" }, off: { type: "dock" } }],
+]);
+
 const BUILT_IN = new Set([
   "HassTurnOn", "HassTurnOff", "HassLightSet", "HassSetPosition", "HassClimateSetTemperature", "HassClimateGetTemperature", "HassGetState", "HassNevermind",
+  ...DEVICE_INTENTS,
 ]);
 
 const str = (v: SlotValue | undefined): string | undefined => (v === undefined ? undefined : String(v));
@@ -139,7 +190,7 @@ export function resolveIntent(recognized: RecognizedIntent | null, registry: Ent
 }
 
 /** The domains an intent can act on, to narrow an ambiguous name or an area. */
-function intentDomains(intent: string, domain: string | undefined): ((e: Entity) => boolean) {
+function intentDomains(intent: string, domain: string | undefined, named = false): ((e: Entity) => boolean) {
   if (domain) return (e) => e.domain === domain;
   switch (intent) {
     case "HassLightSet":
@@ -147,12 +198,15 @@ function intentDomains(intent: string, domain: string | undefined): ((e: Entity)
     case "HassSetPosition":
       return (e) => e.domain === "cover" || e.domain === "valve";
     case "HassClimateSetTemperature":
-      return (e) => e.domain === "climate";
+      // A water heater is set by its name or kind ("the boiler"), never by "set the temperature".
+      return (e) => e.domain === "climate" || (named && e.domain === "water_heater");
     case "HassTurnOn":
     case "HassTurnOff":
-      return (e) => onOffAction(e.domain, intent === "HassTurnOn") !== undefined;
-    default:
-      return () => true;
+      return (e) => onOffAction(e.domain, intent === "HassTurnOn") !== undefined || (named && NAMED_ONLY_ON_OFF.has(e.domain));
+    default: {
+      const domains = DEVICE_INTENT_DOMAINS[intent];
+      return domains ? (e) => domains.includes(e.domain) : () => true;
+    }
   }
 }
 
@@ -200,13 +254,22 @@ function select(intent: string, scope: TargetScope, registry: EntityRegistry, co
 
 function act(recognized: RecognizedIntent, scope: TargetScope, registry: EntityRegistry, context: ResolveContext): Resolution {
   const { intent, slots } = recognized;
-  const fits = intentDomains(intent, scope.domain);
+  const fits = intentDomains(intent, scope.domain, scope.name !== undefined);
   const selection = select(intent, scope, registry, context, fits);
   if (!("entities" in selection)) return selection;
   let entities = selection.entities;
+  // "Vacuum the kitchen" names the room to clean: an MQTT vacuum cannot be sent to a room, so the home's vacuum starts.
+  if (entities.length === 0 && intent === "HassVacuumStart" && !scope.name && (scope.area || scope.floor)) {
+    return act(recognized, { ...scope, area: undefined, floor: undefined }, registry, context);
+  }
   if (entities.length === 0) return { kind: "error", intent, reason: "no_targets", scope: withIntentDomain(intent, scope) };
-  // Setting a temperature without a place: the only thermostat, or ask which.
-  if (intent === "HassClimateSetTemperature" && !scope.name && !scope.area && !scope.floor && entities.length > 1) {
+  const placeless = !scope.name && !scope.area && !scope.floor;
+  if (placeless && context.area && (ONE_DEVICE_INTENTS.has(intent) || (scope.domain !== undefined && APPLIANCE_DOMAINS.has(scope.domain)))) {
+    const here = entities.filter((e) => same(e.area, context.area) || (registry.findArea(context.area!)?.aliases ?? []).some((a) => same(e.area, a)));
+    if (here.length > 0) entities = here;
+  }
+  // One device meant without a place ("start the vacuum", "set the temperature to 21"): the only one, or ask which.
+  if (placeless && ONE_DEVICE_INTENTS.has(intent) && entities.length > 1) {
     return { kind: "clarify", intent, question: whichOne(entities), candidates: entities };
   }
   const available = entities.filter((e) => e.available);
@@ -215,7 +278,7 @@ function act(recognized: RecognizedIntent, scope: TargetScope, registry: EntityR
 
   const targets: Target[] = [];
   for (const entity of entities) {
-    const action = actionFor(intent, entity, slots);
+    const action = actionFor(intent, entity, slots, scope.name !== undefined);
     if (action) targets.push({ entity, action });
   }
   if (targets.length === 0) return { kind: "error", intent, reason: "unsupported", detail: entities.map((e) => e.name).join(", ") };
@@ -223,12 +286,15 @@ function act(recognized: RecognizedIntent, scope: TargetScope, registry: EntityR
   return { kind: "act", intent, targets, scope: withIntentDomain(intent, scope), confirm, slots };
 }
 
-/** The Action of an intent on one entity, or undefined when the entity cannot do it. */
-export function actionFor(intent: string, entity: Entity, slots: Record<string, SlotValue>): Action | undefined {
+/** The Action of an intent on one entity, or undefined when the entity cannot do it; `named`: the entity was called by its name. */
+export function actionFor(intent: string, entity: Entity, slots: Record<string, SlotValue>, named = false): Action | undefined {
   switch (intent) {
     case "HassTurnOn":
-    case "HassTurnOff":
+    case "HassTurnOff": {
+      const byName = named ? NAMED_ONLY_ON_OFF.get(entity.domain) : undefined;
+      if (byName) return intent === "HassTurnOn" ? byName.on : byName.off;
       return onOffAction(entity.domain, intent === "HassTurnOn");
+    }
     case "HassLightSet": {
       if (entity.domain !== "light") return undefined;
       const action: Extract<Action, { type: "light_set" }> = { type: "light_set" };
@@ -244,11 +310,82 @@ export function actionFor(intent: string, entity: Entity, slots: Record<string, 
       if ((entity.domain !== "cover" && entity.domain !== "valve") || typeof slots.position !== "number") return undefined;
       return { type: "set_position", position: Math.max(0, Math.min(100, slots.position)) };
     case "HassClimateSetTemperature":
-      if (entity.domain !== "climate" || typeof slots.temperature !== "number") return undefined;
+      if ((entity.domain !== "climate" && entity.domain !== "water_heater") || typeof slots.temperature !== "number") return undefined;
       return { type: "set_temperature", temperature: slots.temperature };
+    default:
+      return deviceAction(intent, entity, slots);
+  }
+}
+
+/** Actions of the device intents (DEVICE_INTENT_DOMAINS) on one entity; undefined when it cannot. */
+function deviceAction(intent: string, entity: Entity, slots: Record<string, SlotValue>): Action | undefined {
+  if (!DEVICE_INTENT_DOMAINS[intent]?.includes(entity.domain)) return undefined;
+  switch (intent) {
+    case "HassToggle":
+      // HA's ToggleEntity: off when on, else on; encoders that know their component's toggle (covers) get "toggle".
+      if (entity.domain === "siren") return { type: entity.state === "on" ? "turn_off" : "turn_on" };
+      return { type: "toggle" };
+    case "HassStopMoving":
+      return { type: "stop" };
+    case "HassVacuumStart":
+      return { type: "start" };
+    case "HassVacuumReturnToBase":
+      return { type: "return_to_base" };
+    case "HassLawnMowerStartMowing":
+      return { type: "start_mowing" };
+    case "HassLawnMowerDock":
+      return { type: "dock" };
+    case "HassFanSetSpeed":
+      return fanSpeedAction(entity, slots);
+    case "HassHumidifierSetpoint":
+      if (typeof slots.humidity !== "number") return undefined;
+      return { type: "set_humidity", humidity: Math.max(0, Math.min(100, Math.round(slots.humidity))), ...(entity.state === "off" ? { turn_on_first: true } : {}) };
+    case "HassHumidifierMode": {
+      const mode = matchingOption(entity.attributes.available_modes, slots.mode);
+      return mode === undefined ? undefined : { type: "set_mode", mode, ...(entity.state === "off" ? { turn_on_first: true } : {}) };
+    }
+    case "HassWaterHeaterMode": {
+      const mode = matchingOption(entity.attributes.operation_list ?? DEFAULT_WATER_HEATER_MODES, slots.mode);
+      return mode === undefined ? undefined : { type: "set_operation_mode", operation_mode: mode };
+    }
     default:
       return undefined;
   }
+}
+
+/** The entity's own spelling of a spoken option ("Heat Pump" → "heat_pump"), or undefined when it has no such option. */
+function matchingOption(options: unknown, spoken: SlotValue | undefined): string | undefined {
+  if (!Array.isArray(options) || spoken === undefined) return undefined;
+  const key = (s: string) => s.toLowerCase().replace(/[_\s-]+/g, " ").trim();
+  return options.map(String).find((o) => key(o) === key(String(spoken)));
+}
+
+/** Speed words: the lowest speed step, the middle one, the top. */
+type SpeedWord = "low" | "medium" | "high";
+
+/**
+ * HassFanSetSpeed as HA runs it, fan.turn_on with a `percentage` (0 turns the
+ * fan off, as fan.set_percentage does); hearth also takes a `preset_mode` of
+ * the fan's own and speed words ("low", "medium", "high": a preset of that
+ * name when the fan has one, else the first, middle or top speed step of its
+ * `speed_range_min`..`speed_range_max`).
+ */
+function fanSpeedAction(entity: Entity, slots: Record<string, SlotValue>): Action | undefined {
+  if (typeof slots.percentage === "number") {
+    const pct = Math.max(0, Math.min(100, Math.round(slots.percentage)));
+    return pct === 0 ? { type: "turn_off" } : { type: "turn_on", percentage: pct };
+  }
+  const preset = matchingOption(entity.attributes.preset_modes, slots.preset_mode ?? slots.speed);
+  if (preset !== undefined) return { type: "turn_on", preset_mode: preset };
+  if (slots.speed === undefined || !["low", "medium", "high"].includes(String(slots.speed))) return undefined;
+  const config = entity.config ?? {};
+  const low = typeof config.speed_range_min === "number" ? config.speed_range_min : 1;
+  const high = typeof config.speed_range_max === "number" ? config.speed_range_max : 100;
+  const steps = Math.max(1, high - low + 1);
+  // A 100-step fan has no real steps: a third, two thirds, all.
+  const stepOf: Record<SpeedWord, number> = steps >= 10 ? { low: steps / 3, medium: (2 * steps) / 3, high: steps } : { low: 1, medium: Math.ceil(steps / 2), high: steps };
+  const step = stepOf[String(slots.speed) as SpeedWord];
+  return { type: "turn_on", percentage: Math.min(100, Math.floor((step * 100) / steps)) };
 }
 
 function numberOf(value: unknown): number | undefined {
@@ -343,6 +480,10 @@ export function joinWords(words: string[], last: "and" | "or"): string {
 /** The scope with the domain its intent implies (HassLightSet acts on lights), for responses. */
 function withIntentDomain(intent: string, scope: TargetScope): TargetScope {
   if (scope.domain) return scope;
-  const implied: Record<string, string> = { HassLightSet: "light", HassClimateSetTemperature: "climate", HassSetPosition: "cover" };
+  const implied: Record<string, string> = {
+    HassLightSet: "light", HassClimateSetTemperature: "climate", HassSetPosition: "cover", HassVacuumStart: "vacuum", HassVacuumReturnToBase: "vacuum",
+    HassFanSetSpeed: "fan", HassLawnMowerStartMowing: "lawn_mower", HassLawnMowerDock: "lawn_mower", HassHumidifierSetpoint: "humidifier",
+    HassHumidifierMode: "humidifier", HassWaterHeaterMode: "water_heater",
+  };
   return implied[intent] ? { ...scope, domain: implied[intent] } : scope;
 }

@@ -12,7 +12,9 @@ import type { Config } from "../config/schema.ts";
 import { DiscoveryConsumer } from "../../devices/discovery/consumer.ts";
 import { agentTopics, DiscoveryProducer } from "../../devices/discovery/producer.ts";
 import { loadFixtures } from "../../devices/fixtures.ts";
-import { MqttSession } from "../../devices/mqtt/session.ts";
+import { MqttSession, type IncomingMessage } from "../../devices/mqtt/session.ts";
+import { TakeoverWatch } from "./takeover.ts";
+import { RecentKeys } from "../../devices/mqtt/recent-keys.ts";
 import { EntityRegistry } from "../../devices/registry.ts";
 import { Executor } from "../act/executor.ts";
 import { PublishGuard } from "../act/publish-guard.ts";
@@ -31,6 +33,17 @@ import type { VisionAnswerer } from "../vision/questions.ts";
 
 const log = logger("service/agent");
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
+/** Typed command ids remembered for deduplication: a publisher's retry comes within minutes, not days. */
+const COMMAND_IDS_KEPT = 10_000;
+const COMMAND_ID_TTL_MS = 60 * 60_000;
+
+/** A typed command as parsed from the text topic. */
+interface TypedCommand {
+  text: string;
+  area?: string;
+  /** The publisher's command id (JSON `id`, else MQTT 5 Correlation Data): a second message with it is not acted on. */
+  id?: string;
+}
 
 /** hearth's version (package.json), announced to HA and printed by `--version`. */
 export const HEARTH_VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
@@ -78,6 +91,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
   private readonly cleanups: (() => void)[] = [];
   /** Secret values from the config, scrubbed from events (and, through the logger, from logs). */
   private readonly secrets: string[];
+  /** Ids of typed commands already handed to the controller. */
+  private readonly commandIds = new RecentKeys(COMMAND_IDS_KEPT, COMMAND_ID_TTL_MS);
 
   /**
    * @throws ConfigError listing every fixtures or intents file the config names
@@ -124,7 +139,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     }
     if (!options.offline) this.session = new MqttSession(config.mqtt, { agentId: config.agent.id, observer: options.observer });
     this.recognizer = new LiveIntentRecognizer(this.registry, this.customIntents, config.cameras.flatMap((c) => c.zones.map((z) => z.name)));
-    this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session);
+    this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session, (id, update) => this.registry.setState(id, update.state, update.attributes));
     const understand = createUnderstander({
       registry: this.registry,
       recognizer: this.recognizer,
@@ -165,7 +180,12 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     this.consumer.start();
     if (this.options.textTopic && this.config.agent.text_input.enabled) {
       // QoS 1: a typed command is a command, not telemetry; the broker must not drop it under a burst of discovery traffic.
-      this.cleanups.push(this.session.subscribe(this.topics.text, (message) => void this.onTextMessage(message.payload), { qos: 1 }));
+      // Acknowledged once handled, so a command hearth dies on is redelivered (see devices/mqtt/session.ts).
+      this.cleanups.push(this.session.subscribe(this.topics.text, (message) => this.onTextMessage(message), {
+        qos: 1,
+        ackAfterHandling: true,
+        onRefused: (message, reason) => this.refuseTextMessage(message, reason),
+      }));
     }
     if (this.options.announce && this.config.homeassistant.announce) {
       this.producer = new DiscoveryProducer(this.session, {
@@ -178,6 +198,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
       });
     }
     await this.session.start({ failFast: this.options.failFast });
+    if (!this.options.observer) this.watchTakeover(this.session);
     await this.producer?.start();
     if (!this.options.observer) {
       this.publishOwn(this.topics.state, this.runner.state, true);
@@ -226,9 +247,48 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     return event;
   }
 
-  private async onTextMessage(payload: Buffer): Promise<void> {
+  private async onTextMessage(message: IncomingMessage): Promise<void> {
+    const command = this.parseTextMessage(message);
+    if (!command) return;
+    if (command.id !== undefined) {
+      if (this.commandIds.has(command.id)) {
+        log.info({ topic: this.topics.text, id: command.id }, "typed command with an id already handled; not acted on again");
+        return;
+      }
+      this.commandIds.add(command.id);
+    }
+    await this.submit(command.text, { kind: "mqtt", source: this.topics.text, area: command.area });
+  }
+
+  /** A typed command that the session refused (too many pending): said on the events topic, never dropped silently. */
+  private refuseTextMessage(message: IncomingMessage, reason: string): void {
+    const command = this.parseTextMessage(message);
+    if (!command) return;
+    void this.respond({
+      type: "refused",
+      text: command.text,
+      origin: { kind: "mqtt", source: this.topics.text, ...(command.area ? { area: command.area } : {}) },
+      intent: null,
+      slots: {},
+      targets: [],
+      messages: [],
+      response: "Sorry, I am too busy to handle that now.",
+      error: `command refused: ${reason}`,
+      ...(command.id !== undefined ? { id: command.id } : {}),
+      t: new Date().toISOString(),
+    });
+  }
+
+  /**
+   * The typed command in one message on the text topic: plain text, or JSON
+   * `{"text": ..., "area": ..., "id": ...}`; undefined (with a warning naming
+   * the topic) when it is not one.
+   */
+  private parseTextMessage(message: IncomingMessage): TypedCommand | undefined {
+    const payload = message.payload;
     let text: string;
     let area: string | undefined;
+    let id: string | undefined;
     if (payload.length > 4000) {
       log.warn({ topic: this.topics.text, bytes: payload.length }, "typed command longer than 4000 bytes ignored");
       return;
@@ -252,7 +312,12 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
         text = (parsed as { text: string }).text;
         const a = (parsed as { area?: unknown }).area;
         area = typeof a === "string" ? a : undefined;
-      } else throw new Error("expected a string or {\"text\": ..., \"area\": ...}");
+        const i = (parsed as { id?: unknown }).id;
+        if (i !== undefined && i !== null) {
+          if ((typeof i !== "string" || i === "" || i.length > 200) && !Number.isSafeInteger(i)) throw new Error("id: expected a non-empty string (at most 200 characters) or an integer");
+          id = String(i);
+        }
+      } else throw new Error("expected a string or {\"text\": ..., \"area\": ..., \"id\": ...}");
     } catch (err) {
       log.warn({ topic: this.topics.text, err: (err as Error).message }, "ignored malformed typed command");
       return;
@@ -262,9 +327,10 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
       log.warn({ topic: this.topics.text, area }, "typed command from an area that is not allowed; ignored");
       return;
     }
-    log.debug({ topic: this.topics.text, text, area }, "typed command");
+    id ??= message.correlationData && message.correlationData.length > 0 ? `correlation:${message.correlationData.toString("base64")}` : undefined;
+    log.debug({ topic: this.topics.text, text, area, id }, "typed command");
     if (!text.trim()) return; // clearing a retained message on the topic is not a command
-    await this.submit(text.trim(), { kind: "mqtt", source: this.topics.text, area });
+    return { text: text.trim(), area, id };
   }
 
   /** Built-in and custom intent names: the event types of hearth's intent event entity. */
@@ -303,6 +369,20 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
   }
 
   /** Stop in reverse order: inputs, controller, discovery, then the session (publishing `offline`). */
+  /** Stop using MQTT, once and loudly, when a newer hearth with this agent id connects (agent/service/takeover.ts). */
+  private watchTakeover(session: MqttSession): void {
+    const watch = new TakeoverWatch(session, this.topics.instance, (other) => {
+      log.error(
+        { other },
+        `another hearth with agent id ${this.config.agent.id} connected (pid ${other.pid} on ${other.host}, started ${new Date(other.started).toISOString()}); ` +
+          `both would use client id hearth-${this.config.agent.id} and take the connection from each other, so this one stops using MQTT. Give each hearth its own agent.id.`,
+      );
+      void session.close({ publishOffline: false });
+    });
+    watch.start();
+    this.cleanups.push(() => watch.stop());
+  }
+
   async stop(): Promise<void> {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.producer?.stop();

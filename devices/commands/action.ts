@@ -4,8 +4,11 @@
  * component (light, cover, climate, ...), reproducing Home Assistant's payloads.
  */
 export type Action =
-  /** Sirens also take HA's siren.turn_on options: a tone from `available_tones`, a duration in seconds, a volume 0..1. */
-  | { type: "turn_on"; tone?: string; duration?: number; volume_level?: number }
+  /**
+   * Sirens also take HA's siren.turn_on options: a tone from `available_tones`, a duration in seconds, a volume 0..1;
+   * fans take fan.turn_on's `percentage` (0..100) or `preset_mode`, sent after the on payload as HA's MQTT fan does.
+   */
+  | { type: "turn_on"; tone?: string; duration?: number; volume_level?: number; percentage?: number; preset_mode?: string }
   | { type: "turn_off" }
   | { type: "toggle" }
   /** Lights: brightness in percent 0..100, colour as RGB 0..255, colour temperature in kelvin. */
@@ -17,7 +20,7 @@ export type Action =
   | { type: "set_position"; position: number }
   | { type: "lock" }
   | { type: "unlock" }
-  /** Climate: target temperature in the entity's unit, or a low/high range; optional HVAC mode. */
+  /** Climate: target temperature in the entity's unit, or a low/high range; optional HVAC mode. Water heaters take `temperature` only. */
   | { type: "set_temperature"; temperature?: number; target_temp_low?: number; target_temp_high?: number; hvac_mode?: string }
   | { type: "set_hvac_mode"; hvac_mode: string }
   /** Fans: speed in percent 0..100. */
@@ -28,6 +31,22 @@ export type Action =
   /** Numbers take a number (a numeric string is coerced, as HA's vol.Coerce(float)); text entities take a string. */
   | { type: "set_value"; value: number | string }
   | { type: "select_option"; option: string }
+  /** Vacuums (HA vacuum.start / return_to_base / pause). */
+  | { type: "start" }
+  | { type: "return_to_base" }
+  | { type: "pause" }
+  /** Lawn mowers (HA lawn_mower.start_mowing / dock; `pause` above). */
+  | { type: "start_mowing" }
+  | { type: "dock" }
+  /**
+   * Humidifiers: target humidity in percent 0..100. `turn_on_first`: send the on payload before it, as HA's
+   * HassHumidifierSetpoint intent turns an "off" humidifier on before setting it.
+   */
+  | { type: "set_humidity"; humidity: number; turn_on_first?: boolean }
+  /** Humidifier modes (`modes`); `turn_on_first` as for set_humidity (HA's HassHumidifierMode). */
+  | { type: "set_mode"; mode: string; turn_on_first?: boolean }
+  /** Water heaters: one of `modes` (HA water_heater.set_operation_mode). */
+  | { type: "set_operation_mode"; operation_mode: string }
   | { type: "alarm_arm"; mode: "home" | "away" | "night" | "vacation" | "custom_bypass"; code?: string }
   | { type: "alarm_disarm"; code?: string };
 

@@ -12,6 +12,8 @@ import { encodeClimate } from "./climate.ts";
 import { encodeCover } from "./cover.ts";
 import { EntityConfig, templateProblem } from "./entity-config.ts";
 import { encodeFan } from "./fan.ts";
+import { encodeHumidifier } from "./humidifier.ts";
+import { encodeLawnMower } from "./lawn-mower.ts";
 import { encodeLight } from "./light.ts";
 import { encodeLock } from "./lock.ts";
 import { encodeNumber } from "./number.ts";
@@ -20,7 +22,9 @@ import { encodeSelect } from "./select.ts";
 import { encodeSiren } from "./siren.ts";
 import { encodeSwitch } from "./switch.ts";
 import { encodeText } from "./text.ts";
+import { encodeVacuum } from "./vacuum.ts";
 import { encodeValve } from "./valve.ts";
+import { encodeWaterHeater } from "./water-heater.ts";
 
 type Encoder = (config: EntityConfig, action: Action) => OutgoingMessage[];
 
@@ -39,6 +43,10 @@ const ENCODERS: Partial<Record<Domain, Encoder>> = {
   alarm_control_panel: encodeAlarmControlPanel,
   text: encodeText,
   siren: encodeSiren,
+  vacuum: encodeVacuum,
+  lawn_mower: encodeLawnMower,
+  humidifier: encodeHumidifier,
+  water_heater: encodeWaterHeater,
 };
 
 /**
@@ -74,6 +82,10 @@ const COMMAND_TOPICS: Partial<Record<Domain, string[]>> = {
   alarm_control_panel: ["command_topic"],
   text: ["command_topic"],
   siren: ["command_topic"],
+  vacuum: ["command_topic"],
+  lawn_mower: ["start_mowing_command_topic", "pause_command_topic", "dock_command_topic"],
+  humidifier: ["command_topic", "target_humidity_command_topic", "mode_command_topic"],
+  water_heater: ["temperature_command_topic", "mode_command_topic", "power_command_topic"],
 };
 
 /** Config keys holding command templates besides the `*_command_template` family. */

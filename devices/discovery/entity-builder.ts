@@ -63,8 +63,8 @@ function deviceInfo(device: unknown): DeviceInfo | undefined {
   return info;
 }
 
-/** Attributes known from the config alone, under HA's attribute names. */
-function staticAttributes(config: Record<string, unknown>): Record<string, unknown> {
+/** Attributes known from the config alone, under HA's attribute names (`modes` is a different attribute per component). */
+function staticAttributes(component: string, config: Record<string, unknown>): Record<string, unknown> {
   const attributes: Record<string, unknown> = {};
   const copy = (from: string, to = from) => {
     if (config[from] !== undefined && config[from] !== null) attributes[to] = config[from];
@@ -75,7 +75,10 @@ function staticAttributes(config: Record<string, unknown>): Record<string, unkno
   copy("icon");
   copy("supported_color_modes");
   copy("effect_list");
-  copy("modes", "hvac_modes");
+  copy("modes", component === "humidifier" ? "available_modes" : component === "water_heater" ? "operation_list" : "hvac_modes");
+  copy("fan_speed_list");
+  copy("min_humidity");
+  copy("max_humidity");
   copy("min_temp");
   copy("max_temp");
   copy("temp_step", "target_temp_step");
@@ -162,7 +165,7 @@ export function buildEntity(discovered: ComponentConfig & { config: Record<strin
     floor,
     device_class: typeof config.device_class === "string" ? config.device_class : undefined,
     state: undefined,
-    attributes: staticAttributes(config),
+    attributes: staticAttributes(component, config),
     available: true,
     config,
     device,

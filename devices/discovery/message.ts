@@ -28,7 +28,7 @@ import { expandAbbreviations } from "./abbreviations.ts";
 /** Components hearth reads from discovery (HA platform names). */
 export const SUPPORTED_COMPONENTS = [
   "light", "switch", "fan", "cover", "climate", "lock", "scene", "button", "valve", "number", "select",
-  "sensor", "binary_sensor", "event", "alarm_control_panel", "text", "siren",
+  "sensor", "binary_sensor", "event", "alarm_control_panel", "text", "siren", "vacuum", "lawn_mower", "humidifier", "water_heater",
 ] as const;
 export type SupportedComponent = (typeof SUPPORTED_COMPONENTS)[number];
 const SUPPORTED = new Set<string>(SUPPORTED_COMPONENTS);
@@ -106,7 +106,7 @@ const FLOAT_KEYS = new Set(["min_temp", "max_temp", "temp_step", "precision", "m
 /** cv.ensure_list fields whose items hearth reads as strings. */
 const STRING_LIST_KEYS = new Set([
   "options", "modes", "preset_modes", "effect_list", "event_types", "supported_color_modes", "fan_modes",
-  "swing_modes", "swing_horizontal_modes", "supported_features", "available_tones", "swing_horizontal_modes",
+  "swing_modes", "swing_horizontal_modes", "supported_features", "available_tones", "swing_horizontal_modes", "fan_speed_list",
 ]);
 const DEVICE_STRING_KEYS = [
   "name", "manufacturer", "model", "model_id", "sw_version", "hw_version", "suggested_area", "via_device", "configuration_url", "serial_number",
@@ -281,6 +281,8 @@ function typeProblem(component: SupportedComponent, config: Record<string, unkno
       if (problem) return problem;
     }
   }
+  const platformProblem = platformRules(component, config);
+  if (platformProblem) return platformProblem;
   const parsed = componentSchema.safeParse(config);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -291,6 +293,36 @@ function typeProblem(component: SupportedComponent, config: Record<string, unkno
   if (needsState && typeof config.state_topic !== "string") return "state_topic: required for " + component;
   if (component === "event" && !(Array.isArray(config.event_types) && config.event_types.length > 0)) return "event_types: required for event";
   if (component === "select" && !(Array.isArray(config.options) && config.options.length > 0)) return "options: required for select";
+  return undefined;
+}
+
+/** HA's MQTT vacuum supported_features values. */
+const VACUUM_FEATURES = new Set(["start", "stop", "pause", "return_home", "battery", "status", "locate", "clean_spot", "fan_speed", "send_command"]);
+
+/**
+ * The checks of the newer platforms' HA schemas that hearth relies on: the
+ * vacuum's state schema (HA removed `legacy` in 2024.2; `schema` itself is
+ * deprecated and dropped here) and its feature names; the humidifier's
+ * required target-humidity topic and range; `modes` with `mode_command_topic`.
+ */
+function platformRules(component: SupportedComponent, config: Record<string, unknown>): string | undefined {
+  if (component === "vacuum") {
+    if (typeof config.schema === "string") {
+      if (config.schema.toLowerCase() === "legacy") return "schema: the legacy MQTT vacuum schema is no longer supported (Home Assistant removed it in 2024.2); use the state schema";
+      delete config.schema;
+    }
+    const unknown = Array.isArray(config.supported_features) ? config.supported_features.find((f) => !VACUUM_FEATURES.has(String(f))) : undefined;
+    if (unknown !== undefined) return `supported_features: unknown vacuum feature ${describe(unknown)}`;
+  }
+  if (component === "humidifier") {
+    if (typeof config.target_humidity_command_topic !== "string") return "target_humidity_command_topic: required for humidifier";
+    const min = typeof config.min_humidity === "number" ? config.min_humidity : 0;
+    const max = typeof config.max_humidity === "number" ? config.max_humidity : 100;
+    if (min >= max) return `max_humidity: must be above min_humidity (${min} >= ${max})`;
+    if (max > 100) return `max_humidity: must be at most 100, got ${max}`;
+    if (Array.isArray(config.modes) && config.modes.length > 0 && typeof config.mode_command_topic !== "string") return "mode_command_topic: required with modes";
+    if (Array.isArray(config.modes) && config.modes.includes(typeof config.payload_reset_mode === "string" ? config.payload_reset_mode : "None")) return "modes: must not contain payload_reset_mode";
+  }
   return undefined;
 }
 

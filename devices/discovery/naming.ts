@@ -19,7 +19,8 @@ const DEFAULT_NAMES: Record<SupportedComponent, string> = {
   light: "MQTT Light", switch: "MQTT Switch", fan: "MQTT Fan", cover: "MQTT Cover", climate: "MQTT HVAC",
   lock: "MQTT Lock", scene: "MQTT Scene", button: "MQTT Button", valve: "MQTT Valve", number: "MQTT Number",
   select: "MQTT Select", sensor: "MQTT Sensor", binary_sensor: "MQTT Binary sensor", event: "MQTT Event",
-  alarm_control_panel: "MQTT Alarm", text: "MQTT Text", siren: "MQTT Siren",
+  alarm_control_panel: "MQTT Alarm", text: "MQTT Text", siren: "MQTT Siren", vacuum: "MQTT State Vacuum",
+  lawn_mower: "MQTT Lawn Mower", humidifier: "MQTT Humidifier", water_heater: "MQTT Water Heater",
 };
 const JSON_LIGHT_NAME = "MQTT JSON Light";
 const TEMPLATE_LIGHT_NAME = "MQTT Template Light";

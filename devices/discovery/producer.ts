@@ -35,6 +35,8 @@ export function agentTopics(agentId: string) {
     text: `${base}/text`,
     /** One JSON line per controller step. */
     events: `${base}/events`,
+    /** Retained: which process holds this agent id (agent/service/takeover.ts). */
+    instance: `${base}/instance`,
   };
 }
 

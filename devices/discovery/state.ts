@@ -6,7 +6,8 @@
  * schemas), switches, fans (percentage, preset), covers and valves
  * (open/closed/opening/closing + position 0..100), climate (HVAC mode,
  * target and current temperature), locks, numbers, selects, texts, sensors,
- * binary sensors, events, alarm panels, and `json_attributes_topic`.
+ * binary sensors, events, alarm panels, sirens, vacuums, lawn mowers,
+ * humidifiers, water heaters, and `json_attributes_topic`.
  */
 import { tryParseJson } from "../safe-json.ts";
 import { renderValueTemplate, type CompiledTemplate } from "../template.ts";
@@ -301,6 +302,79 @@ function siren(b: Builder, config: Config): void {
   });
 }
 
+const VACUUM_STATES = new Set(["cleaning", "docked", "paused", "idle", "returning", "error"]);
+
+/**
+ * HA's state vacuum: a JSON object on `state_topic` whose `state` (one of
+ * VACUUM_STATES, or null for unknown) is the state and whose other keys
+ * (`fan_speed`, `battery_level` clamped to 0..100, ...) are attributes.
+ */
+function vacuum(b: Builder): void {
+  b.on("state_topic", (payload) => {
+    const doc = tryParseJson(payload);
+    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return undefined;
+    const { state, ...rest } = doc as Record<string, unknown>;
+    const update: StateUpdate = { attributes: {} };
+    if (state === null) update.state = "unknown";
+    else if (typeof state === "string" && VACUUM_STATES.has(state)) update.state = state;
+    for (const [key, value] of Object.entries(rest)) update.attributes![key] = value;
+    if (typeof rest.battery_level === "number") update.attributes!.battery_level = Math.max(0, Math.min(100, rest.battery_level));
+    return update;
+  });
+}
+
+const LAWN_MOWER_ACTIVITIES = new Set(["mowing", "paused", "docked", "error", "returning"]);
+
+/** HA's lawn mower: the activity on `activity_state_topic` (after `activity_value_template`); "none" makes it unknown. */
+function lawnMower(b: Builder): void {
+  b.valueOn("activity_state_topic", "activity_value_template", (v) => {
+    if (v.toLowerCase() === "none") return { state: "unknown" };
+    return LAWN_MOWER_ACTIVITIES.has(v) ? { state: v } : undefined;
+  });
+}
+
+const HUMIDIFIER_ACTIONS = new Set(["off", "humidifying", "drying", "idle"]);
+
+/**
+ * HA's MQTT humidifier: on/off on `state_topic` (`None` = unknown); target
+ * humidity (rounded, within min..max) as `humidity`, current humidity, the
+ * mode (one of `modes`; `payload_reset_mode` clears it) and the action.
+ */
+function humidifier(b: Builder, c: Config): void {
+  const min = num(c, "min_humidity", 0);
+  const max = num(c, "max_humidity", 100);
+  b.valueOn("state_topic", "state_value_template", (v) => (v === "None" ? { state: "unknown" } : onOff(c, v, "payload_on", "payload_off", "ON", "OFF")));
+  const percent = (attribute: string, low: number, high: number) => (v: string): StateUpdate | undefined => {
+    if (v === str(c, "payload_reset_humidity", "None")) return { attributes: { [attribute]: null } };
+    const n = toNumber(v);
+    if (n === undefined) return undefined;
+    const rounded = Math.round(n);
+    return rounded < low || rounded > high ? undefined : { attributes: { [attribute]: rounded } };
+  };
+  b.valueOn("target_humidity_state_topic", "target_humidity_state_template", percent("humidity", min, max));
+  b.valueOn("current_humidity_topic", "current_humidity_template", percent("current_humidity", 0, 100));
+  b.valueOn("mode_state_topic", "mode_state_template", (v) => {
+    if (v === str(c, "payload_reset_mode", "None")) return { attributes: { mode: null } };
+    return Array.isArray(c.modes) && c.modes.includes(v) ? { attributes: { mode: v } } : undefined;
+  });
+  b.valueOn("action_topic", "action_template", (v) => (HUMIDIFIER_ACTIONS.has(v) ? { attributes: { action: v } } : undefined));
+}
+
+const DEFAULT_WATER_HEATER_MODES = ["eco", "electric", "gas", "heat_pump", "high_demand", "performance", "off"];
+
+/**
+ * HA's MQTT water heater: the operation mode on `mode_state_topic` is the
+ * state (one of `modes`); target and current temperature as attributes.
+ * `value_template` stands in for each missing `*_template` (wired by the
+ * Builder's fallback).
+ */
+function waterHeater(b: Builder, c: Config): void {
+  const modes = Array.isArray(c.modes) ? c.modes : DEFAULT_WATER_HEATER_MODES;
+  b.valueOn("mode_state_topic", "mode_state_template", (v) => (modes.includes(v) ? { state: v } : undefined));
+  b.numberAttribute("temperature_state_topic", "temperature_state_template", "temperature");
+  b.numberAttribute("current_temperature_topic", "current_temperature_template", "current_temperature");
+}
+
 const ALARM_STATES = new Set(["disarmed", "armed_home", "armed_away", "armed_night", "armed_vacation", "armed_custom_bypass", "pending", "triggered", "arming", "disarming"]);
 
 /**
@@ -309,7 +383,8 @@ const ALARM_STATES = new Set(["disarmed", "armed_home", "armed_away", "armed_nig
  */
 export function stateBindings(component: SupportedComponent, config: Config, templates: Templates): StateBinding[] {
   const defaultSchemaLight = component === "light" && config.schema !== "json" && config.schema !== "template";
-  const b = new Builder(config, templates, defaultSchemaLight ? "value_template" : undefined);
+  const fallback = defaultSchemaLight || component === "water_heater" ? "value_template" : undefined;
+  const b = new Builder(config, templates, fallback);
   switch (component) {
     case "light":
       if (config.schema === "json") lightJson(b, config);
@@ -355,6 +430,18 @@ export function stateBindings(component: SupportedComponent, config: Config, tem
       break;
     case "siren":
       siren(b, config);
+      break;
+    case "vacuum":
+      vacuum(b);
+      break;
+    case "lawn_mower":
+      lawnMower(b);
+      break;
+    case "humidifier":
+      humidifier(b, config);
+      break;
+    case "water_heater":
+      waterHeater(b, config);
       break;
     case "event":
       b.valueOn("state_topic", "value_template", (v) => {

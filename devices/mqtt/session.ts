@@ -2,25 +2,43 @@
  * hearth's one MQTT session (MQTT.js). It owns the connection to the broker:
  * protocol 5 with a fallback to 3.1.1, TLS and credentials from `config.mqtt`,
  * a retained last will `offline` on `hearth/<agent_id>/status` and a retained
- * `online` on every connect, reconnection with exponential backoff
- * (`reconnect_min_ms` doubling up to `reconnect_max_ms`), and subscriptions
- * that survive reconnects.
+ * `online` on every connect, reconnection with capped, jittered exponential
+ * backoff (backoff.ts), and subscriptions that survive reconnects.
  *
- * Delivery of QoS 1 publishes across outages: the session is persistent
- * (`clean: false` after the first connect, and for MQTT 5 a session expiry), MQTT.js keeps publishes
- * issued while disconnected in its outgoing store and sends them once after
- * the next CONNACK; hearth never re-publishes on its own, so nothing is lost
- * and nothing is sent twice by us (QoS 1 itself is at-least-once: a message
- * in flight at the instant the link drops is resent with DUP set).
+ * The session is persistent from the first connect (Clean Start off, client
+ * id `hearth-<agent_id>`, MQTT 5 session expiry `mqtt.session_expiry_s`), so
+ * a broker with persistence keeps hearth's subscriptions and the QoS 1
+ * messages queued for it across broker restarts and while hearth is down.
+ *
+ * Outgoing: MQTT.js keeps QoS 1 publishes issued while disconnected in its
+ * outgoing store and sends them once after the next CONNACK; hearth never
+ * re-publishes on its own (QoS 1 itself is at-least-once: a message in flight
+ * at the instant the link drops is resent with DUP set).
+ *
+ * Incoming commands (`subscribe(..., { ackAfterHandling: true })`): the PUBACK
+ * is sent only once the handler's promise settles, so a command the process
+ * dies on is redelivered by the broker; redeliveries (DUP) of a delivery
+ * already handled are acknowledged without handling it again
+ * (command-inbox.ts). With `mqtt.max_pending_commands` being handled, the
+ * session stops reading from the broker (backpressure: the broker queues the
+ * rest for hearth, persisted, up to its own max_queued_messages) until one
+ * finishes, for at most half the keepalive so the connection stays alive;
+ * a QoS 0 command arriving while the bound is still reached is refused
+ * through `onRefused`, never dropped silently. The bound is also advertised
+ * as MQTT 5 Receive Maximum (mosquitto 2.0 was seen to send past it).
  */
 import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
+import { connect as tcpConnect } from "node:net";
 import mqtt, { type IClientOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from "mqtt";
 import { expandEnvPath } from "../../agent/config/env-path.ts";
 import type { Config } from "../../agent/config/schema.ts";
 import { logger } from "../../agent/log.ts";
 import type { OutgoingMessage } from "../entity.ts";
+import { reconnectDelayMs } from "./backoff.ts";
+import { CommandInbox } from "./command-inbox.ts";
 import { redactFromMqttDebug } from "./debug-redaction.ts";
+import { SendQuota } from "./send-quota.ts";
 import { topicMatches, topicProblem } from "./topic.ts";
 
 const log = logger("devices/mqtt");
@@ -49,9 +67,34 @@ export interface IncomingMessage {
   payload: Buffer;
   qos: 0 | 1 | 2;
   retain: boolean;
+  /** DUP flag: the broker resends a delivery it saw no PUBACK for (after a reconnect). */
+  dup?: boolean;
+  /** MQTT 5 Correlation Data the publisher attached (a request or command id). */
+  correlationData?: Buffer;
 }
 
-export type MessageHandler = (message: IncomingMessage) => void;
+/**
+ * Called for each matching message. A subscription made with
+ * `ackAfterHandling` acknowledges the message when the returned promise
+ * settles (resolved or rejected); other handlers' results are ignored.
+ */
+export type MessageHandler = (message: IncomingMessage) => unknown;
+
+/** Options of `MqttSession.subscribe`. */
+export interface SubscribeOptions {
+  /** Subscription QoS (default 1). */
+  qos?: 0 | 1 | 2;
+  /**
+   * Commands: send the PUBACK only when the handler's promise settles, skip
+   * redeliveries of a delivery already handled, and bound how many are
+   * handled at once (`mqtt.max_pending_commands`). Needs `qos` 0 or 1. The
+   * handler must not wait for another incoming message: while the bound is
+   * reached, reading from the broker pauses.
+   */
+  ackAfterHandling?: boolean;
+  /** With `ackAfterHandling`: called (instead of the handler) for a QoS 0 message refused because too many are pending. */
+  onRefused?: (message: IncomingMessage, reason: string) => void;
+}
 
 /** Why a connection failed, in the categories a user can act on. */
 export type ConnectionFailure = "auth" | "refused" | "tls" | "network" | "protocol" | "config";
@@ -88,10 +131,12 @@ const V5_CONNACK: Record<number, [ConnectionFailure, string]> = {
   140: ["auth", "bad authentication method"],
 };
 
-const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_OSSL|HOSTNAME|ALTNAME/i;
+/** 3.1.1 has no Receive Maximum: mosquitto's default max_inflight_messages. */
+const MQTT311_SEND_QUOTA = 20;
+/** MQTT 5's Receive Maximum when the CONNACK names none (§3.2.2.3.3). */
+const MQTT5_DEFAULT_RECEIVE_MAXIMUM = 65_535;
 
-/** Seconds the broker keeps our MQTT 5 session (subscriptions, queued QoS 1 messages) after a disconnect. */
-const SESSION_EXPIRY_S = 24 * 3600;
+const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_OSSL|HOSTNAME|ALTNAME/i;
 
 function readPemOrSecret(configured: string, field: string): string {
   let path: string;
@@ -131,9 +176,22 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   private version: 4 | 5;
   private attempt = 0;
   private reconnectTimer?: NodeJS.Timeout;
+  private probeTimer?: NodeJS.Timeout;
   private hasConnected = false;
+  /** Counts connections, so a PUBACK owed on a closed connection is not sent on the next one. */
+  private connectionNumber = 0;
+  /** The code of the last socket error (ECONNREFUSED: the broker's port is closed, it is probably restarting). */
+  private lastErrorCode?: string;
   /** By filter; `id` is the MQTT 5 subscription identifier that tells overlapping filters apart. */
-  private readonly subscriptions = new Map<string, { id: number; qos: 0 | 1 | 2; handlers: Set<MessageHandler> }>();
+  private readonly subscriptions = new Map<string, { id: number; qos: 0 | 1 | 2; handlers: Set<MessageHandler>; ackAfterHandling: boolean; onRefused?: SubscribeOptions["onRefused"] }>();
+  /** Commands being handled (`ackAfterHandling`): the bound, redeliveries, refusals. */
+  readonly commands: CommandInbox;
+  /** PUBLISH packets whose acknowledgement waits for their handlers (set in dispatch, read in handleMessage). */
+  private readonly heldAcks = new WeakMap<IPublishPacket, Promise<void>>();
+  /** QoS 1/2 publishes awaiting acknowledgement, at most the broker's Receive Maximum. */
+  private readonly sendQuota = new SendQuota(MQTT311_SEND_QUOTA);
+  /** True while reading is paused because the command bound is reached (warned once per episode). */
+  private backpressure = false;
   private nextSubscriptionId = 1;
   /** Filters subscribed on the current connection. */
   private readonly brokerFilters = new Set<string>();
@@ -144,6 +202,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     this.statusTopic = `hearth/${options.agentId}/status`;
     this.endpoint = `${config.host}:${config.port}`;
     this.version = config.protocol_version;
+    this.commands = new CommandInbox(config.max_pending_commands);
   }
 
   get state(): SessionState {
@@ -180,10 +239,10 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       clientId: this.options.observer
         ? `${c.client_id ?? `hearth-${this.options.agentId}`}-observer-${process.pid}`
         : (c.client_id ?? `hearth-${this.options.agentId}`),
-      // MQTT 5: a clean start on the first connect drops subscriptions a previous run left in the
-      // broker; reconnects then resume this run's session (see onConnect). 3.1.1 has no session
-      // expiry, so it keeps one persistent session throughout.
-      clean: this.options.observer === true || this.version === 5,
+      // Persistent from the first connect: a clean start would discard the commands the broker
+      // queued for hearth while it was down. Subscriptions a previous run left behind are
+      // harmless: dispatch only hands a message to filters this run subscribed.
+      clean: this.options.observer === true,
       keepalive: c.keepalive_s,
       connectTimeout: 10_000,
       // Reconnection is ours (exponential backoff); MQTT.js only retries at a fixed period.
@@ -193,7 +252,11 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     };
     if (!this.options.observer) {
       options.will = { topic: this.statusTopic, payload: Buffer.from("offline"), qos: 1, retain: true };
-      if (this.version === 5) options.properties = { sessionExpiryInterval: SESSION_EXPIRY_S };
+      if (this.version === 5) {
+        // Receive Maximum: the broker sends at most this many unacknowledged QoS 1 messages and keeps
+        // the rest queued (and persisted), so pending commands never exceed the bound.
+        options.properties = { sessionExpiryInterval: c.session_expiry_s, receiveMaximum: c.max_pending_commands };
+      }
     }
     if (this.version === 5) options.properties = { ...options.properties, maximumPacketSize: c.max_incoming_bytes };
     if (c.username !== undefined) options.username = c.username;
@@ -237,12 +300,14 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       this.setState("connecting");
       const client = mqtt.connect(clientOptions);
       this.client = client;
+      this.holdAcknowledgements(client);
       client.on("connect", (connack) => {
         this.onConnect(connack);
         settle();
       });
       client.on("message", (topic, payload, packet) => this.dispatch(topic, payload, packet));
-      client.on("error", (err) => {
+      client.on("error", (err: Error & { code?: string | number }) => {
+        this.lastErrorCode = typeof err.code === "string" ? err.code : undefined;
         const failure = this.classify(err);
         this.lastFailure = failure;
         if (failure.failure === "protocol" && this.version === 5 && !this.hasConnected) {
@@ -282,8 +347,11 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     (this.client?.stream as { setNoDelay?: (noDelay: boolean) => void } | undefined)?.setNoDelay?.(true);
     this.hasConnected = true;
     this.attempt = 0;
+    this.connectionNumber++;
     this.lastFailure = undefined;
+    this.lastErrorCode = undefined;
     const sessionPresent = Boolean(connack.sessionPresent);
+    this.sendQuota.setCapacity(this.version === 5 ? (connack.properties?.receiveMaximum ?? MQTT5_DEFAULT_RECEIVE_MAXIMUM) : MQTT311_SEND_QUOTA);
     // Subscribe again on every connect, even when the broker kept the session: a new SUBSCRIBE
     // makes it resend retained messages, so discovery configs and states changed during the
     // outage arrive (QoS 0 messages are not queued for an absent client).
@@ -291,7 +359,6 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     // MQTT.js leaves Nagle's algorithm on: a device command written right after the controller's
     // state message would wait for the broker's delayed ACK (up to 40 ms on Linux).
     (this.client?.stream as { setNoDelay?: (noDelay: boolean) => void } | undefined)?.setNoDelay?.(true);
-    if (!this.options.observer && this.client) this.client.options.clean = false;
     log.info({ endpoint: this.endpoint, protocolVersion: this.version, sessionPresent }, "connected to MQTT broker");
     this.setState("connected");
     if (!this.options.observer) void this.publish({ topic: this.statusTopic, payload: "online", qos: 1, retain: true }).catch((err: Error) =>
@@ -308,16 +375,97 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       this.emit("disconnected", reason);
     }
     if (this.reconnectTimer) return;
-    const delayMs = Math.min(this.config.reconnect_max_ms, this.config.reconnect_min_ms * 2 ** this.attempt);
+    const delayMs = reconnectDelayMs({ minMs: this.config.reconnect_min_ms, maxMs: this.config.reconnect_max_ms }, this.attempt);
     this.attempt += 1;
     this.setState("reconnecting");
     this.emit("reconnecting", { attempt: this.attempt, delayMs });
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      if (this.currentState === "closed" || !this.client) return;
-      // Without the stores MQTT.js starts empty ones and drops the publishes queued while offline.
-      this.client.reconnect({ incomingStore: this.client.incomingStore, outgoingStore: this.client.outgoingStore });
-    }, delayMs);
+    this.reconnectTimer = setTimeout(() => this.reconnectNow(), delayMs);
+    // A closed port means the broker is down or restarting: look again every reconnect_min_ms and
+    // come back as soon as it listens, instead of sleeping out the rest of a long backoff.
+    if (this.lastErrorCode === "ECONNREFUSED" && delayMs > 2 * this.config.reconnect_min_ms) this.probeUntilListening();
+  }
+
+  private reconnectNow(): void {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.reconnectTimer = undefined;
+    this.probeTimer = undefined;
+    if (this.currentState === "closed" || !this.client) return;
+    // Without the stores MQTT.js starts empty ones and drops the publishes queued while offline.
+    this.client.reconnect({ incomingStore: this.client.incomingStore, outgoingStore: this.client.outgoingStore });
+  }
+
+  /** TCP-connect to the broker every reconnect_min_ms (jittered) while a reconnect waits; reconnect at once when it accepts. */
+  private probeUntilListening(): void {
+    const every = () => reconnectDelayMs({ minMs: this.config.reconnect_min_ms, maxMs: this.config.reconnect_min_ms }, 0);
+    const probe = () => {
+      this.probeTimer = undefined;
+      if (!this.reconnectTimer || this.currentState !== "reconnecting") return;
+      const socket = tcpConnect({ host: this.config.host, port: this.config.port });
+      const done = (listening: boolean) => {
+        socket.destroy();
+        if (!this.reconnectTimer || this.currentState !== "reconnecting") return;
+        if (listening) this.reconnectNow();
+        else this.probeTimer = setTimeout(probe, every());
+      };
+      socket.setTimeout(this.config.reconnect_min_ms, () => done(false));
+      socket.once("connect", () => done(true));
+      socket.once("error", () => done(false));
+    };
+    this.probeTimer = setTimeout(probe, every());
+  }
+
+  /**
+   * Make MQTT.js wait for hearth before it acknowledges a QoS 1 command.
+   * MQTT.js emits `message`, then calls `handleMessage(packet, callback)` and
+   * sends the PUBACK from that callback; MQTT.js's own reading of the socket
+   * also waits for the callback. Holding it would stall every other packet
+   * (PINGRESP, the PUBACKs of hearth's own device commands) behind a command,
+   * so the callback is answered with an error, which makes MQTT.js skip its
+   * PUBACK, and the PUBACK is sent here when the handlers settle, on the same
+   * connection only: after a reconnect the broker redelivers the message with
+   * DUP set, and the inbox acknowledges that copy instead. The callback itself
+   * is held back only while `max_pending_commands` are pending (backpressure).
+   */
+  private holdAcknowledgements(client: MqttClient): void {
+    const sendPacket = (client as unknown as { _sendPacket?: (packet: object, cb?: () => void) => void })._sendPacket;
+    if (typeof sendPacket !== "function") throw new Error("MQTT.js no longer has _sendPacket: acknowledgement after handling needs updating (devices/mqtt/session.ts)");
+    client.handleMessage = (packet, callback) => {
+      const held = this.heldAcks.get(packet);
+      if (!held) return callback();
+      this.heldAcks.delete(packet);
+      const deferPuback = packet.qos === 1 && packet.messageId !== undefined;
+      if (deferPuback) {
+        const messageId = packet.messageId!;
+        const connection = this.connectionNumber;
+        void held.then(() => {
+          if (this.client !== client || this.connectionNumber !== connection || !client.connected) return;
+          sendPacket.call(client, { cmd: "puback", messageId }, () => undefined);
+        });
+      }
+      const readOn = () => callback(deferPuback ? new Error("PUBACK deferred until the command is handled") : undefined);
+      if (this.commands.pending < this.commands.limit) {
+        this.backpressure = false;
+        readOn();
+        return;
+      }
+      if (!this.backpressure) {
+        this.backpressure = true;
+        log.warn({ topic: packet.topic, pending: this.commands.pending, limit: this.commands.limit },
+          `${this.commands.pending} commands pending (mqtt.max_pending_commands): commands arrive faster than hearth handles them; reading from the broker paused, it queues the rest (mosquitto drops past its max_queued_messages)`);
+      }
+      // At most half the keepalive: the PINGRESP waits behind the paused packets.
+      let timer: NodeJS.Timeout | undefined;
+      let resumed = false;
+      const resume = () => {
+        if (resumed) return;
+        resumed = true;
+        clearTimeout(timer);
+        readOn();
+      };
+      timer = setTimeout(resume, this.config.keepalive_s * 500);
+      void this.commands.belowLimit().then(resume);
+    };
   }
 
   /**
@@ -327,21 +475,58 @@ export class MqttSession extends EventEmitter<SessionEvents> {
    * 3.1.1 every matching filter's handlers get every copy.
    */
   private dispatch(topic: string, payload: Buffer, packet: IPublishPacket): void {
-    const message: IncomingMessage = { topic, payload, qos: packet.qos, retain: packet.retain };
+    const message: IncomingMessage = { topic, payload, qos: packet.qos, retain: packet.retain, dup: packet.dup };
+    const correlation = packet.properties?.correlationData;
+    if (correlation) message.correlationData = correlation;
     const named = packet.properties?.subscriptionIdentifier;
-    const ids = named === undefined ? undefined : new Set(Array.isArray(named) ? named : [named]);
+    let ids = named === undefined ? undefined : new Set(Array.isArray(named) ? named : [named]);
+    // Messages queued in the broker for a previous run carry that run's identifiers: match by topic.
+    if (ids && ![...this.subscriptions.values()].some((s) => ids!.has(s.id))) ids = undefined;
+    let admission: ReturnType<CommandInbox["admit"]> | undefined;
+    const held: Promise<unknown>[] = [];
     for (const [filter, subscription] of this.subscriptions) {
       if (ids && !ids.has(subscription.id)) continue;
       if (!topicMatches(filter, topic)) continue;
+      if (subscription.ackAfterHandling) {
+        admission ??= this.admitCommand(message, packet);
+        if (admission.kind === "redelivery") {
+          held.push(admission.settled);
+          continue;
+        }
+        if (admission.kind === "full") {
+          subscription.onRefused?.(message, `${admission.pending} commands are already pending (mqtt.max_pending_commands)`);
+          continue;
+        }
+      }
       for (const handler of subscription.handlers) {
         try {
-          handler(message);
+          const result = handler(message);
+          if (subscription.ackAfterHandling && result instanceof Promise) {
+            held.push(result.catch((err: Error) => log.error({ topic, filter, err: err?.message }, "command handler failed")));
+          }
         } catch (err) {
           log.error({ topic, filter, err: (err as Error).message }, "message handler failed");
           log.debug({ stack: (err as Error).stack }, "message handler stack");
         }
       }
     }
+    if (admission?.kind === "new" && held.length > 0) {
+      this.heldAcks.set(packet, this.commands.track(CommandInbox.fingerprint(packet.messageId, topic, payload), Promise.all(held)));
+    } else if (held.length > 0) this.heldAcks.set(packet, Promise.all(held).then(() => undefined));
+  }
+
+  /** Admission of one command delivery, logged when it is a redelivery or refused. */
+  private admitCommand(message: IncomingMessage, packet: IPublishPacket): ReturnType<CommandInbox["admit"]> {
+    const fingerprint = packet.qos === 1 ? CommandInbox.fingerprint(packet.messageId, message.topic, message.payload) : undefined;
+    const admission = this.commands.admit(fingerprint, packet.dup, packet.qos);
+    if (admission.kind === "redelivery") {
+      log.info({ topic: message.topic, messageId: packet.messageId }, "redelivered command (DUP) already handled; acknowledged, not acted on again");
+    } else if (admission.kind === "full") {
+      // Every refusal is logged; a flood is also visible in the running count.
+      log.warn({ topic: message.topic, pending: admission.pending, refused_total: this.commands.refused, limit: this.commands.limit },
+        `QoS 0 command refused: ${admission.pending} commands pending (mqtt.max_pending_commands ${this.commands.limit}); commands arrive faster than hearth handles them`);
+    }
+    return admission;
   }
 
   /** Send SUBSCRIBE for every filter the broker does not hold yet. */
@@ -366,17 +551,21 @@ export class MqttSession extends EventEmitter<SessionEvents> {
    * now and after every reconnect. Retained messages arrive first for a new filter.
    * @returns a function that removes this handler (and unsubscribes when it was the filter's last).
    */
-  subscribe(filter: string, handler: MessageHandler, options: { qos?: 0 | 1 | 2 } = {}): () => void {
+  subscribe(filter: string, handler: MessageHandler, options: SubscribeOptions = {}): () => void {
     // A filter the broker refuses costs the whole connection (and would be replayed on every reconnect).
     const problem = topicProblem(filter, "subscribe");
     if (problem) {
       log.warn({ filter: filter.slice(0, 200), problem }, "not subscribing to an invalid topic filter");
       return () => undefined;
     }
+    if (options.ackAfterHandling && options.qos === 2) throw new Error(`subscribe ${filter}: ackAfterHandling needs QoS 0 or 1`);
     let subscription = this.subscriptions.get(filter);
     if (!subscription) {
-      subscription = { id: this.nextSubscriptionId++, qos: options.qos ?? 1, handlers: new Set() };
+      subscription = { id: this.nextSubscriptionId++, qos: options.qos ?? 1, handlers: new Set(), ackAfterHandling: options.ackAfterHandling === true, onRefused: options.onRefused };
       this.subscriptions.set(filter, subscription);
+    } else if (options.ackAfterHandling) {
+      subscription.ackAfterHandling = true;
+      subscription.onRefused ??= options.onRefused;
     }
     subscription.handlers.add(handler);
     this.syncSubscriptions();
@@ -401,9 +590,11 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     if (!client || this.currentState === "closed") return Promise.reject(new Error(`MQTT session closed: cannot publish to ${message.topic}`));
     const problem = topicProblem(message.topic, "publish");
     if (problem) return Promise.reject(new Error(`cannot publish to ${JSON.stringify(message.topic.slice(0, 200))}: ${problem}`));
-    return new Promise((resolve, reject) => {
+    const send = () => new Promise<void>((resolve, reject) => {
       client.publish(message.topic, message.payload, { qos: message.qos, retain: message.retain }, (err) => (err ? reject(err) : resolve()));
     });
+    if (message.qos === 0) return send();
+    return this.sendQuota.acquire().then(send).finally(() => this.sendQuota.release());
   }
 
   /**
@@ -414,7 +605,9 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     if (this.currentState === "closed") return;
     const client = this.client;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.probeTimer) clearTimeout(this.probeTimer);
     this.reconnectTimer = undefined;
+    this.probeTimer = undefined;
     if (client && this.connected && options.publishOffline !== false && !this.options.observer) {
       // At most 2 s for the PUBACK; the timer is cleared so it does not keep a finished CLI process alive.
       let timer: NodeJS.Timeout | undefined;

@@ -61,6 +61,14 @@ async function type(payload: string): Promise<{ event: EventLine; mark: number }
   return { event: JSON.parse(message.text) as EventLine, mark };
 }
 
+test("the log says once that it is ready, with the broker, the entities and where typed commands go", { skip }, () => {
+  const ready = service.stderr.split("\n").filter((l) => l.includes(" ready: "));
+  assert.equal(ready.length, 1, service.stderr);
+  const line = JSON.parse(ready[0]!);
+  assert.match(line.msg, new RegExp(`^hearth ${ID} ready: broker 127\\.0\\.0\\.1:${home.broker.port}, \\d+ entities; type commands on ${TOPICS.text}`));
+  assert.equal(line.text_topic, TOPICS.text);
+});
+
 test("a typed command on hearth/<id>/text publishes the device command and one JSON event line", { skip }, async () => {
   const { event, mark } = await type("turn off the bulb");
   const command = await home.recorder.next(mark, home.isDeviceCommand, "the bulb command");

@@ -49,17 +49,18 @@ export interface E2eHome {
 /**
  * Start mosquitto (with `broker` options), retain the real discovery messages
  * (plus `extra` ones) on it, start the simulated home (garage travel 150 ms)
- * and a recorder on `#`.
+ * and a recorder on `#`. `home.appliances` adds the simulated vacuum, valve,
+ * lawn mower, humidifier and water heater.
  */
-export async function startE2eHome(extra: { topic: string; payload: string }[] = [], broker: MosquittoOptions = {}): Promise<E2eHome> {
+export async function startE2eHome(extra: { topic: string; payload: string }[] = [], broker: MosquittoOptions = {}, home: { appliances?: boolean } = {}): Promise<E2eHome> {
   const started = await Mosquitto.start(broker);
-  return homeOn(started, extra);
+  return homeOn(started, extra, home.appliances ?? false);
 }
 
-async function homeOn(broker: Mosquitto, extra: { topic: string; payload: string }[]): Promise<E2eHome> {
+async function homeOn(broker: Mosquitto, extra: { topic: string; payload: string }[], appliances: boolean): Promise<E2eHome> {
   const recorder = await MqttRecorder.start(broker.url);
   for (const m of [...realDiscoveryMessages(), ...extra]) await recorder.publish(m.topic, m.payload, { qos: 1, retain: true });
-  const simulated = await startSimulatedHome({ url: broker.url, garageTravelMs: 150 });
+  const simulated = await startSimulatedHome({ url: broker.url, garageTravelMs: 150, appliances });
   const deviceOwnTopics = new Set<string>();
   for (const device of simulated.devices) {
     deviceOwnTopics.add(device.availability.topic);

@@ -12,14 +12,15 @@ import { modelPath } from "../../models/store.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
-test("TensorRT and CUDA are skipped with a logged reason and the model runs on CPU", async () => {
+test("TensorRT and CUDA are skipped with a reason logged once per process, and the model runs on CPU", async () => {
   const path = await modelPath("oww-melspectrogram");
   // A child process, so the test reads the log lines exactly as hearth writes them to stderr.
   const script = `
     import { createSession } from "./models/session.ts";
     const s = await createSession(${JSON.stringify(path)}, { modelId: "oww-melspectrogram", providers: ["tensorrt", "cuda", "cpu"] });
+    await createSession(${JSON.stringify(path)}, { modelId: "oww-melspectrogram-again", providers: ["tensorrt", "cuda", "cpu"] });
     process.stdout.write(JSON.stringify({ provider: s.provider, skipped: s.skipped }));`;
-  const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
+  const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8", env: { ...process.env, HEARTH_LOG_FORMAT: "json" } });
   assert.equal(child.status, 0, child.stderr);
   const result = JSON.parse(child.stdout);
   assert.equal(result.provider, "cpu");
@@ -29,10 +30,10 @@ test("TensorRT and CUDA are skipped with a logged reason and the model runs on C
   assert.deepEqual(skips.map((l) => l.provider), ["tensorrt", "cuda"]);
   for (const l of skips) {
     assert.equal(l.module, "models/session");
-    assert.match(l.msg, new RegExp(`skipping provider: ${l.provider} is not in this onnxruntime-node build \\(bundled: cpu`));
+    assert.match(l.msg, new RegExp(`skipping provider for every model: ${l.provider} is not in this onnxruntime-node build \\(bundled: cpu`));
   }
-  const chosen = logs.find((l) => l.msg === "model runs on cpu");
-  assert.equal(chosen?.model, "oww-melspectrogram");
+  const chosen = logs.filter((l) => l.msg === "model runs on cpu");
+  assert.deepEqual(chosen.map((l) => l.model), ["oww-melspectrogram", "oww-melspectrogram-again"]);
 });
 
 test("sessions are warmed up, limited to the configured threads and time every run", async () => {

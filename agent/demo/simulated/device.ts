@@ -19,7 +19,8 @@ export interface DeviceIo {
   later(ms: number, action: () => void): void;
 }
 
-export type Firmware = "Tasmota" | "Zigbee2MQTT" | "ESPHome";
+/** `Custom`: a discovery config written by hand, as users publish for firmware without HA discovery of its own. */
+export type Firmware = "Tasmota" | "Zigbee2MQTT" | "ESPHome" | "Valetudo" | "Custom";
 
 /** A simulated device: its announcement, its topics, and its behaviour. */
 export interface SimulatedDevice {
@@ -53,7 +54,7 @@ export interface TopicLayout {
 
 /** Options that shape the simulation. */
 export interface SimulationOptions {
-  /** How long the garage door takes to open or close, in ms. */
+  /** How long the garage door takes to open or close, in ms (also the vacuum's and mower's trip back to base). */
   garageTravelMs: number;
 }
 

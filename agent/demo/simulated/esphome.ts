@@ -177,3 +177,61 @@ export function esphomeFan(layout: TopicLayout): SimulatedDevice {
   };
 }
 
+
+/** Garden irrigation valve: an ESPHome valve (open/close/stop, no position) that takes a moment to move. */
+export function esphomeValve(layout: TopicLayout, options: SimulationOptions): SimulatedDevice {
+  const node = `${layout.namespace}garden-node`;
+  const stateTopic = `${node}/valve/irrigation/state`;
+  const commandTopic = `${node}/valve/irrigation/command`;
+  const state = { state: "closed" };
+  let travel = 0;
+  const publish = (): Publication[] => [{ topic: stateTopic, payload: state.state, retain: true }];
+  return {
+    id: "irrigation_valve",
+    firmware: "ESPHome",
+    component: "valve",
+    area: "Garden",
+    discoveryTopic: `${layout.prefix}/valve/garden-node/irrigation/config`,
+    config: {
+      device_class: "water",
+      name: "Irrigation Valve",
+      state_topic: stateTopic,
+      command_topic: commandTopic,
+      payload_stop: "STOP",
+      availability_topic: `${node}/status`,
+      unique_id: "ESPvalveirrigation",
+      device: {
+        identifiers: "d4e5f6a7b8c9",
+        name: "garden-node",
+        sw_version: "esphome v2024.6.4 Jul 10 2024, 18:09:30",
+        model: "esp32dev",
+        manufacturer: "espressif",
+        suggested_area: "Garden",
+      },
+    },
+    commandTopics: [commandTopic],
+    availability: { topic: `${node}/status`, online: "online", offline: "offline" },
+    statePublications: publish,
+    state,
+    handle(_topic, payload, io) {
+      const command = payload.trim().toUpperCase();
+      if (command === "STOP") {
+        travel++;
+        if (state.state === "opening") state.state = "open";
+        if (state.state === "closing") state.state = "closed";
+        io.publish(publish());
+        return;
+      }
+      if (command !== "OPEN" && command !== "CLOSE") return;
+      const target = command === "OPEN" ? "open" : "closed";
+      const trip = ++travel;
+      state.state = command === "OPEN" ? "opening" : "closing";
+      io.publish(publish());
+      io.later(options.garageTravelMs, () => {
+        if (trip !== travel) return;
+        state.state = target;
+        io.publish(publish());
+      });
+    },
+  };
+}

@@ -34,3 +34,17 @@ test("default speed range 1..100 sends the percentage; payloads and templates", 
   assert.deepEqual(encodeAction({ ...fan, state: "on" }, { type: "toggle" }), msg("bedroom/fan/set", "false"));
   assert.throws(() => encodeAction(fan, { type: "set_preset_mode", preset_mode: "auto" }), /preset "auto" is not one of \(none\)/);
 });
+
+test("fan.turn_on with a percentage or preset (HassFanSetSpeed): the on payload first, then the speed or preset", () => {
+  const fan = makeEntity("fan", "ceiling", {
+    command_topic: "fan/set", percentage_command_topic: "fan/speed/set", speed_range_max: 3, preset_mode_command_topic: "fan/preset/set", preset_modes: ["auto", "sleep"],
+  });
+  const msg = (topic: string, payload: string) => ({ topic, payload, qos: 0, retain: false });
+  assert.deepEqual(encodeAction(fan, { type: "turn_on", percentage: 50 }), [msg("fan/set", "ON"), msg("fan/speed/set", "2")]);
+  assert.deepEqual(encodeAction(fan, { type: "turn_on", percentage: 100 }), [msg("fan/set", "ON"), msg("fan/speed/set", "3")]);
+  assert.deepEqual(encodeAction(fan, { type: "turn_on", preset_mode: "sleep" }), [msg("fan/set", "ON"), msg("fan/preset/set", "sleep")]);
+  assert.deepEqual(encodeAction(fan, { type: "turn_on", percentage: 0 }), [msg("fan/set", "ON")], "HA tests `if percentage`: 0 adds nothing");
+  assert.throws(() => encodeAction(fan, { type: "turn_on", preset_mode: "turbo" }), /preset "turbo" is not one of "auto", "sleep"/);
+  const speedOnly = makeEntity("fan", "vent", { percentage_command_topic: "vent/speed" });
+  assert.deepEqual(encodeAction(speedOnly, { type: "turn_on", percentage: 40 }), [msg("vent/speed", "40")], "no command_topic: only the speed");
+});
