@@ -13,7 +13,7 @@ import { chooseCandidate } from "./intent/follow-up.ts";
 import { responseFor } from "./intent/responses.ts";
 import { resolveIntent, type Resolution } from "./resolve/resolver.ts";
 import { isHere, resolveCommandArea, type OccupancySnapshot } from "./vision/fusion.ts";
-import { isVisionIntent, NO_CAMERAS, type VisionAnswerer } from "./vision/questions.ts";
+import { isVisionIntent, NO_CAMERAS, occupancyQuestion, presenceQuestion, type VisionAnswerer } from "./vision/questions.ts";
 
 export const NOT_UNDERSTOOD = "Sorry, I didn't understand";
 
@@ -92,8 +92,22 @@ export function createUnderstander(deps: UnderstandDeps) {
       : deps.recognizer.recognize(request.text, { area: request.origin.area ?? deps.defaultArea });
     if (recognized && isVisionIntent(recognized.intent)) {
       const vision = deps.vision?.();
+      // "Is anyone in the attic": where no camera looks, an occupancy sensor of HA's may know.
+      if (recognized.intent === "HassVisionPresence" && String(recognized.slots.label) === "person" && recognized.slots.state === undefined && !vision?.covers(recognized.slots, { area })) {
+        const sensors = resolveIntent({ ...recognized, intent: "HassGetState", slots: occupancyQuestion(recognized.slots) }, deps.registry, { area });
+        if (sensors.kind === "answer") return toUnderstanding(sensors, recognized, deps.eventTopic);
+      }
       const response = vision ? vision.answer(recognized.intent, recognized.slots, { area }) : NO_CAMERAS;
       return { kind: "answer", intent: recognized.intent, slots: recognized.slots, response };
+    }
+    const presence = recognized && presenceQuestion(recognized.intent, recognized.slots);
+    if (presence) {
+      // HA's occupancy question where no sensor is but a camera looks: the camera answers.
+      const vision = deps.vision?.();
+      const sensors = vision?.covers(presence, { area }) ? resolveIntent(recognized!, deps.registry, { area }) : undefined;
+      if (vision && sensors?.kind === "error" && sensors.reason === "no_targets") {
+        return { kind: "answer", intent: "HassVisionPresence", slots: presence, response: vision.answer("HassVisionPresence", presence, { area }) };
+      }
     }
     if (recognized && deps.occupancy && (request.origin.kind === "voice" || isHere(String(recognized.slots.area ?? "")))) {
       // Presence fusion: "turn on the light" from an area-less microphone, or "… here", means the occupied room.

@@ -5,16 +5,20 @@
  * expected ones and no extra slot is produced. Then the text-to-publish
  * latency through mosquitto (bench/text-latency.ts): p50/p95 of typed
  * commands on `hearth/<id>/text` until the device command reaches the broker.
+ * Then SLURP's real smart-home requests scored by effect through the
+ * understander (bench/slurp-eval.ts): success per action, the out-of-domain
+ * false-action rate and the time per sentence.
  * Prints a table per intent and the latency, and writes reports/intents.md
  * and reports/intents.json.
  *
- * Run: npx tsx bench/intents.ts [--failures] [--latency-n N] [--no-latency]
+ * Run: npx tsx bench/intents.ts [--failures] [--slurp-failures] [--latency-n N] [--no-latency]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { mosquittoAvailable } from "../test/helpers/mosquitto.ts";
 import { evaluateIntents, IN_SCOPE_INTENTS, loadIntentTestSet } from "./intents-eval.ts";
+import { evaluateSlurp, loadSlurpSet, SLURP_CONTEXT_AREA } from "./slurp-eval.ts";
 import { measureTextToPublishLatency, type LatencyReport } from "./text-latency.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -48,6 +52,24 @@ console.log(lines.join("\n"));
 console.log(summary.join("\n"));
 if (showFailures) for (const f of report.failures) console.log(JSON.stringify(f));
 
+const slurp = await evaluateSlurp(loadSlurpSet(dataDir));
+const slurpLines = [
+  "| SLURP action | family | rows | skipped (place not in the home) | scored | correct | of them after a confirmation | success |",
+  "|---|---|---:|---:|---:|---:|---:|---:|",
+  ...Object.entries(slurp.perAction).map(([action, r]) => `| ${action} | ${r.family} | ${r.total} | ${r.skipped} | ${r.scored} | ${r.correct} | ${r.confirmed} | ${r.scored ? pct(r.correct / r.scored) : "-"} |`),
+];
+const od = slurp.outOfDomain;
+const slurpSummary = [
+  `SLURP dev in scope (context area ${SLURP_CONTEXT_AREA}): ${slurp.inScope.correct}/${slurp.inScope.scored} = ${pct(slurp.inScope.rate)} acted on exactly the right entities (${slurp.inScope.confirmed} after a confirmation; ${slurp.inScope.skipped} skipped: place not in the home)`,
+  `SLURP dev out of domain: ${od.falseActions}/${od.total} false actions = ${(100 * od.falseActionRate).toFixed(2)} %, ${od.confirmations} confirmation questions = ${(100 * od.confirmationRate).toFixed(2)} %, ${od.clarifications} clarification questions`,
+  `SLURP decisions over all ${Object.values(slurp.decisions).reduce((a, b) => a + b, 0)} rows: ${Object.entries(slurp.decisions).map(([d, n]) => `${d} ${n}`).join(", ")}; other iot rows (coffee, …): ${slurp.otherIot.total}, ${slurp.otherIot.acted} acted`,
+  `SLURP time: ${slurp.msPerSentence.toFixed(2)} ms per sentence through the understander (recognise + resolve), one CPU thread`,
+];
+console.log(slurpLines.join("\n"));
+console.log(slurpSummary.join("\n"));
+summary.push(...slurpSummary);
+if (process.argv.includes("--slurp-failures")) for (const f of [...slurp.failures, ...slurp.falseActions]) console.log(JSON.stringify(f));
+
 const latency: LatencyReport[] = [];
 if (process.argv.includes("--no-latency")) console.log("Latency: skipped (--no-latency)");
 else if (!mosquittoAvailable()) console.log("Latency: SKIPPED, mosquitto is not installed");
@@ -76,11 +98,19 @@ writeFileSync(
     "",
     ...lines,
     "",
+    "## SLURP (real requests, by effect; bench/slurp-eval.ts gives the rules)",
+    "",
+    ...slurpLines,
+    "",
+    "## SLURP false actions (out of domain)",
+    "",
+    ...slurp.falseActions.map((f) => `- \`${f.sentence}\`: ${f.intent} on ${f.targets.join(", ")}`),
+    "",
     "## Failures (in scope)",
     "",
     ...report.failures.filter((f) => f.inScope).map((f) => `- \`${f.text}\` (context ${JSON.stringify(f.context)}): expected ${f.expected.intent} ${JSON.stringify(f.expected.slots)}, got ${f.got ? `${f.got.intent} ${JSON.stringify(f.got.slots)}` : "nothing"}`),
     "",
   ].join("\n"),
 );
-writeFileSync(join(root, "reports", "intents.json"), JSON.stringify({ inScopeIntents: IN_SCOPE_INTENTS, ...report, elapsedMs, warmMs, latency }, null, 2) + "\n");
+writeFileSync(join(root, "reports", "intents.json"), JSON.stringify({ inScopeIntents: IN_SCOPE_INTENTS, ...report, elapsedMs, warmMs, latency, slurp }, null, 2) + "\n");
 console.log(`wrote reports/intents.md and reports/intents.json`);

@@ -142,7 +142,7 @@ export async function runService(config: Config, configFile?: string): Promise<{
   const statusServer = await serveStatus(socket, snapshot);
   const metricsServer = config.service.metrics ? (await metrics.serve(config.service.metrics.host, config.service.metrics.port)).server : undefined;
   // The search box reads its text with the question sentences, over the same names as the agent.
-  const queryRecognizer = config.web.listen ? new LiveIntentRecognizer(agent.registry, [], config.cameras.flatMap((c) => c.zones.map((z) => z.name))) : undefined;
+  const queryRecognizer = config.web.listen ? new LiveIntentRecognizer(agent.registry, [], { cameraZones: config.cameras.flatMap((c) => c.zones.map((z) => z.name)) }) : undefined;
   const web = config.web.listen
     ? await serveWeb({ ...config.web, listen: config.web.listen }, {
         title: `${config.agent.name} · ${config.agent.id}`,

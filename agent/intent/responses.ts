@@ -76,15 +76,15 @@ function actPhrase(resolution: Extract<Resolution, { kind: "act" }>): string {
     case "turn_on":
       if (action.percentage !== undefined) return `Set ${target} speed to ${action.percentage}%`;
       if (action.preset_mode !== undefined) return `Set ${target} to ${action.preset_mode.replace(/_/g, " ")}`;
-      return `Turned on ${target}`;
+      return `Turned on ${target}${action.tone ? ` with the ${action.tone.replace(/_/g, " ")} tone` : ""}${action.duration ? ` for ${action.duration} seconds` : ""}`;
     case "return_to_base":
       return `Sent ${target} back to ${targets.length > 1 ? "their bases" : "its base"}`;
     case "dock":
       return `Sent ${target} back to ${targets.length > 1 ? "their docks" : "its dock"}`;
     case "set_humidity":
-      return `Set ${target} humidity to ${action.humidity}%`;
+      return action.turn_on_first ? `Turned on ${target} and set its humidity to ${action.humidity}%` : `Set ${target} humidity to ${action.humidity}%`;
     case "set_mode":
-      return `Set ${target} to ${action.mode.replace(/_/g, " ")} mode`;
+      return action.turn_on_first ? `Turned on ${target} in ${action.mode.replace(/_/g, " ")} mode` : `Set ${target} to ${action.mode.replace(/_/g, " ")} mode`;
     case "set_operation_mode":
       return `Set ${target} to ${action.operation_mode.replace(/_/g, " ")} mode`;
     default:

@@ -13,7 +13,7 @@ import { isSensitive, type Action } from "../../devices/commands/action.ts";
 import type { RecognizedIntent } from "../intent/recognizer.ts";
 import type { SlotValue } from "../intent/matcher.ts";
 import { DEFAULT_WATER_HEATER_MODES } from "../../devices/commands/water-heater.ts";
-import { colorSetting } from "./colors.ts";
+import { colorSetting, DIFFERENT_COLOR, nextPaletteColor } from "./colors.ts";
 
 /** Where the command was heard (the microphone's area) and where cameras see people now. */
 export interface ResolveContext {
@@ -262,6 +262,11 @@ function act(recognized: RecognizedIntent, scope: TargetScope, registry: EntityR
   if (entities.length === 0 && intent === "HassVacuumStart" && !scope.name && (scope.area || scope.floor)) {
     return act(recognized, { ...scope, area: undefined, floor: undefined }, registry, context);
   }
+  if (entities.length === 0 && onlyOneElsewhere(recognized, scope)) {
+    // "Start the fan" where the microphone's room has none: the home's only fan, if it has exactly one.
+    const home = select(intent, { ...scope, area: undefined }, registry, context, fits);
+    if ("entities" in home && home.entities.length === 1) entities = home.entities;
+  }
   if (entities.length === 0) return { kind: "error", intent, reason: "no_targets", scope: withIntentDomain(intent, scope) };
   const placeless = !scope.name && !scope.area && !scope.floor;
   if (placeless && context.area && (ONE_DEVICE_INTENTS.has(intent) || (scope.domain !== undefined && APPLIANCE_DOMAINS.has(scope.domain)))) {
@@ -286,6 +291,11 @@ function act(recognized: RecognizedIntent, scope: TargetScope, registry: EntityR
   return { kind: "act", intent, targets, scope: withIntentDomain(intent, scope), confirm, slots };
 }
 
+/** Whether the scope is a kind of device in the microphone's area only because the text named no place ("the fan", "the plug"). */
+function onlyOneElsewhere(recognized: RecognizedIntent, scope: TargetScope): boolean {
+  return scope.name === undefined && scope.floor === undefined && scope.domain !== undefined && (recognized.fromContext ?? []).includes("area");
+}
+
 /** The Action of an intent on one entity, or undefined when the entity cannot do it; `named`: the entity was called by its name. */
 export function actionFor(intent: string, entity: Entity, slots: Record<string, SlotValue>, named = false): Action | undefined {
   switch (intent) {
@@ -293,25 +303,47 @@ export function actionFor(intent: string, entity: Entity, slots: Record<string, 
     case "HassTurnOff": {
       const byName = named ? NAMED_ONLY_ON_OFF.get(entity.domain) : undefined;
       if (byName) return intent === "HassTurnOn" ? byName.on : byName.off;
+      if (intent === "HassTurnOn" && entity.domain === "siren") return sirenOn(entity, slots);
       return onOffAction(entity.domain, intent === "HassTurnOn");
     }
     case "HassLightSet": {
       if (entity.domain !== "light") return undefined;
       const action: Extract<Action, { type: "light_set" }> = { type: "light_set" };
       if (typeof slots.brightness === "number") action.brightness_pct = Math.max(0, Math.min(100, slots.brightness));
-      if (slots.color !== undefined) {
+      else if (slots.brightness_change === "up" || slots.brightness_change === "down") {
+        action.brightness_pct = steppedBrightness(entity, slots.brightness_change, stepOf(slots.brightness_step));
+      }
+      if (slots.color === DIFFERENT_COLOR) {
+        action.rgb = nextPaletteColor(entity.attributes.rgb_color);
+      } else if (slots.color !== undefined) {
         const color = colorSetting(String(slots.color));
         if (!color) return undefined;
         Object.assign(action, color);
+      } else if (slots.color_temp_change === "warmer" || slots.color_temp_change === "cooler") {
+        action.color_temp_kelvin = steppedKelvin(entity, slots.color_temp_change, stepOf(slots.color_temp_step));
       }
       return action;
     }
-    case "HassSetPosition":
-      if ((entity.domain !== "cover" && entity.domain !== "valve") || typeof slots.position !== "number") return undefined;
-      return { type: "set_position", position: Math.max(0, Math.min(100, slots.position)) };
-    case "HassClimateSetTemperature":
-      if ((entity.domain !== "climate" && entity.domain !== "water_heater") || typeof slots.temperature !== "number") return undefined;
-      return { type: "set_temperature", temperature: slots.temperature };
+    case "HassSetPosition": {
+      if (entity.domain !== "cover" && entity.domain !== "valve") return undefined;
+      if (typeof slots.position === "number") return { type: "set_position", position: Math.max(0, Math.min(100, slots.position)) };
+      if (slots.position_change !== "up" && slots.position_change !== "down") return undefined;
+      const current = numberOf(entity.attributes.current_position) ?? (entity.state === "closed" ? 0 : entity.state === "open" ? 100 : undefined);
+      // Without a known position a nudge can only open or close.
+      if (current === undefined) return { type: slots.position_change === "up" ? "open" : "close" };
+      const step = stepOf(slots.position_step);
+      return { type: "set_position", position: Math.max(0, Math.min(100, current + (slots.position_change === "up" ? step : -step))) };
+    }
+    case "HassClimateSetTemperature": {
+      if (entity.domain !== "climate" && entity.domain !== "water_heater") return undefined;
+      if (typeof slots.temperature === "number") return { type: "set_temperature", temperature: slots.temperature };
+      if (slots.temperature_change !== "up" && slots.temperature_change !== "down") return undefined;
+      // A change is from the set-point; a thermostat without one cannot be nudged.
+      const target = numberOf(entity.attributes.temperature);
+      if (target === undefined) return undefined;
+      const step = typeof slots.temperature_step === "number" && slots.temperature_step > 0 ? slots.temperature_step : DEGREE_STEP;
+      return { type: "set_temperature", temperature: target + (slots.temperature_change === "up" ? step : -step) };
+    }
     default:
       return deviceAction(intent, entity, slots);
   }
@@ -353,6 +385,29 @@ function deviceAction(intent: string, entity: Entity, slots: Record<string, Slot
   }
 }
 
+/**
+ * HA's siren.turn_on with the options said: a `tone` of the siren's own
+ * `available_tones` (the spoken word, or the one tone that starts with it:
+ * "police" → "police_panic"; undefined when the siren has no such tone) and
+ * a duration in seconds (`duration`, or `duration_minutes` × 60). The
+ * encoder drops what the siren does not support, as HA does.
+ */
+function sirenOn(entity: Entity, slots: Record<string, SlotValue>): Action | undefined {
+  const action: Extract<Action, { type: "turn_on" }> = { type: "turn_on" };
+  if (slots.tone !== undefined) {
+    const tones = Array.isArray(entity.config?.available_tones) ? entity.config.available_tones.map(String) : [];
+    const spoken = String(slots.tone).toLowerCase().replace(/\s+/g, "_");
+    const tone = tones.find((t) => t.toLowerCase() === spoken) ?? singleOrUndefined(tones.filter((t) => t.toLowerCase().startsWith(spoken)));
+    if (tones.length > 0 && tone === undefined) return undefined;
+    if (tone !== undefined) action.tone = tone;
+  }
+  if (typeof slots.duration === "number") action.duration = Math.round(slots.duration);
+  else if (typeof slots.duration_minutes === "number") action.duration = Math.round(slots.duration_minutes * 60);
+  return action;
+}
+
+const singleOrUndefined = <T>(items: T[]): T | undefined => (items.length === 1 ? items[0] : undefined);
+
 /** The entity's own spelling of a spoken option ("Heat Pump" → "heat_pump"), or undefined when it has no such option. */
 function matchingOption(options: unknown, spoken: SlotValue | undefined): string | undefined {
   if (!Array.isArray(options) || spoken === undefined) return undefined;
@@ -386,6 +441,42 @@ function fanSpeedAction(entity: Entity, slots: Record<string, SlotValue>): Actio
   const stepOf: Record<SpeedWord, number> = steps >= 10 ? { low: steps / 3, medium: (2 * steps) / 3, high: steps } : { low: 1, medium: Math.ceil(steps / 2), high: steps };
   const step = stepOf[String(slots.speed) as SpeedWord];
   return { type: "turn_on", percentage: Math.min(100, Math.floor((step * 100) / steps)) };
+}
+
+/**
+ * Default step of a relative change ("dim the lights", "raise the blinds"), in
+ * percentage points of brightness or position: a quarter of the range, like
+ * the dimmer steps of common smart-home apps (HA's light.turn_on takes any
+ * `brightness_step_pct`; hearth sends the absolute result).
+ */
+export const STEP_PERCENT = 25;
+/** Default step of "warmer"/"cooler" for a thermostat, in degrees of its unit. */
+export const DEGREE_STEP = 1;
+/** HA's default colour temperature range of a light, kelvin, when it reports none. */
+const KELVIN_RANGE: [number, number] = [2000, 6535];
+
+function stepOf(value: SlotValue | undefined): number {
+  return typeof value === "number" && value > 0 ? value : STEP_PERCENT;
+}
+
+/**
+ * The brightness a relative change leads to, percent 1..100: from the light's
+ * brightness (0..255) when it is on (full when on without one), else from 0.
+ * Dimming never turns a light off.
+ */
+export function steppedBrightness(entity: Entity, direction: "up" | "down", step: number): number {
+  const raw = numberOf(entity.attributes.brightness);
+  const current = entity.state === "off" ? 0 : raw !== undefined ? Math.round((raw / 255) * 100) : entity.state === "on" ? 100 : 0;
+  return Math.max(1, Math.min(100, current + (direction === "up" ? step : -step)));
+}
+
+/** The colour temperature a "warmer"/"cooler" change leads to, kelvin: `step` percent of the light's range from its current one (the middle when unknown). */
+export function steppedKelvin(entity: Entity, direction: "warmer" | "cooler", step: number): number {
+  const min = numberOf(entity.attributes.min_color_temp_kelvin) ?? KELVIN_RANGE[0];
+  const max = numberOf(entity.attributes.max_color_temp_kelvin) ?? KELVIN_RANGE[1];
+  const current = numberOf(entity.attributes.color_temp_kelvin) ?? Math.round((min + max) / 2);
+  const delta = ((max - min) * step) / 100;
+  return Math.round(Math.max(min, Math.min(max, current + (direction === "warmer" ? -delta : delta))));
 }
 
 function numberOf(value: unknown): number | undefined {

@@ -58,6 +58,12 @@ export class LiveAnswers {
     this.now = options.now ?? Date.now;
   }
 
+  /** Whether a camera shows the place of `slots` (or of the context; with no place, whether there is any camera). */
+  covers(slots: Record<string, SlotValue>, context: AskContext = {}): boolean {
+    const where = askedPlace(this.coverage, slots, context);
+    return where.kind === "place" || (where.kind === "everywhere" && this.coverage.cameras.length > 0);
+  }
+
   /** The COCO labels of the `label` slot (default `fallback`) and a refusal when no camera at the place looks for any of them. */
   private labels(slots: Record<string, SlotValue>, where: AskedPlace, fallback: string): { value: string; labels: string[]; refusal?: string } {
     const value = String(slots.label ?? fallback);

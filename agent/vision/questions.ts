@@ -22,6 +22,21 @@ export function isVisionIntent(intent: string): boolean {
   return ALL.has(intent);
 }
 
+/**
+ * "Is anyone in the kitchen" asked two ways: HA's HassGetState of occupancy
+ * sensors, or the cameras' presence. The slots of the one as the other, so the
+ * understander can let whichever knows the place answer.
+ */
+export function occupancyQuestion(slots: Record<string, SlotValue>): Record<string, SlotValue> {
+  return { domain: "binary_sensor", device_class: "occupancy", state: "on", ...(slots.area !== undefined ? { area: slots.area } : {}) };
+}
+
+/** The presence question of a HassGetState occupancy question (no entity named, state on); undefined for any other. */
+export function presenceQuestion(intent: string, slots: Record<string, SlotValue>): Record<string, SlotValue> | undefined {
+  if (intent !== "HassGetState" || slots.device_class !== "occupancy" || slots.name !== undefined || slots.state !== "on") return undefined;
+  return { label: "person", ...(slots.area !== undefined ? { area: slots.area } : {}) };
+}
+
 /** Said when a vision question comes and no camera is configured. */
 export const NO_CAMERAS = "I have no cameras, so I can't see anything.";
 /** Said when a history question comes and the memory is off. */
@@ -62,6 +77,11 @@ export class VisionAnswerer {
         return this.history!.search(slots, context);
     }
     throw new Error(`${intent}: not a vision question`);
+  }
+
+  /** Whether a camera shows the place a question names (see LiveAnswers.covers). */
+  covers(slots: Record<string, SlotValue>, context: AskContext = {}): boolean {
+    return this.live.covers(slots, context);
   }
 
   /** The newest ended event of `labels` in the memory, as a sighting. */

@@ -96,7 +96,7 @@ export type CommandSupport = { ok: true } | { ok: false; reason: string };
 /**
  * Whether hearth can command this entity: it needs a discovery config, a
  * component with an encoder, one of the component's command topics, and
- * command templates nunjucks can compile. The reason names the field.
+ * command templates hearth's template engine can compile. The reason names the field.
  */
 export function commandSupport(entity: Entity): CommandSupport {
   const topics = COMMAND_TOPICS[entity.domain];

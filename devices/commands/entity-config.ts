@@ -132,9 +132,10 @@ export class EntityConfig {
 
 /**
  * Why a command template cannot be used, or undefined when it can: it must
- * compile, and a trial render must not hit a filter or function nunjucks
- * lacks (those only fail at render time). Other render errors depend on the
- * values and are reported when a command is encoded.
+ * compile (which also refuses filters and tests the engine lacks), and a
+ * trial render must not call a function that does not exist here (HA's
+ * `states()` and the like; those only fail at render time). Other render
+ * errors depend on the values and are reported when a command is encoded.
  */
 export function templateProblem(source: string): string | undefined {
   let template: CompiledTemplate;
@@ -146,8 +147,7 @@ export function templateProblem(source: string): string | undefined {
   try {
     template({ value: "0" });
   } catch (err) {
-    const message = (err as Error).message;
-    const missing = /filter not found: \w+|Unable to call `[^`]*`/.exec(message);
+    const missing = /'[\w.]+' is undefined and cannot be called/.exec((err as Error).message);
     if (missing) return `cannot use template ${JSON.stringify(source)}: ${missing[0]}`;
   }
   return undefined;

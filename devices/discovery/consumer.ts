@@ -17,6 +17,7 @@ import type { IncomingMessage, MqttSession } from "../mqtt/session.ts";
 import { ExposurePolicy } from "../exposure.ts";
 import type { EntityRegistry } from "../registry.ts";
 import { decodeUtf8 } from "../safe-json.ts";
+import { TemplateBudgetError } from "../template.ts";
 import type { AvailabilityTracker } from "./availability.ts";
 import { buildEntity } from "./entity-builder.ts";
 import { DEFAULT_MAX_TOPIC_LEVELS, readDiscoveryMessage, type ComponentConfig } from "./message.ts";
@@ -211,7 +212,8 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
         try {
           this.registry.setAvailable(entity.id, built.availability!.receive(index, text));
         } catch (err) {
-          log.debug({ topic: m.topic, entityId: entity.id, err: (err as Error).message }, "availability template failed");
+          if (err instanceof TemplateBudgetError) this.overBudget(entity.id, m.topic, err);
+          else log.debug({ topic: m.topic, entityId: entity.id, err: (err as Error).message }, "availability template failed");
         }
       }));
     });
@@ -244,9 +246,24 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
         this.registry.setState(entityId, update.state, update.attributes);
       }
     } catch (err) {
+      if (err instanceof TemplateBudgetError) {
+        this.overBudget(entityId, message.topic, err, binding.key);
+        return;
+      }
       // A template that compiles can still fail on a payload (e.g. a missing key); HA logs and keeps the state.
       log.debug({ topic: message.topic, entityId, key: binding.key, err: (err as Error).message }, "state message not applied");
     }
+  }
+
+  /**
+   * A template that ran past its render budget (a hostile or broken config):
+   * the entity is marked unavailable and the topic named in one warning; the
+   * agent goes on. It becomes available again through its availability topic
+   * or a new config.
+   */
+  private overBudget(entityId: string, topic: string, err: TemplateBudgetError, templateKey?: string): void {
+    this.registry.setAvailable(entityId, false);
+    this.warn(topic, `${err.message}${templateKey ? ` (the template reading ${templateKey})` : ""}; ${entityId} marked unavailable`, entityId, "template");
   }
 
   /**

@@ -47,8 +47,9 @@ const BLOCKED_ATTRIBUTES = new Set([
 ]);
 
 /**
- * HA renders templates in Python, where a JSON `true` prints as `True`;
- * nunjucks prints `true`. Compare payloads case-insensitively for those two words.
+ * HA renders templates in Python, where a JSON `true` prints as `True`, and
+ * hearth's engine does the same; configs written for `true` (or a payload
+ * without a template) still match. Compare payloads case-insensitively for those two words.
  */
 function samePayload(value: string, expected: string): boolean {
   if (value === expected) return true;

@@ -100,7 +100,7 @@ test("each device intent publishes HA's exact command and the simulated device f
   assert.deepEqual(first.map((l) => [l.intent, l.messages]), expected, JSON.stringify(first, null, 1));
   assert.deepEqual(first.map((l) => l.response), [
     "Started Robot Vacuum", "Set bedroom-node Ceiling Fan speed to 50%", "Started mowing with Garden Mower Lawn Mower", "Opened garden-node Irrigation Valve",
-    "Stopped garden-node Irrigation Valve", "Set Bedroom Humidifier Humidifier humidity to 55%", "Set Water Heater temperature to 60 degrees", "Set Water Heater to performance mode",
+    "Stopped garden-node Irrigation Valve", "Turned on Bedroom Humidifier Humidifier and set its humidity to 55%", "Set Water Heater temperature to 60 degrees", "Set Water Heater to performance mode",
   ]);
   await new Promise((r) => setTimeout(r, 200));
   assert.deepEqual(home.recorder.since(mark, home.isDeviceCommand).map(asSent).sort(byTopic), expected.flatMap(([, m]) => m).sort(byTopic));
@@ -127,6 +127,10 @@ test("each device intent publishes HA's exact command and the simulated device f
   ], JSON.stringify(second, null, 1));
   await until(() => device("robot_vacuum").state === "docked" && device("lawn_mower").activity === "docked" && device("irrigation_valve").state === "closed", "the trips home");
   assert.deepEqual([device("bedroom_humidifier").mode, device("bedroom_fan").speed_level], ["eco", 1]);
+
+  // The states the devices reported answer HassGetState.
+  const answers = await say([{ text: "is the vacuum docked" }, { text: "is the mower mowing" }]);
+  assert.deepEqual(answers.map((l) => [l.intent, l.response, l.messages]), [["HassGetState", "Yes", []], ["HassGetState", "No, Garden Mower Lawn Mower is docked", []]]);
 });
 
 test("the vacuum is also started by its kind in the words people use, and toggling flips the valve by its state", { skip }, async () => {

@@ -67,7 +67,7 @@ test("when, whether, how long and how many, from the memory, with times as peopl
   const coverage = Coverage.fromConfig(cameras);
   const live = new LiveAnswers(coverage, new Sightings({ now: clock }), { now: clock });
   const answerer = new VisionAnswerer(live, new HistoryAnswers(coverage, store, { now: clock, timeZone: ZONE }), store);
-  const understand = createUnderstander({ registry, recognizer: new LiveIntentRecognizer(registry, [], ["front door"]), eventTopic: "hearth/t/event", vision: () => answerer });
+  const understand = createUnderstander({ registry, recognizer: new LiveIntentRecognizer(registry, [], { cameraZones: ["front door"] }), eventTopic: "hearth/t/event", vision: () => answerer });
   const ask = async (text: string) => ((await understand({ text, origin: { kind: "cli" } })) as { response: string }).response;
 
   assert.equal(await ask("when did you last see the cat"), "I last saw the cat in the hallway at 10:20 am, about an hour ago.");
@@ -89,7 +89,7 @@ test("when, whether, how long and how many, from the memory, with times as peopl
   assert.equal(await ask("list the visits to the front door yesterday"), "I have three events at the front door yesterday: three people, the last yesterday at 4:10 pm.");
 
   // Free text for the page and `hearth events search --text`: the same sentences give the filters.
-  const recognizer = new LiveIntentRecognizer(registry, [], ["front door"]);
+  const recognizer = new LiveIntentRecognizer(registry, [], { cameraZones: ["front door"] });
   const read = (text: string) => readTextQuery(text, recognizer, coverage, now, ZONE);
   const q = read("people at the front door yesterday");
   assert.ok(!("error" in q));

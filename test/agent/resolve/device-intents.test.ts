@@ -26,7 +26,7 @@ const home = () =>
     entity("humidifier.bedroom_humidifier", { name: "Bedroom Humidifier", area: "Bedroom", state: "off", attributes: { available_modes: ["eco", "boost"] } }),
     entity("water_heater.tank", { name: "Tank", state: "eco", attributes: { operation_list: ["eco", "performance", "heat_pump", "off"] } }),
     entity("climate.office", { name: "Office Thermostat", area: "Office" }),
-    entity("siren.hall_siren", { name: "Hall Siren", state: "off" }),
+    entity("siren.hall_siren", { name: "Hall Siren", state: "off", config: { command_topic: "hall/siren/set", available_tones: ["burglar", "fire", "police_panic"] } }),
     entity("valve.garden_valve", { name: "Garden Valve", area: "Garden", state: "closed" }),
     entity("cover.kitchen_blinds", { name: "Kitchen Blinds", area: "Kitchen", device_class: "blind", state: "opening" }),
     entity("light.kitchen", { name: "Kitchen Light", area: "Kitchen", state: "on" }),
@@ -122,6 +122,7 @@ test("lawn mower: start mowing and dock, by name or as 'the mower'", () => {
 test("humidifier: setpoint and mode turn an off humidifier on first, as HA's intents do; on/off by kind", () => {
   const r = home();
   let u = understand(r, "set the humidifier to 45%");
+  assert.equal(responseFor(u.resolution), "Turned on Bedroom Humidifier and set its humidity to 45%");
   assert.deepEqual([u.intent, u.slots, acts(u.resolution)], ["HassHumidifierSetpoint", { domain: "humidifier", humidity: 45 }, ['humidifier.bedroom_humidifier {"type":"set_humidity","humidity":45,"turn_on_first":true}']]);
   u = understand(r, "set the bedroom humidifier to boost mode");
   assert.deepEqual([u.intent, u.slots, acts(u.resolution)], ["HassHumidifierMode", { domain: "humidifier", name: "Bedroom Humidifier", mode: "boost" }, ['humidifier.bedroom_humidifier {"type":"set_mode","mode":"boost","turn_on_first":true}']]);
@@ -169,4 +170,32 @@ test("HassToggle and HassStopMoving with HA's slots", () => {
   assert.deepEqual(acts(understand(r, "stop the garden valve").resolution), ['valve.garden_valve {"type":"stop"}']);
   assert.notEqual(understand(r, "pause the audiobook").intent, "HassStopMoving");
   assert.equal(responseFor(understand(r, "stop the kitchen blinds").resolution), "Stopped Kitchen Blinds");
+});
+
+test("HassGetState for robots by name or kind, and a valve's position by its kind", () => {
+  const r = home();
+  let u = understand(r, "is the vacuum docked");
+  assert.deepEqual([u.intent, u.slots, responseFor(u.resolution)], ["HassGetState", { domain: "vacuum", state: "docked" }, "Yes"]);
+  u = understand(r, "is rover still cleaning");
+  assert.deepEqual([u.intent, u.slots, responseFor(u.resolution)], ["HassGetState", { name: "Rover", state: "cleaning" }, "No, Rover is docked"]);
+  u = understand(r, "is the lawn mower charging");
+  assert.deepEqual([u.intent, u.slots, responseFor(u.resolution)], ["HassGetState", { domain: "lawn_mower", state: "docked" }, "Yes"]);
+  u = understand(r, "set the water valve to 40%");
+  assert.deepEqual([u.intent, u.slots, acts(u.resolution)], ["HassSetPosition", { domain: "valve", position: 40 }, ['valve.garden_valve {"type":"set_position","position":40}']]);
+});
+
+test("siren options as HA's siren.turn_on takes them: a tone of its own, a duration in seconds", () => {
+  const r = home();
+  const cases: [string, Record<string, unknown>, string][] = [
+    ["sound the siren for 30 seconds", { domain: "siren", duration: 30 }, '{"type":"turn_on","duration":30}'],
+    ["sound the hall siren for 2 minutes", { domain: "siren", name: "Hall Siren", duration_minutes: 2 }, '{"type":"turn_on","duration":120}'],
+    ["sound the siren with the fire tone", { domain: "siren", tone: "fire" }, '{"type":"turn_on","tone":"fire"}'],
+    ["play the police sound on the siren for a minute", { domain: "siren", tone: "police", duration_minutes: 1 }, '{"type":"turn_on","tone":"police_panic","duration":60}'],
+  ];
+  for (const [text, slots, action] of cases) {
+    const u = understand(r, text);
+    assert.deepEqual([u.intent, u.slots, acts(u.resolution)], ["HassTurnOn", slots, [`siren.hall_siren ${action}`]], text);
+  }
+  assert.equal(acts(understand(r, "sound the doorbell tone on the siren").resolution), "error:unsupported", "a tone the siren lacks");
+  assert.equal(responseFor(understand(r, "sound the siren with the fire tone for 10 seconds").resolution), "Turned on Hall Siren with the fire tone for 10 seconds");
 });

@@ -67,6 +67,14 @@ test("every Zigbee2MQTT fan takes HassFanSetSpeed (percentages, speed words, its
   }
   for (const siren of sirens) for (const name of ["HassTurnOn", "HassTurnOff", "HassToggle"]) send(siren.name, name, {});
   assert.deepEqual(problems.slice(0, 5), [], `${problems.length} problems`);
+  // A Zigbee2MQTT siren's warning template gets the tone and the duration.
+  const adeo = sirens.find((e) => e.name === "ADEO LDSENK06")!;
+  const sounded = resolveIntent(intent("HassTurnOn", { name: adeo.name, tone: "fire", duration: 30 }), registry);
+  assert.equal(sounded.kind, "act");
+  if (sounded.kind !== "act") return;
+  assert.deepEqual(encodeAction(sounded.targets[0]!.entity, sounded.targets[0]!.action), [
+    { topic: "zigbee2mqtt/ADEO LDSENK06/set", payload: '{"warning": {"mode": "fire", "level": "medium", "duration": 30}}', qos: 0, retain: false },
+  ]);
   // The IKEA STARKVIND's dict template: 50 % of 1..9 is ceil(4.5) = 5, sent as the string its converter takes.
   const starkvind = fans.find((f) => f.name === "IKEA E2007")!;
   const resolution = resolveIntent(intent("HassFanSetSpeed", { name: starkvind.name, percentage: 50 }), registry);

@@ -47,7 +47,7 @@ function setup() {
   const clock = { advance: (ms: number) => (now += ms), now: () => now };
   const sightings = new Sightings({ now: clock.now });
   const answerer = new VisionAnswerer(new LiveAnswers(Coverage.fromConfig(cameras), sightings, { now: clock.now }));
-  const understand = createUnderstander({ registry, recognizer: new LiveIntentRecognizer(registry, [], zones), eventTopic: "hearth/test/event", vision: () => answerer });
+  const understand = createUnderstander({ registry, recognizer: new LiveIntentRecognizer(registry, [], { cameraZones: zones }), eventTopic: "hearth/test/event", vision: () => answerer });
   const ask = async (text: string, area?: string) => {
     const u = await understand({ text, origin: { kind: "cli", ...(area ? { area } : {}) } } satisfies CommandRequest);
     assert.equal(u.kind, "answer", `${text}: ${JSON.stringify(u)}`);
@@ -142,4 +142,25 @@ test("pets on real pixels: the cat picture in the hallway, the dog picture in th
   } finally {
     await detector.close();
   }
+});
+
+test("an occupancy question goes to whichever knows the place: HA's occupancy sensor or a camera", async () => {
+  const home = registryWith({ ...AREAS }, [
+    entity("light.kitchen", { name: "Kitchen Light", area: "Kitchen" }),
+    { ...entity("binary_sensor.attic_presence", { name: "Attic Presence", area: "Attic", device_class: "occupancy" }), state: "on" },
+  ]);
+  const sightings = new Sightings();
+  const answerer = new VisionAnswerer(new LiveAnswers(Coverage.fromConfig(cameras), sightings));
+  const understand = createUnderstander({ registry: home, recognizer: new LiveIntentRecognizer(home, [], { cameraZones: zones }), eventTopic: "hearth/test/event", vision: () => answerer });
+  await new SceneCamera(cameras[0]!, new ScriptedDetector(), sightings).play(FRAME, 3, [detection("person", standing(100))]);
+  const ask = async (text: string) => (await understand({ text, origin: { kind: "cli" } })) as { kind: string; intent?: string; response: string };
+  // HA's sentence for occupancy sensors, but the kitchen has none: the kitchen camera answers.
+  const kitchen = await ask("is there anyone in the kitchen");
+  assert.deepEqual([kitchen.kind, kitchen.intent, kitchen.response], ["answer", "HassVisionPresence", "Yes, one person, seen just now in the kitchen."]);
+  // No camera looks into the attic, but its occupancy sensor says so.
+  const attic = await ask("is anyone in the attic");
+  assert.equal(attic.kind, "answer");
+  assert.equal(attic.intent, "HassGetState");
+  assert.match(attic.response, /^Yes/, attic.response);
+  assert.equal((await ask("is anyone in the garage")).response, "No, I don't see anyone in the garage right now.");
 });

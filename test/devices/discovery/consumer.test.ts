@@ -198,7 +198,7 @@ test("a component of a device config holding only `platform` is removed; ids sta
   }
 });
 
-test("the fan whose command template nunjucks cannot compile stays read-only with one warning naming it", { skip }, async () => {
+test("the fan whose command template does not compile stays read-only with one warning naming it", { skip }, async () => {
   const real = sample("16");
   // The real Zigbee2MQTT fan with its percentage template cut short, as a typo in a hand-written config would.
   const s16 = { ...real, payload: { ...(real.payload as Record<string, unknown>), percentage_command_template: "{{ {0:'off'}[value] " } };
@@ -276,5 +276,37 @@ test("a second config with an entity's unique_id is ignored with one warning, as
     consumer.stop();
     await session.close();
     for (const t of ["switch/uid_first", "switch/uid_copy", "light/uid_light"]) await publish(`homeassistant/${t}/config`, "");
+  }
+});
+
+test("a retained config whose template runs past its budget marks the entity unavailable with one warning; code never runs; the agent goes on", { skip }, async () => {
+  const loops = "{% for a in value %}{% for b in value %}{% for c in value %}{% for d in value %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}";
+  const escape = "{{ constructor.getOwnPropertyDescriptor(constructor.getPrototypeOf(constructor), 'constructor').value(\"return 'ON'\")() }}";
+  await publish("homeassistant/sensor/hostile_cpu/config", { name: "Cpu", unique_id: "hostile_cpu", state_topic: "hostile/cpu", value_template: loops });
+  await publish("homeassistant/sensor/hostile_mem/config", { name: "Mem", unique_id: "hostile_mem", state_topic: "hostile/mem", value_template: "{{ value | indent(40000000) | length }}" });
+  await publish("homeassistant/binary_sensor/hostile_rce/config", { name: "Rce", unique_id: "hostile_rce", state_topic: "hostile/rce", value_template: escape });
+  await publish("homeassistant/sensor/honest/config", { name: "Honest", unique_id: "honest", state_topic: "honest/state", value_template: "{{ value_json.t | round(1) }}" });
+  await publish("hostile/cpu", "x".repeat(300));
+  await publish("hostile/mem", "x".repeat(300));
+  await publish("hostile/rce", "ON");
+  const { session, registry, consumer, warnings } = await startConsumer("t-budget");
+  try {
+    await until(() => consumer.size === 4, "four entities");
+    await until(() => registry.get("sensor.cpu")?.available === false && registry.get("sensor.mem")?.available === false, "the over-budget sensors unavailable");
+    for (const topic of ["hostile/cpu", "hostile/mem"]) {
+      const named = warnings.filter((w) => w.topic === topic && w.kind === "template");
+      assert.equal(named.length, 1, JSON.stringify(warnings));
+      assert.match(named[0]!.reason, /budget.*marked unavailable/);
+    }
+    // The escape attempt renders nothing: the state stays unknown.
+    assert.notEqual(registry.get("binary_sensor.rce")!.state, "on");
+    // A retained hostile state again (as after a restart) is refused the same way, warned once; honest entities keep working.
+    await publish("hostile/cpu", "y".repeat(300));
+    await publish("honest/state", { t: 21.26 }, false);
+    await until(() => registry.get("sensor.honest")!.state === "21.3", "the honest sensor's state");
+    assert.equal(warnings.filter((w) => w.topic === "hostile/cpu").length, 1);
+  } finally {
+    for (const t of ["homeassistant/sensor/hostile_cpu/config", "homeassistant/sensor/hostile_mem/config", "homeassistant/binary_sensor/hostile_rce/config", "homeassistant/sensor/honest/config", "hostile/cpu", "hostile/mem", "hostile/rce"]) await publish(t, "");
+    await session.close();
   }
 });
