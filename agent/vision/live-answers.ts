@@ -95,9 +95,9 @@ export class LiveAnswers {
     const at = where.kind === "place" ? atPlace(where.place.name) : "";
     if (slots.state === "empty") {
       if (!found.length) return where.kind === "place" ? `Yes, ${placeName(where.place.name)} is empty.` : "Yes, the cameras see nothing.";
-      return `No, I see ${listCounts(countLabels(found))} ${at || joinPlaces(found.flatMap(placesOf))}.`;
+      return `No, I see ${listCounts(countSeen(found))} ${at || joinPlaces(found.flatMap(placesOf))}.`;
     }
-    if (found.length) return `Yes, ${listCounts(countLabels(found))}, seen just now ${at || joinPlaces(found.flatMap(placesOf))}.`;
+    if (found.length) return `Yes, ${listCounts(countSeen(found))}, seen just now ${at || joinPlaces(found.flatMap(placesOf))}.`;
     const last = this.lastSighting(asked.labels, where);
     const no = `No, I don't see ${askedNoun(asked.value)}${at ? ` ${at}` : ""} right now.`;
     if (!last) return no;
@@ -112,15 +112,15 @@ export class LiveAnswers {
     if (asked.refusal) return asked.refusal;
     const found = this.liveAt(asked.labels, where);
     const label = asked.labels.length === 1 ? asked.labels[0]! : asked.value;
-    if (where.kind === "place") return `I see ${found.length ? listCounts(countLabels(found)) : `no ${pluralNoun(label)}`} ${atPlace(where.place.name)}.`;
+    if (where.kind === "place") return `I see ${found.length ? listCounts(countSeen(found)) : `no ${pluralNoun(label)}`} ${atPlace(where.place.name)}.`;
     if (!found.length) return `I see no ${pluralNoun(label)} right now.`;
     const byPlace = new Map<string, LiveObject[]>();
     for (const o of found) {
       const p = placesOf(o)[0] ?? o.camera;
       byPlace.set(p, [...(byPlace.get(p) ?? []), o]);
     }
-    const parts = [...byPlace].map(([p, objects]) => `${listCounts(countLabels(objects))} ${atPlace(p)}`);
-    return `I see ${parts.length === 1 ? parts[0] : `${listCounts(countLabels(found))}: ${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`}.`;
+    const parts = [...byPlace].map(([p, objects]) => `${listCounts(countSeen(objects))} ${atPlace(p)}`);
+    return `I see ${parts.length === 1 ? parts[0] : `${listCounts(countSeen(found))}: ${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`}.`;
   }
 
   /** HassVisionWhere: "where is the cat"; the live place, else the last sighting (`older` may find one in the memory). */
@@ -133,7 +133,7 @@ export class LiveAnswers {
       const o = found[0]!;
       return `${capitalise(asked.value === "person" ? "someone" : `the ${o.label}`)} is ${joinPlaces(placesOf(o))}, seen just now.`;
     }
-    if (found.length > 1) return `I see ${listCounts(countLabels(found))}: ${found.map((o) => `${countedNoun(o.label, 1)} ${joinPlaces(placesOf(o))}`).join(", ")}.`.replace(/, ([^,]*)\.$/, " and $1.");
+    if (found.length > 1) return `I see ${listCounts(countSeen(found))}: ${found.map((o) => `${countedNoun(o.label, 1)} ${joinPlaces(placesOf(o))}`).join(", ")}.`.replace(/, ([^,]*)\.$/, " and $1.");
     const last = this.lastSighting(asked.labels, everywhere) ?? older?.(asked.labels);
     if (!last) return `I haven't seen ${asked.value === "person" ? "anyone" : askedNoun(asked.value)}.`;
     return `I last saw ${asked.value === "person" ? "someone" : `the ${last.label}`} ${joinPlaces(placesOf(last))} ${spokenAgo(last.last_ms, this.now())}.`;
@@ -148,7 +148,7 @@ export class LiveAnswers {
     const found = this.liveAt(asked.labels, where);
     if (where.kind === "place") {
       const at = atPlace(where.place.name);
-      return found.length ? `${capitalise(at)} I see ${listCounts(countLabels(found))}.` : `I don't see anything ${at} right now.`;
+      return found.length ? `${capitalise(at)} I see ${listCounts(countSeen(found))}.` : `I don't see anything ${at} right now.`;
     }
     if (!found.length) return "The cameras don't see anything right now.";
     const byPlace = new Map<string, LiveObject[]>();
@@ -156,12 +156,33 @@ export class LiveAnswers {
       const p = placesOf(o)[0] ?? o.camera;
       byPlace.set(p, [...(byPlace.get(p) ?? []), o]);
     }
-    const parts = [...byPlace].map(([p, objects]) => `${listCounts(countLabels(objects))} ${atPlace(p)}`);
+    const parts = [...byPlace].map(([p, objects]) => `${listCounts(countSeen(objects))} ${atPlace(p)}`);
     return `I see ${parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`}.`;
   }
 }
 
-/** Label → number of objects. */
+/**
+ * Label → objects seen now, over cameras that may watch the same area: per
+ * area the largest count of any one camera (two cameras on one room see the
+ * same person twice), summed over areas.
+ */
+export function countSeen(objects: readonly LiveObject[]): Map<string, number> {
+  const perArea = new Map<string, Map<string, number>>();
+  for (const o of objects) {
+    const key = `${(placesOf(o)[0] ?? o.camera).toLowerCase()}\u0000${o.label}`;
+    const cameras = perArea.get(key) ?? new Map<string, number>();
+    cameras.set(o.camera, (cameras.get(o.camera) ?? 0) + 1);
+    perArea.set(key, cameras);
+  }
+  const counts = new Map<string, number>();
+  for (const [key, cameras] of perArea) {
+    const label = key.split("\u0000")[1]!;
+    counts.set(label, (counts.get(label) ?? 0) + Math.max(...cameras.values()));
+  }
+  return counts;
+}
+
+/** Label → number of objects (events, each one). */
 export function countLabels(objects: readonly { label: string }[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const o of objects) counts.set(o.label, (counts.get(o.label) ?? 0) + 1);

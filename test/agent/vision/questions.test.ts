@@ -29,6 +29,8 @@ const standing = (x: number) => ({ x1: x, y1: 100, x2: x + 100, y2: 400 });
 const cameras = [
   camera({ name: "kitchen", area: "Kitchen" }),
   camera({ name: "living", area: "Living Room" }),
+  // A second camera on the living room, from the other corner: the same people, seen twice.
+  camera({ name: "living2", area: "Living Room" }),
   camera({ name: "hall", area: "Hallway", detector: { labels: ["person", "cat", "dog"] } }),
   camera({ name: "garage", area: "Garage", detector: { labels: ["person", "car"] } }),
   camera({ name: "garden", area: "Garden", detector: { labels: ["person", "cat", "dog", "bird"] } }),
@@ -61,6 +63,7 @@ test("presence, counts, zones and empty places from tracks of explicit detection
   const { ask, scene } = setup();
   await scene("kitchen").play(FRAME, 3, [detection("person", standing(100))]);
   await scene("living").play(FRAME, 3, [detection("person", standing(100)), detection("person", standing(600))]);
+  await scene("living2").play(FRAME, 3, [detection("person", standing(300))]); // one of the two is hidden from it
   await scene("garage").play(FRAME, 3, []);
   // A car on the left (the driveway); nobody on the right (the front door).
   await scene("front").play(FRAME, 3, [detection("car", { x1: 50, y1: 200, x2: 400, y2: 450 })]);
