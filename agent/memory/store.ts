@@ -193,6 +193,11 @@ export class MemoryStore {
       const check = db.pragma("quick_check", { simple: true });
       if (check !== "ok") throw Object.assign(new Error(`integrity check failed: ${String(check)}`), { code: "SQLITE_CORRUPT" });
       if (!options.readonly) MemoryStore.migrate(db, path);
+      else {
+        // A reader cannot migrate: an older file lacks the tables this code searches.
+        const version = db.pragma("user_version", { simple: true }) as number;
+        if (version !== SCHEMA_VERSION) throw new MemoryOpenError(path, `schema version ${version}, this hearth reads ${SCHEMA_VERSION}; ${version < SCHEMA_VERSION ? "start the service once to migrate it" : "update hearth"}`);
+      }
       return db;
     } catch (err) {
       db?.close();

@@ -36,6 +36,7 @@ test("a version 1 database is migrated with its places; place searches by time f
   old.pragma("user_version = 1");
   old.close();
 
+  assert.throws(() => new MemoryStore(path, { readonly: true }), new RegExp(`memory database ${path}: schema version 1, this hearth reads ${SCHEMA_VERSION}; start the service once to migrate it`));
   const migrated = new MemoryStore(path);
   assert.equal(new Database(path, { readonly: true }).pragma("user_version", { simple: true }), SCHEMA_VERSION);
   const ids = (f: Parameters<MemoryStore["search"]>[0]) => migrated.search(f).map((e) => e.id);
