@@ -10,7 +10,7 @@
  * microphone that heard it (when a camera covers that area), else every camera.
  */
 import type { SlotValue } from "../intent/matcher.ts";
-import { spokenAgo } from "../intent/spoken-time.ts";
+import { spokenAgo, spokenDuration } from "../intent/spoken-time.ts";
 import type { Coverage, Place } from "./coverage.ts";
 import { askedNoun, countedNoun, labelsFor, listCounts, pluralNoun } from "./labels.ts";
 import { atPlace, joinPlaces, placeName } from "./place-words.ts";
@@ -46,6 +46,9 @@ export function isIn(object: { zones: readonly string[]; areas: readonly string[
 export function uncovered(name: string): string {
   return `No camera covers ${placeName(name)}.`;
 }
+
+/** A stationary object's time in place is said from this long on, in ms. */
+const STILL_WORTH_SAYING_MS = 5 * 60_000;
 
 export interface LiveAnswerOptions {
   now?: () => number;
@@ -97,7 +100,12 @@ export class LiveAnswers {
       if (!found.length) return where.kind === "place" ? `Yes, ${placeName(where.place.name)} is empty.` : "Yes, the cameras see nothing.";
       return `No, I see ${listCounts(countSeen(found))} ${at || joinPlaces(found.flatMap(placesOf))}.`;
     }
-    if (found.length) return `Yes, ${listCounts(countSeen(found))}, seen just now ${at || joinPlaces(found.flatMap(placesOf))}.`;
+    if (found.length) {
+      const yes = `Yes, ${listCounts(countSeen(found))}, seen just now ${at || joinPlaces(found.flatMap(placesOf))}`;
+      // A parked car or a sleeping dog: how long it has stood there says more than "just now".
+      const still = found.length === 1 && found[0]!.stationary ? this.now() - found[0]!.first_ms : 0;
+      return still >= STILL_WORTH_SAYING_MS ? `${yes}, where it has stood for ${spokenDuration(still)}.` : `${yes}.`;
+    }
     const last = this.lastSighting(asked.labels, where);
     const no = `No, I don't see ${askedNoun(asked.value)}${at ? ` ${at}` : ""} right now.`;
     if (!last) return no;

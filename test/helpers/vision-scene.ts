@@ -57,6 +57,8 @@ export interface SceneOptions {
   frameMs?: number;
   /** Time of the first frame: media ms (default 0), or epoch ms to play a live camera. */
   startMs?: number;
+  /** Called after each frame with the time between frames (a test's wall clock follows the camera). */
+  onFrame?: (frameMs: number) => void;
 }
 
 /** One camera played frame by frame, its tracks going to `sightings` (and `onTrack`). */
@@ -65,11 +67,13 @@ export class SceneCamera {
   private t: number;
   private index = 0;
   private readonly frameMs: number;
+  private readonly onFrame?: (frameMs: number) => void;
 
   constructor(readonly config: CameraConfig, readonly detector: ObjectDetector, sightings: Sightings, options: SceneOptions = {}) {
     const onTrack = options.onTrack;
     this.frameMs = options.frameMs ?? 200;
     this.t = options.startMs ?? 0;
+    this.onFrame = options.onFrame;
     this.pipeline = new CameraPipeline(NO_FEED, detector, {
       camera: config.name, area: config.area, zones: config.zones, labels: config.detector.labels, tracker: config.tracker, occupancy: config.occupancy, labelFilters: config.label_filters,
     });
@@ -90,6 +94,7 @@ export class SceneCamera {
       if (detections && this.detector instanceof ScriptedDetector) this.detector.next = detections;
       await this.pipeline.process({ ...image, t: this.t, index: this.index++ });
       this.t += this.frameMs;
+      this.onFrame?.(this.frameMs);
     }
   }
 }

@@ -89,7 +89,7 @@ test("presence, counts, zones and empty places from tracks of explicit detection
 });
 
 test("whereabouts with recency, and the scene of a place", async () => {
-  const { ask, scene, clock } = setup();
+  const { ask, scene, clock, sightings } = setup();
   const hall = scene("hall");
   // The cat crosses the hallway and is gone (1.6 s of empty frames: the tracker drops it after 1 s).
   await hall.play(FRAME, 4, [detection("cat", { x1: 100, y1: 350, x2: 250, y2: 450 })]);
@@ -108,6 +108,11 @@ test("whereabouts with recency, and the scene of a place", async () => {
   assert.equal(await ask("where are the kids"), "Someone is in the garden, seen just now.");
   assert.equal(await ask("what do you see in the kitchen"), "I don't see anything in the kitchen right now.");
   assert.equal(await ask("what do you see"), "I see a dog and one person in the garden.");
+
+  // A car parked in the garage for two hours (one frame a minute): how long it has stood there is said.
+  const garage = new SceneCamera(cameras.find((c) => c.name === "garage")!, new ScriptedDetector(), sightings, { frameMs: 60_000, onFrame: (ms) => clock.advance(ms) });
+  await garage.play(FRAME, 121, [detection("car", { x1: 200, y1: 150, x2: 800, y2: 450 })]);
+  assert.equal(await ask("is the car in the garage"), "Yes, a car, seen just now in the garage, where it has stood for about 2 hours.");
 });
 
 test("vision questions without cameras get one clear answer; the sentences are in the speech grammar", async () => {
