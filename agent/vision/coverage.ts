@@ -62,10 +62,9 @@ export class Coverage {
       const cameras = this.cameras.filter((c) => c.areas.some((a) => a.toLowerCase() === key));
       if (cameras.length) return { kind: "area", name: cameras[0]!.areas.find((a) => a.toLowerCase() === key)!, cameras };
     }
-    {
-      const cameras = this.cameras.filter((c) => c.zones.some((z) => z.name.toLowerCase() === key));
-      if (cameras.length) return { kind: "zone", name: cameras[0]!.zones.find((z) => z.name.toLowerCase() === key)!.name, cameras };
-    }
+    // A name the recogniser took for an area may still be a camera's zone of that name.
+    const cameras = this.cameras.filter((c) => c.zones.some((z) => z.name.toLowerCase() === key));
+    if (cameras.length) return { kind: "zone", name: cameras[0]!.zones.find((z) => z.name.toLowerCase() === key)!.name, cameras };
     return undefined;
   }
 }
