@@ -38,13 +38,22 @@ export { MAX_RANGE } from "./template/globals.ts";
  * What one render may spend: evaluation steps (each expression node, loop
  * iteration, call, and batches of items a filter or regex touches), the size
  * of any string or list built and of the output (characters), and wall-clock
- * milliseconds. Steps are priced so that 10,000 cost at most ~15 ms of CPU on
+ * milliseconds. Steps are priced so that 10,000 cost at most ~18 ms of CPU on
  * a dev box (bench/template.ts), which is what bounds hostile templates; the
  * wall-clock limit is a last guard against work the step count misjudges, set
  * well above that so a render on a starved machine is not refused for the
  * machine's sake. A template HA users write takes a few dozen to a few hundred steps.
  */
 export const RENDER_BUDGET = { steps: 10_000, outputChars: 64 * 1024, milliseconds: 200 } as const;
+
+/**
+ * Longest template source accepted, in characters. Discovery templates are a
+ * few hundred characters (the longest of the 4,663 in the corpora, a
+ * Zigbee2MQTT event template, about 1,700); compiling costs about a
+ * microsecond per token, so a 64 KiB one would cost tens of milliseconds per
+ * config a hostile publisher sends.
+ */
+export const MAX_TEMPLATE_LENGTH = 16 * 1024;
 
 /** A compiled template: variables (JSON-like values) → the rendered text, trimmed as HA trims it. */
 export type CompiledTemplate = (variables: Record<string, unknown>) => string;
@@ -55,6 +64,7 @@ export type CompiledTemplate = (variables: Record<string, unknown>) => string;
  * @throws TemplateError when the template does not parse or uses a filter or test hearth lacks.
  */
 export function compileTemplate(source: string): CompiledTemplate {
+  if (source.length > MAX_TEMPLATE_LENGTH) throw new TemplateError(source.slice(0, 80), `template of ${source.length} characters is longer than ${MAX_TEMPLATE_LENGTH}`);
   let nodes;
   try {
     nodes = parseAndCheck(source);

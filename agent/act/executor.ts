@@ -26,15 +26,22 @@ export type OptimisticSink = (entityId: string, update: OptimisticUpdate) => voi
 
 export class Executor {
   private readonly pending = new Set<Promise<void>>();
+  private optimistic: OptimisticSink | undefined;
 
   /**
    * `publisher` undefined means dry run: messages are computed and returned,
    * never sent, and a target that cannot be encoded (a fixtures-only entity)
    * is only logged, so a dry run shows what would be understood and sent.
-   * `optimistic` receives the state HA assumes for a target whose command
-   * was sent and whose device does not report that state (optimistic.ts).
    */
-  constructor(private readonly guard: PublishGuard, private readonly publisher?: Publisher, private readonly optimistic?: OptimisticSink) {}
+  constructor(private readonly guard: PublishGuard, private readonly publisher?: Publisher) {}
+
+  /**
+   * Where to put the state HA assumes for a target whose command was sent and
+   * whose device does not report that state (optimistic.ts); nowhere until set.
+   */
+  onOptimisticState(sink: OptimisticSink): void {
+    this.optimistic = sink;
+  }
 
   /**
    * Encode and publish. Targets that cannot do their action are skipped with a

@@ -112,8 +112,15 @@ export function tokenize(text: string): Token[] {
   return tokens;
 }
 
-/** Words that carry no meaning for a command, dropped from the text (never from templates). */
-export const SKIP_ANYWHERE: ReadonlySet<string> = new Set(["please", "kindly", "pls", "plz"]);
+/**
+ * Words that carry no meaning for a command, dropped from the text (never from
+ * templates). SKIP_ANYWHERE and SKIP_LEADING are also what the speech grammar
+ * admits (models/asr/fillers.ts); the TEXT_ lists add what only typed text
+ * drops, so the spoken grammar (and its rejection of noise) stays as measured.
+ */
+export const SKIP_ANYWHERE: ReadonlySet<string> = new Set(["please", "kindly"]);
+/** SKIP_ANYWHERE and typed abbreviations. */
+export const TEXT_SKIP_ANYWHERE: ReadonlySet<string> = new Set([...SKIP_ANYWHERE, "pls", "plz"]);
 
 /**
  * Names people give a voice assistant, dropped in front of (and after) a
@@ -132,7 +139,7 @@ function phrases(list: readonly string[]): string[][] {
  * greetings, the assistant's names, requests ("can you", "i want you to"),
  * wishes ("i'd like to", "i want") and hesitations. What stays is the command.
  */
-export const SKIP_LEADING: readonly (readonly string[])[] = phrases([
+export const TEXT_SKIP_LEADING: readonly (readonly string[])[] = phrases([
     "hey", "hi", "hello", "ok", "okay", "yo", "um", "uh", "er", "so", "now", "just", "and", "also", "then",
     ...ASSISTANT_NAMES,
     "can you", "could you", "would you", "will you", "can u", "could u", "would you be able to", "are you able to", "are you able",
@@ -141,6 +148,9 @@ export const SKIP_LEADING: readonly (readonly string[])[] = phrases([
     "i want", "i'd like", "i would like", "i need",
     "go ahead and", "help me", "let's", "lets", "let us", "try to", "quickly", "be so kind as to",
 ]);
+
+/** The leading phrases the speech grammar admits too (a subset of TEXT_SKIP_LEADING). */
+export const SKIP_LEADING: readonly (readonly string[])[] = [["could", "you"], ["can", "you"], ["would", "you"], ["will", "you"], ["hey"], ["ok"], ["okay"]];
 
 /** Phrases dropped at the end of a text, repeatedly ("… for me now, thanks"). */
 export const SKIP_TRAILING: readonly (readonly string[])[] = phrases([
@@ -156,9 +166,9 @@ export const SKIP_TRAILING: readonly (readonly string[])[] = phrases([
  */
 export function normalizeUtterance(text: string, assistantNames: readonly (readonly string[])[] = []): Token[] {
   const longestFirst = (list: readonly (readonly string[])[]) => [...list].sort((a, b) => b.length - a.length);
-  const leading = assistantNames.length ? longestFirst([...SKIP_LEADING, ...assistantNames]) : SKIP_LEADING;
+  const leading = assistantNames.length ? longestFirst([...TEXT_SKIP_LEADING, ...assistantNames]) : TEXT_SKIP_LEADING;
   const trailing = assistantNames.length ? longestFirst([...SKIP_TRAILING, ...assistantNames]) : SKIP_TRAILING;
-  const tokens = dropSkipWords(tokenize(text), (t) => t.text, SKIP_ANYWHERE, leading);
+  const tokens = dropSkipWords(tokenize(text), (t) => t.text, TEXT_SKIP_ANYWHERE, leading);
   return dropTrailing(tokens, (t) => t.text, trailing);
 }
 

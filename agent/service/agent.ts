@@ -141,7 +141,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     // The configured wake words are names the assistant is addressed by in typed text too ("hey jarvis, lights on").
     const wakeWords = config.wakeword.models.map((m) => m.name ?? m.model.replace(/^.*[\\/]/, "").replace(/\.onnx$/i, "").replace(/^oww-/, ""));
     this.recognizer = new LiveIntentRecognizer(this.registry, this.customIntents, { assistantNames: wakeWords, cameraZones: config.cameras.flatMap((c) => c.zones.map((z) => z.name)) });
-    this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session, (id, update) => this.registry.setState(id, update.state, update.attributes));
+    this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session);
     const understand = createUnderstander({
       registry: this.registry,
       recognizer: this.recognizer,
@@ -180,6 +180,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     const ownConfig = `${this.config.homeassistant.discovery_prefix}/device/${this.config.agent.id}/config`;
     this.consumer = new DiscoveryConsumer(this.session, this.registry, this.config, { ignoreTopics: [ownConfig] });
     this.consumer.start();
+    // What HA assumes after commanding a device that reports no state goes where the reported states go.
+    this.executor.onOptimisticState((id, update) => this.registry.setState(id, update.state, update.attributes));
     if (this.options.textTopic && this.config.agent.text_input.enabled) {
       // QoS 1: a typed command is a command, not telemetry; the broker must not drop it under a burst of discovery traffic.
       // Acknowledged once handled, so a command hearth dies on is redelivered (see devices/mqtt/session.ts).
@@ -391,7 +393,11 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     this.runner.stop();
     this.recognizer.close();
     this.consumer?.stop();
-    await this.executor.flush();
+    // Bounded: a publish the broker never acknowledges must not hold the shutdown past systemd's stop timeout.
+    let timer: NodeJS.Timeout | undefined;
+    const flushed = await Promise.race([this.executor.flush().then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 2000)))]);
+    clearTimeout(timer);
+    if (!flushed) log.warn("device commands still unacknowledged after 2 s at shutdown; stopping anyway");
     await this.session?.close({ publishOffline: true });
   }
 }

@@ -178,8 +178,6 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   private reconnectTimer?: NodeJS.Timeout;
   private probeTimer?: NodeJS.Timeout;
   private hasConnected = false;
-  /** Counts connections, so a PUBACK owed on a closed connection is not sent on the next one. */
-  private connectionNumber = 0;
   /** The code of the last socket error (ECONNREFUSED: the broker's port is closed, it is probably restarting). */
   private lastErrorCode?: string;
   /** By filter; `id` is the MQTT 5 subscription identifier that tells overlapping filters apart. */
@@ -219,8 +217,14 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     return this.lastFailure?.message;
   }
 
+  /**
+   * True from the accepted CONNACK on. MQTT.js reports `connect` only after it
+   * has resent the publishes stored during the outage, one acknowledgement at a
+   * time, and hands over the commands the broker queued meanwhile before that:
+   * they must see the link as up, or their QoS 0 device commands are refused.
+   */
   get connected(): boolean {
-    return this.currentState === "connected";
+    return this.currentState === "connected" || (this.currentState !== "closed" && this.client?.connected === true);
   }
 
   private setState(state: SessionState): void {
@@ -347,7 +351,6 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     (this.client?.stream as { setNoDelay?: (noDelay: boolean) => void } | undefined)?.setNoDelay?.(true);
     this.hasConnected = true;
     this.attempt = 0;
-    this.connectionNumber++;
     this.lastFailure = undefined;
     this.lastErrorCode = undefined;
     const sessionPresent = Boolean(connack.sessionPresent);
@@ -437,9 +440,11 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       const deferPuback = packet.qos === 1 && packet.messageId !== undefined;
       if (deferPuback) {
         const messageId = packet.messageId!;
-        const connection = this.connectionNumber;
+        // The PUBACK belongs to the connection that delivered the message (MQTT.js hands over messages
+        // that arrive with the CONNACK before it reports `connect`, so `connected` is no test).
+        const stream = client.stream;
         void held.then(() => {
-          if (this.client !== client || this.connectionNumber !== connection || !client.connected) return;
+          if (this.client !== client || client.stream !== stream || stream.destroyed) return;
           sendPacket.call(client, { cmd: "puback", messageId }, () => undefined);
         });
       }
@@ -620,6 +625,16 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     }
     const wasConnected = this.connected;
     this.setState("closed");
-    if (client) await client.endAsync(!wasConnected);
+    if (!client) return;
+    // MQTT.js's graceful end waits for every in-flight publish to be acknowledged; a broker that
+    // never answers must not hold the shutdown past systemd's stop timeout.
+    const inFlight = () => Object.keys((client as unknown as { outgoing?: object }).outgoing ?? {}).length;
+    if (wasConnected && inFlight() > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise<void>((r) => client.once("outgoingEmpty", () => r())), new Promise((r) => (timer = setTimeout(r, 2000)))]);
+      clearTimeout(timer);
+      if (inFlight() > 0) log.warn({ endpoint: this.endpoint, pending: inFlight() }, "publishes still unacknowledged after 2 s at shutdown; closing anyway");
+    }
+    await client.endAsync(!wasConnected || inFlight() > 0);
   }
 }

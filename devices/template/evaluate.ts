@@ -13,7 +13,7 @@ import { getAttr, getItem, getSlice } from "./access.ts";
 import { Budget, type BudgetLimits } from "./budget.ts";
 import { TemplateBudgetError, TemplateRenderError } from "./errors.ts";
 import { binaryOp, contains, unaryOp } from "./operators.ts";
-import { Callable, compare, Dict, equals, iterate, Obj, repr, str, truthy, tuple, typeName, type CallContext, type Fields, type Kwargs, type Value } from "./values.ts";
+import { Callable, compare, Dict, equals, iterate, Obj, repr, resetDeepVisits, str, truthy, tuple, typeName, type CallContext, type Fields, type Kwargs, type Value } from "./values.ts";
 
 /** A filter: `input | name(args)`. */
 export type FilterFn = (input: Value, args: Value[], kwargs: Kwargs, ctx: CallContext) => Value;
@@ -436,5 +436,6 @@ function describe(e: Expr): string {
  * @throws TemplateRenderError for a failure on the values, TemplateBudgetError past `limits`.
  */
 export function renderNodes(nodes: readonly Node[], variables: ReadonlyMap<string, Value>, env: Environment, limits: RenderLimits): string {
+  resetDeepVisits();
   return new Renderer(env, limits, variables).renderTemplate(nodes);
 }

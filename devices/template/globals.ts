@@ -67,9 +67,11 @@ function smallInt(n: number): bigint {
   return SMALL_INTS[n]!;
 }
 
-function dictFromPairs(pairs: Value, what: string): Dict {
+function dictFromPairs(pairs: Value, what: string, ctx: CallContext): Dict {
   const dict = new Dict();
-  for (const pair of iterate(pairs, what)) {
+  const items = iterate(pairs, what);
+  ctx.step(Math.ceil(items.length / 16));
+  for (const pair of items) {
     const kv = iterate(pair, what);
     if (kv.length !== 2) throw new TemplateRenderError(`${what}: dictionary update sequence element has length ${kv.length}; 2 is required`);
     dict.set(kv[0], kv[1]);
@@ -93,15 +95,19 @@ function mathGlobal(name: string, f: (x: number) => number): Callable {
 
 const dictAttributes = new Map<string, Value>([
   // Python's dict.fromkeys(keys, value=None), and the spelling Zigbee2MQTT's event templates call with (key, value) pairs.
-  ["fromkeys", fn("dict.fromkeys", (a) => Dict.fromPairs(iterate(a.get(0, "iterable"), "fromkeys").map((k) => [k, a.get(1, "value", null)] as const)))],
-  ["from_keys", fn("dict.from_keys", (a) => dictFromPairs(a.get(0, "iterable"), "dict.from_keys"))],
+  ["fromkeys", fn("dict.fromkeys", (a, ctx) => {
+    const keys = iterate(a.get(0, "iterable"), "fromkeys");
+    ctx.step(Math.ceil(keys.length / 16));
+    return Dict.fromPairs(keys.map((k) => [k, a.get(1, "value", null)] as const));
+  })],
+  ["from_keys", fn("dict.from_keys", (a, ctx) => dictFromPairs(a.get(0, "iterable"), "dict.from_keys", ctx))],
 ]);
 
 /** The global names by value. All are stateless; what keeps state (`namespace()`, `cycler()`, `joiner()`) is made fresh by each call. */
 export const GLOBALS: ReadonlyMap<string, Value> = new Map<string, Value>([
   ["range", fn("range", range)],
-  ["dict", fn("dict", (a) => {
-    const dict = a.positional.length ? (a.positional[0] instanceof Dict ? Dict.fromPairs(a.positional[0].pairs()) : dictFromPairs(a.positional[0], "dict")) : new Dict();
+  ["dict", fn("dict", (a, ctx) => {
+    const dict = a.positional.length ? (a.positional[0] instanceof Dict ? Dict.fromPairs(a.positional[0].pairs()) : dictFromPairs(a.positional[0], "dict", ctx)) : new Dict();
     for (const [k, v] of a.kwargs) dict.set(k, v);
     return dict;
   }, dictAttributes)],

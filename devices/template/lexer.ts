@@ -30,6 +30,7 @@ const SIMPLE_ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", "\\"
 
 /** A Python string literal's body with its escapes applied; unknown escapes keep their backslash, as Python does. */
 function unescape(body: string): string {
+  if (!body.includes("\\")) return body;
   let out = "";
   for (let i = 0; i < body.length; i++) {
     const ch = body[i]!;
@@ -116,8 +117,8 @@ export function tokenize(source: string): Token[] {
         pos = i + 1;
         continue;
       }
-      const matched = matchAt(FLOAT, source, pos) ?? matchAt(INT, source, pos);
-      if (matched !== undefined && /\d/.test(ch)) {
+      const matched = ch >= "0" && ch <= "9" ? matchAt(FLOAT, source, pos) ?? matchAt(INT, source, pos) : undefined;
+      if (matched !== undefined) {
         // `foo.0.1` is two subscripts, not a float: after a dot only an int is lexed.
         const afterDot = tokens[tokens.length - 1]?.value === "." && tokens[tokens.length - 1]?.type === "op";
         const text = afterDot ? matchAt(INT, source, pos)! : matched;

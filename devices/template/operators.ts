@@ -36,10 +36,14 @@ function repeat(seq: string | readonly Value[], times: Value, ctx: CallContext):
   const n = Number(intOf(times));
   if (n <= 0) return typeof seq === "string" ? "" : [];
   ctx.checkSize(seq.length * n, typeof seq === "string" ? "repeated string" : "repeated list");
-  ctx.step(Math.ceil((seq.length * n) / 1024));
-  if (typeof seq === "string") return seq.repeat(n);
-  const out: Value[] = [];
-  for (let i = 0; i < n; i++) out.push(...seq);
+  if (typeof seq === "string") {
+    ctx.step(Math.ceil((seq.length * n) / 1024));
+    return seq.repeat(n);
+  }
+  // A list costs a step per 64 items, as building one from a range or a loop would.
+  ctx.step(Math.ceil((seq.length * n) / 64));
+  const out = new Array<Value>(seq.length * n);
+  for (let i = 0, k = 0; i < n; i++) for (const item of seq) out[k++] = item;
   return isTuple(seq) ? tuple(out) : out;
 }
 

@@ -17,7 +17,30 @@
  * | functions, filters, bound methods | `Callable`               |
  * | datetime    | `DateTime`                                     |
  */
-import { TemplateRenderError } from "./errors.ts";
+import { TemplateBudgetError, TemplateRenderError } from "./errors.ts";
+
+/**
+ * Elements visited by the operations that walk nested values (`==`,
+ * ordering, `repr`/printing, hashing tuples) in the current render. A list
+ * may hold 65,536 references to another list of 65,536 items; comparing or
+ * printing it would visit four billion. Renders are synchronous, so one
+ * counter reset when a render starts is exact.
+ */
+let deepVisits = 0;
+/** Most elements those operations may visit in one render (about 10–20 ms of work). */
+export const MAX_DEEP_VISITS = 500_000;
+/** Longest text `repr`/`str` of a container may produce, in characters. */
+export const MAX_REPR_LENGTH = 256 * 1024;
+
+/** Start a render's count of deep visits. */
+export function resetDeepVisits(): void {
+  deepVisits = 0;
+}
+
+function visit(count = 1): void {
+  deepVisits += count;
+  if (deepVisits > MAX_DEEP_VISITS) throw new TemplateBudgetError(`template compared or printed nested values of more than ${MAX_DEEP_VISITS} elements`);
+}
 
 /** A template value (see the table above). */
 export type Value = undefined | null | boolean | bigint | number | string | readonly Value[] | Dict | Obj | Callable | DateTime;
@@ -140,6 +163,7 @@ function hashKey(key: Value, store: boolean): string | undefined {
   }
   if (key === null) return "z";
   if (Array.isArray(key) && isTuple(key)) {
+    visit(key.length);
     const parts = key.map((k) => hashKey(k, store));
     return parts.includes(undefined) ? undefined : `t${JSON.stringify(parts)}`;
   }
@@ -193,10 +217,14 @@ export function equals(a: Value, b: Value): boolean {
   if (typeof a === "string" || typeof b === "string") return a === b;
   if (Array.isArray(a) && Array.isArray(b)) {
     if (isTuple(a) !== isTuple(b) || a.length !== b.length) return false;
+    if (a === b) return true;
+    visit(a.length);
     return a.every((x, i) => equals(x, b[i]));
   }
   if (a instanceof Dict && b instanceof Dict) {
     if (a.size !== b.size) return false;
+    if (a === b) return true;
+    visit(a.size);
     return a.pairs().every(([k, v]) => b.has(k) && equals(v, b.get(k)));
   }
   if (a instanceof DateTime && b instanceof DateTime) return a.epochMs === b.epochMs;
@@ -217,6 +245,7 @@ export function compare(a: Value, b: Value, op: string): number {
   }
   if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
   if (Array.isArray(a) && Array.isArray(b) && isTuple(a) === isTuple(b)) {
+    visit(Math.min(a.length, b.length));
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
       if (!equals(a[i], b[i])) return compare(a[i], b[i], op);
     }
@@ -272,17 +301,43 @@ export function stringRepr(s: string): string {
   return out + quote;
 }
 
-/** Python's `repr()`. */
+/** Python's `repr()`. @throws TemplateBudgetError for a container whose text would pass MAX_REPR_LENGTH. */
 export function repr(value: Value): string {
-  if (typeof value === "string") return stringRepr(value);
-  if (Array.isArray(value)) {
-    const inner = value.map(repr).join(", ");
-    if (!isTuple(value)) return `[${inner}]`;
-    return value.length === 1 ? `(${inner},)` : `(${inner})`;
-  }
-  if (value instanceof Dict) return `{${value.pairs().map(([k, v]) => `${repr(k)}: ${repr(v)}`).join(", ")}}`;
-  if (value instanceof DateTime) return `datetime.datetime(${str(value)})`;
-  return str(value);
+  if (!Array.isArray(value) && !(value instanceof Dict)) return typeof value === "string" ? stringRepr(value) : value instanceof DateTime ? `datetime.datetime(${str(value)})` : str(value);
+  const parts: string[] = [];
+  let size = 0;
+  const push = (text: string) => {
+    size += text.length;
+    if (size > MAX_REPR_LENGTH) throw new TemplateBudgetError(`printing a value of more than ${MAX_REPR_LENGTH} characters`);
+    parts.push(text);
+  };
+  const write = (v: Value, depth: number): void => {
+    if (depth > 100) throw new TemplateBudgetError("printing a value nested more than 100 levels deep");
+    if (Array.isArray(v)) {
+      visit(v.length);
+      const tupleValue = isTuple(v);
+      push(tupleValue ? "(" : "[");
+      v.forEach((x, i) => {
+        if (i) push(", ");
+        write(x, depth + 1);
+      });
+      push(tupleValue ? (v.length === 1 ? ",)" : ")") : "]");
+    } else if (v instanceof Dict) {
+      visit(v.size);
+      push("{");
+      v.pairs().forEach(([k, x], i) => {
+        if (i) push(", ");
+        write(k, depth + 1);
+        push(": ");
+        write(x, depth + 1);
+      });
+      push("}");
+    } else {
+      push(repr(v));
+    }
+  };
+  write(value, 0);
+  return parts.join("");
 }
 
 /** Python's `str()` as Jinja prints a value (`{{ x }}`); Undefined prints nothing. */

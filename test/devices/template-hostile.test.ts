@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
-import { compileTemplate, renderValueTemplate, TemplateBudgetError, TemplateRenderError } from "../../devices/template.ts";
+import { compileTemplate, MAX_TEMPLATE_LENGTH, renderValueTemplate, TemplateBudgetError, TemplateRenderError } from "../../devices/template.ts";
 import { SHARED_DATA } from "../helpers/shared-data.ts";
 
 const marker = join(tmpdir(), `hearth-template-marker-${process.pid}`);
@@ -106,4 +106,21 @@ test("numbers stay small enough to print cheaply; long digit strings are not rea
   assert.equal(render("{{ ('9' * 5000) | int(-1) }}"), "-1");
   assert.equal(renderValueTemplate(compileTemplate("{{ value_json is defined }}"), "9".repeat(5000)), "False");
   assert.throws(() => render("{{ '%.300f' | format(1) }}"), /precision 300 is larger than 100/);
+});
+
+test("nested values cannot multiply the work of ==, printing or hashing: a list of 65,536 references to a 65,536-item list", () => {
+  const big = "{% set x = [1] * 65536 %}{% set y = [x] * 65536 %}";
+  const render = (body: string) => compileTemplate(big + body)({});
+  assert.throws(() => render("{{ y == [x + []] * 65536 }}"), TemplateBudgetError);
+  assert.throws(() => render("{{ y }}"), TemplateBudgetError);
+  assert.throws(() => render("{{ (y | string) | length }}"), TemplateBudgetError);
+  assert.throws(() => render("{{ y | unique | list | length }}"), TemplateBudgetError);
+  assert.throws(() => render("{{ y | to_json | length }}"), TemplateBudgetError);
+  assert.throws(() => compileTemplate("{% set x = ['a' * 60000] * 60000 %}{{ x ~ 'y' }}")({}), TemplateBudgetError);
+});
+
+test("a template longer than MAX_TEMPLATE_LENGTH is refused before it is compiled", () => {
+  assert.equal(MAX_TEMPLATE_LENGTH, 16 * 1024);
+  assert.throws(() => compileTemplate("{{ 1 }}".repeat(9000)), /template of 63000 characters is longer than 16384/);
+  assert.equal(compileTemplate(`{{ '${"a".repeat(16000)}' | length }}`)({}), "16000");
 });

@@ -128,6 +128,22 @@ export class Mosquitto {
     this.process?.kill("SIGCONT");
   }
 
+  /** Kill the broker (SIGKILL), as a crash or power loss would: with persistence, only what it saved last (autosave_interval) survives. */
+  async kill(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGKILL");
+    await exited;
+    this.process = undefined;
+  }
+
+  /** Start again after stop() or kill(), on the same port with the same config. */
+  async startAgain(): Promise<void> {
+    if (this.process) return;
+    await this.launch();
+  }
+
   /** Stop, then start again on the same port with the same config. */
   async restart(): Promise<void> {
     await this.stop();

@@ -83,6 +83,11 @@ test("relative brightness: a default step of 25 points, 'a little' 10, 'by N per
   assert.deepEqual(await effect("lights down to seven"), [set("light.living_room", 7)]);
   assert.deepEqual(await effect("i need more light"), [set("light.living_room", 100)]);
   assert.deepEqual(await effect("make it darker in here"), [set("light.living_room", 75)]);
+  assert.deepEqual(await effect("turn the kitchen lights all the way down"), [set("light.kitchen", 1)]);
+  assert.deepEqual(await effect("brightness all the way up"), [set("light.living_room", 100)]);
+  assert.deepEqual(await effect("set the lights to 30"), [set("light.living_room", 30)]);
+  assert.deepEqual(await effect("set the lights to half brightness"), [set("light.living_room", 50)]);
+  assert.deepEqual(await effect("brightness up a little"), [set("light.living_room", 100)]);
 });
 
 test("colours: 'colour'/'color' words, CSS names as said, -ish forms, whites and warmer/cooler", async () => {
@@ -118,6 +123,8 @@ test("'a different colour' steps through a palette from the light's own colour",
 test("covers and thermostats move by a step too", async () => {
   assert.deepEqual(await effect("raise the blinds a little"), ['cover.living_room_blinds:{"type":"set_position","position":50}']);
   assert.deepEqual(await effect("lower the living room blinds by 30 percent"), ['cover.living_room_blinds:{"type":"set_position","position":10}']);
+  assert.deepEqual(await effect("open the blinds halfway"), ['cover.living_room_blinds:{"type":"set_position","position":50}']);
+  assert.deepEqual(await effect("turn the heating up"), ['climate.living_room:{"type":"set_temperature","temperature":21}']);
   assert.deepEqual(await effect("make it a bit warmer"), ['climate.living_room:{"type":"set_temperature","temperature":21}']);
   assert.deepEqual(await effect("turn down the heating by 2 degrees"), ['climate.living_room:{"type":"set_temperature","temperature":18}']);
 });

@@ -286,14 +286,18 @@ test("a retained config whose template runs past its budget marks the entity una
   await publish("homeassistant/sensor/hostile_mem/config", { name: "Mem", unique_id: "hostile_mem", state_topic: "hostile/mem", value_template: "{{ value | indent(40000000) | length }}" });
   await publish("homeassistant/binary_sensor/hostile_rce/config", { name: "Rce", unique_id: "hostile_rce", state_topic: "hostile/rce", value_template: escape });
   await publish("homeassistant/sensor/honest/config", { name: "Honest", unique_id: "honest", state_topic: "honest/state", value_template: "{{ value_json.t | round(1) }}" });
+  await publish("homeassistant/sensor/hostile_avty/config", { name: "Avty", unique_id: "hostile_avty", state_topic: "hostile/avty/state", availability: [{ topic: "hostile/avty", value_template: loops }] });
+  await publish("hostile/avty", "z".repeat(300));
   await publish("hostile/cpu", "x".repeat(300));
   await publish("hostile/mem", "x".repeat(300));
   await publish("hostile/rce", "ON");
   const { session, registry, consumer, warnings } = await startConsumer("t-budget");
   try {
-    await until(() => consumer.size === 4, "four entities");
+    await until(() => consumer.size === 5, "five entities");
     await until(() => registry.get("sensor.cpu")?.available === false && registry.get("sensor.mem")?.available === false, "the over-budget sensors unavailable");
-    for (const topic of ["hostile/cpu", "hostile/mem"]) {
+    await until(() => warnings.some((w) => w.topic === "hostile/avty"), "the availability template's warning");
+    assert.equal(registry.get("sensor.avty")!.available, false);
+    for (const topic of ["hostile/cpu", "hostile/mem", "hostile/avty"]) {
       const named = warnings.filter((w) => w.topic === topic && w.kind === "template");
       assert.equal(named.length, 1, JSON.stringify(warnings));
       assert.match(named[0]!.reason, /budget.*marked unavailable/);
@@ -306,7 +310,7 @@ test("a retained config whose template runs past its budget marks the entity una
     await until(() => registry.get("sensor.honest")!.state === "21.3", "the honest sensor's state");
     assert.equal(warnings.filter((w) => w.topic === "hostile/cpu").length, 1);
   } finally {
-    for (const t of ["homeassistant/sensor/hostile_cpu/config", "homeassistant/sensor/hostile_mem/config", "homeassistant/binary_sensor/hostile_rce/config", "homeassistant/sensor/honest/config", "hostile/cpu", "hostile/mem", "hostile/rce"]) await publish(t, "");
+    for (const t of ["homeassistant/sensor/hostile_avty/config", "hostile/avty", "homeassistant/sensor/hostile_cpu/config", "homeassistant/sensor/hostile_mem/config", "homeassistant/binary_sensor/hostile_rce/config", "homeassistant/sensor/honest/config", "hostile/cpu", "hostile/mem", "hostile/rce"]) await publish(t, "");
     await session.close();
   }
 });

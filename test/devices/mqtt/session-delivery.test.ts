@@ -264,6 +264,32 @@ test("a burst of QoS 1 and 2 device commands stays within the broker's Receive M
   }
 });
 
+test("commands that arrive with the CONNACK, before MQTT.js has resent the stored publishes, see the session as connected", { skip, timeout: 60_000 }, async () => {
+  const broker = await Mosquitto.start({ persistence: true });
+  const linkSeen: boolean[] = [];
+  let session!: MqttSession;
+  const hearth = await commandSession(broker.port, "t-early", "hearth/t-early/text", async () => void linkSeen.push(session.connected), { reconnect_min_ms: 1500, reconnect_max_ms: 3000 });
+  session = hearth.session;
+  const pub = await publisher(broker.port);
+  try {
+    await broker.stop();
+    await until(() => session.state === "reconnecting", "reconnecting");
+    // Stored by MQTT.js while the broker is down; resent one acknowledgement at a time before it reports `connect`.
+    const stored = Array.from({ length: 40 }, (_, k) => session.publish({ topic: "early/out", payload: String(k), qos: 1, retain: false }));
+    await broker.startAgain();
+    await until(() => pub.connected, "the publisher back");
+    for (let k = 0; k < 10; k++) await pub.publishAsync("hearth/t-early/text", `ping ${k}`, { qos: 1 });
+    assert.notEqual(session.state, "connected", "the commands were queued before hearth reconnected");
+    await Promise.all(stored);
+    await until(() => hearth.seen.length >= 10, "the queued commands");
+    assert.deepEqual(linkSeen, Array.from({ length: 10 }, () => true));
+  } finally {
+    await hearth.session.close();
+    await pub.endAsync(true);
+    await broker.dispose();
+  }
+});
+
 test("reconnect delays are capped at reconnect_max_ms, and hearth is back at once when the broker listens again", { skip, timeout: 60_000 }, async () => {
   const broker = await Mosquitto.start();
   const session = new MqttSession(mqttConfig(broker.port, { reconnect_min_ms: 100, reconnect_max_ms: 3000 }), { agentId: "t-cap" });
