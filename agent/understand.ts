@@ -13,6 +13,7 @@ import { chooseCandidate } from "./intent/follow-up.ts";
 import { responseFor } from "./intent/responses.ts";
 import { resolveIntent, type Resolution } from "./resolve/resolver.ts";
 import { isHere, resolveCommandArea, type OccupancySnapshot } from "./vision/fusion.ts";
+import { isVisionIntent, NO_CAMERAS, occupancyQuestion, presenceQuestion, type VisionAnswerer } from "./vision/questions.ts";
 
 export const NOT_UNDERSTOOD = "Sorry, I didn't understand";
 
@@ -25,6 +26,8 @@ export interface UnderstandDeps {
   eventTopic: string;
   /** People per area seen by the cameras, for commands from a microphone without an area or with "here". */
   occupancy?: () => OccupancySnapshot;
+  /** Answers questions about what the cameras see and saw (absent or undefined: no cameras). */
+  vision?: () => VisionAnswerer | undefined;
 }
 
 function customMessages(resolution: Extract<Resolution, { kind: "custom" }>, eventTopic: string): { messages: OutgoingMessage[]; event?: { event_type: string; data: Record<string, unknown> } } {
@@ -87,6 +90,25 @@ export function createUnderstander(deps: UnderstandDeps) {
     const recognized: RecognizedIntent | null = request.intent
       ? { intent: request.intent.name, slots: request.intent.slots as RecognizedIntent["slots"], confidence: 1, unknownSlots: [], sentence: "(rule)", text: request.text }
       : deps.recognizer.recognize(request.text, { area: request.origin.area ?? deps.defaultArea });
+    if (recognized && isVisionIntent(recognized.intent)) {
+      const vision = deps.vision?.();
+      // "Is anyone in the attic": where no camera looks, an occupancy sensor of HA's may know.
+      if (recognized.intent === "HassVisionPresence" && String(recognized.slots.label) === "person" && recognized.slots.state === undefined && !vision?.covers(recognized.slots, { area })) {
+        const sensors = resolveIntent({ ...recognized, intent: "HassGetState", slots: occupancyQuestion(recognized.slots) }, deps.registry, { area });
+        if (sensors.kind === "answer") return toUnderstanding(sensors, recognized, deps.eventTopic);
+      }
+      const response = vision ? vision.answer(recognized.intent, recognized.slots, { area }) : NO_CAMERAS;
+      return { kind: "answer", intent: recognized.intent, slots: recognized.slots, response };
+    }
+    const presence = recognized && presenceQuestion(recognized.intent, recognized.slots);
+    if (presence) {
+      // HA's occupancy question where no sensor is but a camera looks: the camera answers.
+      const vision = deps.vision?.();
+      const sensors = vision?.covers(presence, { area }) ? resolveIntent(recognized!, deps.registry, { area }) : undefined;
+      if (vision && sensors?.kind === "error" && sensors.reason === "no_targets") {
+        return { kind: "answer", intent: "HassVisionPresence", slots: presence, response: vision.answer("HassVisionPresence", presence, { area }) };
+      }
+    }
     if (recognized && deps.occupancy && (request.origin.kind === "voice" || isHere(String(recognized.slots.area ?? "")))) {
       // Presence fusion: "turn on the light" from an area-less microphone, or "… here", means the occupied room.
       const slotArea = typeof recognized.slots.area === "string" ? recognized.slots.area : undefined;

@@ -22,6 +22,9 @@ import { listenToMicrophones } from "../voice/listen.ts";
 import { FRAME_MS } from "../audio/source.ts";
 import { allInferenceMetrics } from "../../models/metrics.ts";
 import { serveStatus, statusSocketPath } from "../service/status-server.ts";
+import { serveWeb } from "../web/server.ts";
+import { LiveIntentRecognizer } from "../intent/recognizer.ts";
+import { readTextQuery } from "../memory/text-query.ts";
 
 const log = logger("cli/run");
 const SHUTDOWN_LIMIT_MS = 5000;
@@ -138,6 +141,22 @@ export async function runService(config: Config, configFile?: string): Promise<{
   const socket = config.service.status_socket ?? statusSocketPath(config.agent.id);
   const statusServer = await serveStatus(socket, snapshot);
   const metricsServer = config.service.metrics ? (await metrics.serve(config.service.metrics.host, config.service.metrics.port)).server : undefined;
+  // The search box reads its text with the question sentences, over the same names as the agent.
+  const queryRecognizer = config.web.listen ? new LiveIntentRecognizer(agent.registry, [], { cameraZones: config.cameras.flatMap((c) => c.zones.map((z) => z.name)) }) : undefined;
+  const web = config.web.listen
+    ? await serveWeb({ ...config.web, listen: config.web.listen }, {
+        title: `${config.agent.name} · ${config.agent.id}`,
+        store: () => vision?.memory?.store,
+        cameras: () => config.cameras.map((c) => ({ name: c.name, area: c.area })),
+        labels: () => vision?.coverage.labels() ?? [],
+        areas: () => vision?.coverage.areas() ?? [],
+        latestSnapshot: (camera) => vision?.latestSnapshots.get(camera),
+        occupancy: () => vision?.occupancy() ?? new Map(),
+        recent: () => lastEvents.filter((e) => e.type === "command").map((e) => ({ text: e.text, response: e.response, t: e.t })).reverse(),
+        readQuery: (text) => (vision ? readTextQuery(text, queryRecognizer!, vision.coverage, Date.now(), config.location?.time_zone) : { error: "no cameras are configured" }),
+        timeZone: config.location?.time_zone,
+      })
+    : undefined;
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -155,6 +174,8 @@ export async function runService(config: Config, configFile?: string): Promise<{
       health.close();
       statusServer.close();
       metricsServer?.close();
+      await web?.close();
+      queryRecognizer?.close();
       clearTimeout(timer);
     })());
 

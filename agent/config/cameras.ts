@@ -5,6 +5,7 @@
  * detector labels and thresholds, tracker and occupancy hysteresis.
  */
 import { z } from "zod";
+import { COCO_LABELS } from "../../models/detector/coco-labels.ts";
 
 /** A point in normalised image coordinates: x and y in 0..1, origin top-left. */
 const pointSchema = z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]);
@@ -75,6 +76,25 @@ export const facesSettingsSchema = z.strictObject({
   score_threshold: z.number().min(0).max(1).default(0.7),
 });
 
+
+/**
+ * Per-label filters, after Frigate's `objects.filters`: a detection of the
+ * label is kept only with a score of at least `min_score` and a box area
+ * between `min_area` and `max_area`, in source-frame pixels or, below 1, as a
+ * fraction of the frame's area (0.01 = 1 % of the picture).
+ */
+export const labelFilterSchema = z
+  .strictObject({
+    min_score: z.number().min(0).max(1).optional(),
+    min_area: z.number().positive().optional(),
+    max_area: z.number().positive().optional(),
+  })
+  .refine((f) => f.min_area === undefined || f.max_area === undefined || (f.min_area < 1) !== (f.max_area < 1) || f.min_area <= f.max_area, {
+    message: "min_area is larger than max_area",
+  });
+
+export type LabelFilter = z.infer<typeof labelFilterSchema>;
+
 export const cameraSchema = z
   .strictObject({
     /** Camera name, used in logs, events and topics. */
@@ -97,6 +117,19 @@ export const cameraSchema = z
     restart_min_ms: z.number().int().min(10).default(1_000),
     restart_max_ms: z.number().int().min(10).default(60_000),
     zones: z.array(zoneSchema).default([]),
+    /**
+     * The labels this camera's detector keeps, as a list (`[person, cat]`) or
+     * with filters per label (`{ person: { min_score: 0.6, min_area: 2000 }, cat: {} }`).
+     * When set it replaces `detector.labels`, and each `min_score` overrides `detector.thresholds`.
+     */
+    labels: z
+      .preprocess((v) => (Array.isArray(v) ? Object.fromEntries(v.map((l) => [String(l), null])) : v), z.record(z.string(), labelFilterSchema.nullable()).superRefine((labels, ctx) => {
+        // Checked here rather than on the key schema, whose own message zod replaces by "Invalid key in record".
+        for (const label of Object.keys(labels)) {
+          if (!COCO_LABELS.includes(label)) ctx.addIssue({ code: "custom", path: [label], message: `"${label}" is not a COCO label (${COCO_LABELS.slice(0, 8).join(", ")}, …)` });
+        }
+      }))
+      .optional(),
     detector: detectorSettingsSchema.default(detectorSettingsSchema.parse({})),
     tracker: trackerSettingsSchema.default(trackerSettingsSchema.parse({})),
     occupancy: occupancySettingsSchema.default(occupancySettingsSchema.parse({})),
@@ -105,6 +138,15 @@ export const cameraSchema = z
   })
   .refine((c) => [c.url, c.device, c.file].filter((v) => v !== undefined).length === 1, {
     message: "set exactly one of url, device, file",
+  })
+  .refine((c) => !c.labels || Object.keys(c.labels).length > 0, { message: "list at least one label", path: ["labels"] })
+  .transform((c) => {
+    // `labels` folds into the detector settings, so the rest of the code reads one place; the size filters stay per label.
+    const entries: [string, LabelFilter][] = Object.entries(c.labels ?? {}).map(([l, f]) => [l, f ?? {}]);
+    if (!entries.length) return { ...c, label_filters: {} as Record<string, LabelFilter> };
+    const thresholds = { ...c.detector.thresholds };
+    for (const [label, f] of entries) if (f.min_score !== undefined) thresholds[label] = f.min_score;
+    return { ...c, detector: { ...c.detector, labels: entries.map(([l]) => l), thresholds }, label_filters: Object.fromEntries(entries) as Record<string, LabelFilter> };
   });
 
 export const camerasSchema = z.array(cameraSchema).default([]);

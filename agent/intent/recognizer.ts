@@ -294,7 +294,8 @@ export class LiveIntentRecognizer {
     this.debounce.unref();
   };
 
-  constructor(private readonly registry: EntityRegistry, private readonly custom: CustomIntents[] = [], private readonly options: RecognizerOptions = {}) {
+  /** `options.cameraZones`: the cameras' zone names, for the vision questions (buildSentenceSet). */
+  constructor(private readonly registry: EntityRegistry, private readonly custom: CustomIntents[] = [], private readonly options: RecognizerOptions & { cameraZones?: readonly string[] } = {}) {
     registry.on("change", this.onChange);
   }
 
@@ -303,7 +304,7 @@ export class LiveIntentRecognizer {
     const version = this.registry.namesVersion;
     if (version !== this.builtVersion || !this.recognizer) {
       clearTimeout(this.debounce);
-      this.recognizer = new IntentRecognizer(buildSentenceSet(this.registry, this.custom), this.options);
+      this.recognizer = new IntentRecognizer(buildSentenceSet(this.registry, this.custom, this.options.cameraZones), this.options);
       this.builtVersion = version;
       log.debug({ entities: this.registry.all().length, version }, "sentence set rebuilt");
     }

@@ -14,7 +14,8 @@
  *   `{ domain, device_class? }`), `area` (area names and aliases → area name,
  *   also spelt with or without the space of a "…room" word: "bed room", and
  *   by ROOM_SYNONYMS: "hall" for a Hallway),
- *   `floor` (likewise); `color` (agent/resolve/colors.ts). Fixed lists: `brightness`, `position` (0..100),
+ *   `floor` (likewise); `camera_zone` (the cameras' zone names, for the
+ *   vision questions, from `buildSentenceSet`'s `cameraZones`); `color` (agent/resolve/colors.ts). Fixed lists: `brightness`, `position` (0..100),
  *   `temperature` (0..100 in halves), `brightness_level`, `step_size`, `degree_step`, `cover_class`,
  *   `cover_state`, `on_off`, `domain_plural`, `lock_state`, `sensor_quantity`, `battery_ok`.
  *   A list value's `in` is spoken text; digits are spoken as number words.
@@ -138,13 +139,23 @@ export function registryLists(registry: EntityRegistry): Record<(typeof REGISTRY
 }
 
 /**
- * Built-in intents plus `custom`, with the registry lists filled in.
+ * The `camera_zone` list: zone names of the cameras (config `cameras[].zones[].name`),
+ * without those that are also an area's name (the `area` list says those already).
+ */
+export function cameraZoneList(zones: readonly string[], registry: EntityRegistry): SlotList {
+  const names = [...new Set(zones.map(spoken).filter(Boolean))].filter((z) => !registry.findArea(z));
+  return { values: names.map((z) => ({ in: z, out: z })) };
+}
+
+/**
+ * Built-in intents plus `custom`, with the registry lists filled in, and the
+ * cameras' zone names (`cameraZones`) as the `camera_zone` list.
  * A custom intent with a built-in intent's name adds sentences to it.
  * @throws Error naming the custom file when it redefines a list or rule differently.
  */
-export function buildSentenceSet(registry: EntityRegistry, custom: CustomIntents[]): CustomIntents {
+export function buildSentenceSet(registry: EntityRegistry, custom: CustomIntents[], cameraZones: readonly string[] = []): CustomIntents {
   const builtin = loadBuiltinSentences();
-  const data: CustomIntentsFile = { ...builtin, lists: { ...builtin.lists, color: { values: colorListValues() }, ...registryLists(registry) } };
+  const data: CustomIntentsFile = { ...builtin, lists: { ...builtin.lists, color: { values: colorListValues() }, ...registryLists(registry), camera_zone: cameraZoneList(cameraZones, registry) } };
   const set = compileCustomIntents(data, BUILTIN_SENTENCES_DIR);
   for (const file of custom) {
     for (const [name, list] of Object.entries(file.lists)) {

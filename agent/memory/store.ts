@@ -6,7 +6,9 @@
  * versioned with `PRAGMA user_version` and migrated forward at open.
  *
  * Places: an event's areas and zones go to `event_places` (one row per
- * area × zone entered) so that a search by area or zone uses an index.
+ * area × zone entered, read back with the event) and to `event_areas` /
+ * `event_zones` (one row per place, with the event's start) that a search by
+ * area or zone walks newest first through a (place, start) index.
  * Times are epoch ms; `source_*_ms` keep the camera's own clock (media time
  * for video files), which is what labels of a recording are written in.
  */
@@ -96,6 +98,25 @@ const MIGRATIONS: string[] = [
    ) WITHOUT ROWID;
    CREATE INDEX places_area ON event_places(area, event_id);
    CREATE INDEX places_zone ON event_places(zone, event_id);`,
+  // v2: one row per event and area (and per event and zone) with the event's start, indexed by
+  // (place, start), so a search by place walks that place's events newest first and stops at
+  // the limit instead of sorting every event the place ever had (bench/memory-search.ts).
+  `CREATE TABLE event_areas (
+     event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+     area TEXT NOT NULL COLLATE NOCASE,
+     start_ms INTEGER NOT NULL,
+     PRIMARY KEY (event_id, area)
+   ) WITHOUT ROWID;
+   CREATE INDEX areas_start ON event_areas(area, start_ms);
+   CREATE TABLE event_zones (
+     event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+     zone TEXT NOT NULL COLLATE NOCASE,
+     start_ms INTEGER NOT NULL,
+     PRIMARY KEY (event_id, zone)
+   ) WITHOUT ROWID;
+   CREATE INDEX zones_start ON event_zones(zone, start_ms);
+   INSERT OR IGNORE INTO event_areas SELECT p.event_id, p.area, e.start_ms FROM event_places p JOIN events e ON e.id = p.event_id;
+   INSERT OR IGNORE INTO event_zones SELECT p.event_id, p.zone, e.start_ms FROM event_places p JOIN events e ON e.id = p.event_id WHERE p.zone != '';`,
 ];
 
 /** The schema version this code writes. */
@@ -131,6 +152,11 @@ export class MemoryStore {
   private readonly db: Database.Database;
   private readonly upsertEvent: Database.Statement;
   private readonly insertPlace: Database.Statement;
+  private readonly insertArea: Database.Statement;
+  private readonly insertZone: Database.Statement;
+  private readonly oldestOpen: Database.Statement;
+  /** The longest ended event, ms: a search for events overlapping [from, to] need not look at starts before from − this. */
+  private longestMs: number;
   private readonly byId: Database.Statement;
 
   /**
@@ -146,6 +172,10 @@ export class MemoryStore {
         stationary = excluded.stationary, snapshot_path = coalesce(excluded.snapshot_path, snapshot_path), thumbnail_path = coalesce(excluded.thumbnail_path, thumbnail_path),
         snapshot_bytes = CASE WHEN excluded.snapshot_path IS NULL THEN snapshot_bytes ELSE excluded.snapshot_bytes END`);
     this.insertPlace = this.db.prepare("INSERT OR IGNORE INTO event_places (event_id, area, zone) VALUES (?, ?, ?)");
+    this.insertArea = this.db.prepare("INSERT OR IGNORE INTO event_areas (event_id, area, start_ms) VALUES (?, ?, ?)");
+    this.insertZone = this.db.prepare("INSERT OR IGNORE INTO event_zones (event_id, zone, start_ms) VALUES (?, ?, ?)");
+    this.oldestOpen = this.db.prepare("SELECT min(start_ms) AS t FROM events WHERE end_ms IS NULL");
+    this.longestMs = (this.db.prepare("SELECT coalesce(max(end_ms - start_ms), 0) AS ms FROM events WHERE end_ms IS NOT NULL").get() as { ms: number }).ms;
     this.byId = this.db.prepare(`SELECT e.*, (SELECT json_group_array(json_array(area, zone)) FROM event_places p WHERE p.event_id = e.id) AS places FROM events e WHERE e.id = ?`);
   }
 
@@ -163,6 +193,11 @@ export class MemoryStore {
       const check = db.pragma("quick_check", { simple: true });
       if (check !== "ok") throw Object.assign(new Error(`integrity check failed: ${String(check)}`), { code: "SQLITE_CORRUPT" });
       if (!options.readonly) MemoryStore.migrate(db, path);
+      else {
+        // A reader cannot migrate: an older file lacks the tables this code searches.
+        const version = db.pragma("user_version", { simple: true }) as number;
+        if (version !== SCHEMA_VERSION) throw new MemoryOpenError(path, `schema version ${version}, this hearth reads ${SCHEMA_VERSION}; ${version < SCHEMA_VERSION ? "start the service once to migrate it" : "update hearth"}`);
+      }
       return db;
     } catch (err) {
       db?.close();
@@ -197,8 +232,11 @@ export class MemoryStore {
     this.db.transaction(() => {
       for (const e of events) {
         this.upsertEvent.run({ ...e, box: JSON.stringify(e.box), stationary: e.stationary ? 1 : 0 });
+        if (e.end_ms !== null) this.longestMs = Math.max(this.longestMs, e.end_ms - e.start_ms);
         const zones = e.zones.length ? e.zones : [""];
         for (const area of e.areas) for (const zone of zones) this.insertPlace.run(e.id, area, zone);
+        for (const area of e.areas) this.insertArea.run(e.id, area, e.start_ms);
+        for (const zone of e.zones) this.insertZone.run(e.id, zone, e.start_ms);
       }
     })();
   }
@@ -209,10 +247,31 @@ export class MemoryStore {
     return row && fromRow(row);
   }
 
-  /** Events matching `filter`, newest first. */
+  /**
+   * Events matching `filter`, newest first. With a zone (or an area) the
+   * search walks that place's events by start time (CROSS JOIN keeps SQLite
+   * from choosing another order), so it stops after `limit` matches.
+   */
   search(filter: EventFilter = {}): MemoryEvent[] {
     const where: string[] = [];
     const params: unknown[] = [];
+    let from = "events e";
+    let start = "e.start_ms";
+    if (filter.zone) {
+      from = "event_zones d CROSS JOIN events e ON e.id = d.event_id";
+      start = "d.start_ms";
+      where.push("d.zone = ?");
+      params.push(filter.zone);
+      if (filter.area) {
+        where.push("EXISTS (SELECT 1 FROM event_areas a WHERE a.event_id = e.id AND a.area = ?)");
+        params.push(filter.area);
+      }
+    } else if (filter.area) {
+      from = "event_areas d CROSS JOIN events e ON e.id = d.event_id";
+      start = "d.start_ms";
+      where.push("d.area = ?");
+      params.push(filter.area);
+    }
     const labels = filter.label === undefined ? [] : Array.isArray(filter.label) ? filter.label : [filter.label];
     if (labels.length) {
       where.push(`e.label IN (${labels.map(() => "?").join(", ")})`);
@@ -222,25 +281,21 @@ export class MemoryStore {
       where.push("e.camera = ?");
       params.push(filter.camera);
     }
-    if (filter.area) {
-      where.push("e.id IN (SELECT event_id FROM event_places WHERE area = ?)");
-      params.push(filter.area);
-    }
-    if (filter.zone) {
-      where.push("e.id IN (SELECT event_id FROM event_places WHERE zone = ?)");
-      params.push(filter.zone);
-    }
     if (filter.to_ms !== undefined) {
-      where.push("e.start_ms <= ?");
+      where.push(`${start} <= ?`);
       params.push(filter.to_ms);
     }
     if (filter.from_ms !== undefined) {
       where.push("(e.end_ms IS NULL OR e.end_ms >= ?)");
       params.push(filter.from_ms);
+      // A lower bound on the start lets the walk stop: nothing that started earlier can still overlap.
+      const open = (this.oldestOpen.get() as { t: number | null }).t;
+      where.push(`${start} >= ?`);
+      params.push(Math.min(filter.from_ms - this.longestMs, open ?? Infinity));
     }
     const limit = filter.limit ?? 100;
     const sql = `SELECT e.*, (SELECT json_group_array(json_array(area, zone)) FROM event_places p WHERE p.event_id = e.id) AS places
-      FROM events e ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY e.start_ms DESC LIMIT ?`;
+      FROM ${from} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY ${start} DESC LIMIT ?`;
     const rows = (this.db.prepare(sql).all(...params, filter.rank ? Math.max(limit * 10, 1000) : limit) as Row[]).map(fromRow);
     if (!filter.rank) return rows;
     const byId = new Map(rows.map((e) => [e.id, e]));

@@ -29,6 +29,7 @@ import { applyModelsConfig } from "../../models/store.ts";
 import { redact } from "./redact.ts";
 import { configSecrets } from "./secrets.ts";
 import { createUnderstander } from "../understand.ts";
+import type { VisionAnswerer } from "../vision/questions.ts";
 
 const log = logger("service/agent");
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
@@ -81,6 +82,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
   private readonly executor: Executor;
   private readonly runner: SessionRunner;
   private consumer?: DiscoveryConsumer;
+  /** Answers "is anyone in the kitchen", "when did you last see the cat" (set by the vision extension). */
+  visionAnswerer?: VisionAnswerer;
   /** People per area from the cameras (set by the vision extension), for presence fusion. */
   occupancySource?: () => ReadonlyMap<string, number>;
   /** hearth's own HA device; later stages add components (occupancy, person counts, snapshots). */
@@ -105,6 +108,10 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     for (const floor of config.floors) this.registry.addFloor({ id: floor.id ?? floor.name, name: floor.name, aliases: floor.aliases });
     for (const area of config.areas) {
       this.registry.addArea({ id: area.id ?? area.name, name: area.name, floor: area.floor ? (this.registry.findFloor(area.floor)?.name ?? area.floor) : undefined, aliases: area.aliases });
+    }
+    // The cameras' areas are HA areas too, devices or not: "is anyone in the garden" must know the garden.
+    for (const area of new Set(config.cameras.flatMap((c) => [c.area, ...c.zones.map((z) => z.area)]))) {
+      if (!this.registry.findArea(area)) this.registry.addArea({ id: area, name: area, aliases: [] });
     }
     // Every referenced file is checked before giving up, so one start-up shows every problem.
     const problems: string[] = [];
@@ -133,7 +140,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     if (!options.offline) this.session = new MqttSession(config.mqtt, { agentId: config.agent.id, observer: options.observer });
     // The configured wake words are names the assistant is addressed by in typed text too ("hey jarvis, lights on").
     const wakeWords = config.wakeword.models.map((m) => m.name ?? m.model.replace(/^.*[\\/]/, "").replace(/\.onnx$/i, "").replace(/^oww-/, ""));
-    this.recognizer = new LiveIntentRecognizer(this.registry, this.customIntents, { assistantNames: wakeWords });
+    this.recognizer = new LiveIntentRecognizer(this.registry, this.customIntents, { assistantNames: wakeWords, cameraZones: config.cameras.flatMap((c) => c.zones.map((z) => z.name)) });
     this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session);
     const understand = createUnderstander({
       registry: this.registry,
@@ -141,6 +148,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
       defaultArea: config.agent.default_area,
       eventTopic: this.topics.intent,
       occupancy: () => this.occupancySource?.() ?? new Map(),
+      vision: () => this.visionAnswerer,
     });
     this.runner = new SessionRunner(
       {

@@ -22,6 +22,11 @@ import { memoryPaths } from "../config/memory.ts";
 import { MemoryRecorder } from "../memory/recorder.ts";
 import { MemoryStore } from "../memory/store.ts";
 import { serveSearches } from "../memory/mqtt-search.ts";
+import { HistoryAnswers } from "../memory/history-answers.ts";
+import { Coverage } from "../vision/coverage.ts";
+import { LiveAnswers } from "../vision/live-answers.ts";
+import { VisionAnswerer } from "../vision/questions.ts";
+import { Sightings } from "../vision/sightings.ts";
 
 const log = logger("service/vision");
 
@@ -39,6 +44,12 @@ export class VisionExtension {
   private readonly running: Promise<unknown>[] = [];
   /** The visual memory (config `memory.enabled`), opened by `prepare()`. */
   memory?: { store: MemoryStore; recorder: MemoryRecorder };
+  /** What the cameras track now and saw last, for the vision questions. */
+  readonly sightings = new Sightings();
+  /** The areas, zones and labels the cameras cover. */
+  readonly coverage: Coverage;
+  /** camera → the JPEG last published on its image entity (for the page). */
+  readonly latestSnapshots = new Map<string, Buffer>();
   /** Called with every camera event (the `watch`-style JSON line), for status and tests. */
   onEvent?: (event: VisionEvent) => void;
   /** Called after every frame a camera got through detection (health and metrics). */
@@ -60,6 +71,8 @@ export class VisionExtension {
     }
     agent.on("event", (event) => this.onSessionEvent(event));
     agent.occupancySource = () => this.occupancy();
+    this.coverage = Coverage.fromConfig(cameras);
+    if (cameras.length) agent.visionAnswerer = new VisionAnswerer(new LiveAnswers(this.coverage, this.sightings));
   }
 
   /**
@@ -78,6 +91,8 @@ export class VisionExtension {
       // Track messages share hearth/<id>/events with the command events: they carry before/after, command events carry origin.
       recorder.onMessage = (message) => this.agent.publishOwn(this.agent.topics.events, JSON.stringify(message));
       this.memory = { store, recorder };
+      const history = new HistoryAnswers(this.coverage, store, { timeZone: this.agent.config.location?.time_zone });
+      this.agent.visionAnswerer = new VisionAnswerer(new LiveAnswers(this.coverage, this.sightings), history, store);
     }
   }
 
@@ -98,6 +113,7 @@ export class VisionExtension {
       pipeline.on("event", (event) => this.onVisionEvent(event));
       pipeline.on("snapshot", (snapshot) => this.onSnapshot(snapshot));
       pipeline.on("frame", () => this.onFrame?.(camera.name));
+      pipeline.on("track", (update) => this.sightings.observe(update));
       if (this.memory) {
         const { recorder } = this.memory;
         pipeline.on("track", (update) => recorder.track(update));
@@ -137,6 +153,7 @@ export class VisionExtension {
       await this.memory.recorder.close();
       this.memory.store.close();
       this.memory = undefined;
+      this.agent.visionAnswerer = new VisionAnswerer(new LiveAnswers(this.coverage, this.sightings));
     }
   }
 
@@ -192,6 +209,7 @@ export class VisionExtension {
   }
 
   private onSnapshot(snapshot: Snapshot): void {
+    this.latestSnapshots.set(snapshot.camera, snapshot.jpeg);
     this.agent.publishOwn(this.cameraTopic(snapshot.camera, "snapshot"), snapshot.jpeg, true);
   }
 

@@ -41,8 +41,8 @@ export interface SpeechGrammar {
  * are the product's).
  * @throws Error naming the custom file when it clashes with a built-in list or rule.
  */
-export function speechGrammar(registry: EntityRegistry, customIntents: CustomIntents[]): SpeechGrammar {
-  const sentences = withReplySentences(buildSentenceSet(registry, customIntents));
+export function speechGrammar(registry: EntityRegistry, customIntents: CustomIntents[], cameraZones: readonly string[] = []): SpeechGrammar {
+  const sentences = withReplySentences(buildSentenceSet(registry, customIntents, cameraZones));
   const builtin = new Set(Object.keys(loadBuiltinSentences().intents));
   const families = [[...builtin]];
   for (const file of customIntents) {
@@ -147,7 +147,7 @@ export class VoiceExtension {
 
   /** What the grammar recognizers may hear: every command sentence, and the replies to hearth's questions. */
   private grammar(): SpeechGrammar {
-    return speechGrammar(this.agent.registry, this.agent.customIntents);
+    return speechGrammar(this.agent.registry, this.agent.customIntents, this.agent.config.cameras.flatMap((c) => c.zones.map((z) => z.name)));
   }
 
   private async speak(event: SessionEvent): Promise<void> {

@@ -15,11 +15,12 @@ import type { ObjectDetector } from "../../models/detector/detector.ts";
 import type { RgbImage } from "../../models/detector/image.ts";
 import type { Face } from "../../models/face/ulfd.ts";
 import { CameraError, type Frame, type FrameSourceStatus } from "../camera/frame-source.ts";
-import type { MotionSettings, OccupancySettings, TrackerSettings } from "../config/cameras.ts";
+import type { LabelFilter, MotionSettings, OccupancySettings, TrackerSettings } from "../config/cameras.ts";
 import { logger } from "../log.ts";
 import type { OccupancyEvent, TrackEvent, VisionEvent } from "./events.ts";
 import { DetectionGate, type GateDecision } from "./detection-gate.ts";
 import { facingPeople } from "./facing.ts";
+import { filterDetections } from "./label-filters.ts";
 import { MOTION_PICTURE, MotionDetector } from "./motion.ts";
 import { Occupancy } from "./occupancy.ts";
 import { renderSnapshot, snapshotPicture, type SnapshotBox } from "./snapshot.ts";
@@ -71,6 +72,8 @@ export interface CameraPipelineOptions {
   facing?: FacingOptions;
   /** Gate the detector on motion (frames must carry `motion`, MOTION_PICTURE-sized); every frame is detected when absent. */
   motion?: MotionSettings;
+  /** Per-label score and box-size filters (config `cameras[].labels`), applied before tracking. */
+  labelFilters?: Readonly<Record<string, LabelFilter>>;
 }
 
 /** Per-stage time of the frames processed so far, in ms (for benchmarks and status). */
@@ -197,6 +200,7 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
     let detections;
     try {
       detections = await this.detector.detect(frame, frame.letterboxed);
+      if (this.options.labelFilters) detections = filterDetections(detections, this.options.labelFilters, frame.width, frame.height);
     } catch (err) {
       this.emitEvent({ type: "error", camera: this.options.camera, message: `camera "${this.options.camera}": detection failed: ${(err as Error).message}`, t_ms: frame.t });
       return;
@@ -271,7 +275,8 @@ export class CameraPipeline extends EventEmitter<CameraPipelineEvents> {
   private reportTracks(frame: Frame, tracks: readonly Track[]): void {
     const zoneAreas = (track: Track) => {
       const zones = [...(this.membership.get(track.id) ?? [])];
-      return { zones, areas: [...new Set(zones.map((name) => this.zones.find((z) => z.name === name)!.area))] };
+      // Outside every zone an object is still in the camera's picture, so in its area (for the memory and the questions).
+      return { zones, areas: zones.length ? [...new Set(zones.map((name) => this.zones.find((z) => z.name === name)!.area))] : [this.options.area] };
     };
     for (const update of this.summaries.observe(tracks, zoneAreas, frame.width, frame.height)) {
       this.emit("track", update);

@@ -81,6 +81,7 @@ export async function createCamera(
     occupancy: camera.occupancy,
     snapshots: options.snapshots,
     motion: camera.motion,
+    labelFilters: camera.label_filters,
     ...(faceDetector ? { facing: { detector: faceDetector, minFaceHeight: camera.faces.min_face_height } } : {}),
   });
   return { pipeline, source, detector, ...(faceDetector ? { faceDetector } : {}) };
