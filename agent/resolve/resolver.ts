@@ -224,7 +224,8 @@ function act(recognized: RecognizedIntent, scope: TargetScope, registry: EntityR
     if ("entities" in home && home.entities.length === 1) entities = home.entities;
   }
   if (entities.length === 0) return { kind: "error", intent, reason: "no_targets", scope: withIntentDomain(intent, scope) };
-  const placeless = !scope.name && !scope.area && !scope.floor;
+  // HA's name "all" ("all the sirens", "every fan") is the whole home, never just the microphone's room or one device.
+  const placeless = !scope.name && !scope.area && !scope.floor && slots.name !== "all";
   if (placeless && context.area && (ONE_DEVICE_INTENTS.has(intent) || (scope.domain !== undefined && APPLIANCE_DOMAINS.has(scope.domain)))) {
     const here = entities.filter((e) => same(e.area, context.area) || (registry.findArea(context.area!)?.aliases ?? []).some((a) => same(e.area, a)));
     if (here.length > 0) entities = here;

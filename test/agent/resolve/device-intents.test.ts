@@ -199,3 +199,15 @@ test("siren options as HA's siren.turn_on takes them: a tone of its own, a durat
   assert.equal(acts(understand(r, "sound the doorbell tone on the siren").resolution), "error:unsupported", "a tone the siren lacks");
   assert.equal(responseFor(understand(r, "sound the siren with the fire tone for 10 seconds").resolution), "Turned on Hall Siren with the fire tone for 10 seconds");
 });
+
+test("'all' and 'every' mean the whole home: no narrowing to the microphone's room, no question", () => {
+  const r = home();
+  r.upsert(entity("siren.garden_siren", { name: "Garden Siren", area: "Garden", state: "off" }));
+  assert.deepEqual(acts(understand(r, "turn off the siren", "Garden").resolution), ['siren.garden_siren {"type":"turn_off"}'], "the room's one");
+  let u = understand(r, "turn off all the sirens", "Garden");
+  assert.deepEqual([u.intent, u.slots], ["HassTurnOff", { name: "all", domain: "siren" }]);
+  assert.deepEqual(acts(u.resolution), ['siren.hall_siren {"type":"turn_off"}', 'siren.garden_siren {"type":"turn_off"}']);
+  u = understand(r, "set every fan to 50%", "Bedroom");
+  assert.deepEqual([u.intent, u.slots], ["HassFanSetSpeed", { name: "all", domain: "fan", percentage: 50 }]);
+  assert.deepEqual(acts(u.resolution), ['fan.ceiling_fan {"type":"turn_on","percentage":50}', 'fan.desk_fan {"type":"turn_on","percentage":50}']);
+});
