@@ -237,7 +237,8 @@ export async function evaluateSlurp(set: SlurpSet, contextArea = SLURP_CONTEXT_A
     });
     if (c.scenario !== "iot") {
       outOfDomain.total++;
-      if (decision === "act") {
+      // A false action acts on a device (an answer or a "never mind" does not).
+      if (decision === "act" && (u.kind === "act" || u.kind === "custom")) {
         outOfDomain.falseActions++;
         falseActions.push(outcome([], false));
       } else if (decision === "confirm") outOfDomain.confirmations++;
