@@ -103,7 +103,8 @@ export function createUnderstander(deps: UnderstandDeps) {
   const tryFallback = (request: CommandRequest, area: string | undefined): Understanding | undefined => {
     if (!fallback) return undefined;
     const limits = request.origin.kind === "voice" ? thresholds.voice : thresholds.text;
-    for (const reading of fallback.recognize(request.text, { area })) {
+    const readings = fallback.recognize(request.text, { area });
+    for (const reading of readings) {
       const decision = fallbackDecision(reading.confidence, limits);
       if (decision === "refuse") break;
       const recognized = FallbackRecognizer.asRecognized(reading, request.text);
@@ -120,6 +121,8 @@ export function createUnderstander(deps: UnderstandDeps) {
       if (decision !== "act" || (u.kind === "answer" && reading.evidence.unknownWords.length > 0)) continue;
       return { ...u, ...meta, decision: u.kind === "clarify" ? "clarify" : "act" };
     }
+    // Refused: the event still says how sure the best guess was.
+    if (readings[0]) return { kind: "not_understood", response: NOT_UNDERSTOOD, decision: "refuse", confidence: readings[0].confidence, recognizedBy: "fallback" };
     return undefined;
   };
 
@@ -160,7 +163,8 @@ export function createUnderstander(deps: UnderstandDeps) {
     const unresolvedWildcard = recognized !== null && recognized.unknownSlots.length > 0 && strict.kind === "error";
     if (!request.intent && (recognized === null || unresolvedWildcard)) {
       const read = tryFallback(request, area);
-      if (read) return read;
+      // A refused fallback reading keeps the template's own explanation ("I don't know any device called radio").
+      if (read && (read.decision !== "refuse" || recognized === null)) return read;
     }
     return strictDecision(strict, recognized?.confidence ?? 0, request.intent ? "rule" : "template");
   };

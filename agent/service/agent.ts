@@ -19,6 +19,7 @@ import { PublishGuard } from "../act/publish-guard.ts";
 import { SessionRunner } from "../controller/session-runner.ts";
 import type { CommandOrigin, CommandRequest, SessionEvent, Understanding } from "../controller/types.ts";
 import { loadCustomIntents, type CustomIntents } from "../intent/custom-intents.ts";
+import { LiveFallbackRecognizer } from "../intent/fallback/live.ts";
 import { LiveIntentRecognizer } from "../intent/recognizer.ts";
 import { loadBuiltinSentences } from "../intent/sentence-set.ts";
 import { addLogSecrets, logger } from "../log.ts";
@@ -65,6 +66,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
   readonly guard: PublishGuard;
   readonly customIntents: CustomIntents[];
   private readonly recognizer: LiveIntentRecognizer;
+  private readonly fallback: LiveFallbackRecognizer | null;
   private readonly executor: Executor;
   private readonly runner: SessionRunner;
   private consumer?: DiscoveryConsumer;
@@ -118,9 +120,12 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     if (!options.offline) this.session = new MqttSession(config.mqtt, { agentId: config.agent.id, observer: options.observer });
     this.recognizer = new LiveIntentRecognizer(this.registry, this.customIntents);
     this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session);
+    this.fallback = config.intents.fallback.enabled ? new LiveFallbackRecognizer(this.registry, this.recognizer) : null;
     const understand = createUnderstander({
       registry: this.registry,
       recognizer: this.recognizer,
+      fallback: this.fallback,
+      fallbackThresholds: { text: config.intents.fallback.text, voice: config.intents.fallback.voice },
       defaultArea: config.agent.default_area,
       eventTopic: this.topics.intent,
       occupancy: () => this.occupancySource?.() ?? new Map(),
@@ -300,6 +305,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     this.producer?.stop();
     this.runner.stop();
     this.recognizer.close();
+    this.fallback?.close();
     this.consumer?.stop();
     await this.executor.flush();
     await this.session?.close({ publishOffline: true });
