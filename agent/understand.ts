@@ -102,7 +102,7 @@ export function createUnderstander(deps: UnderstandDeps) {
    */
   const tryFallback = (request: CommandRequest, area: string | undefined): Understanding | undefined => {
     if (!fallback) return undefined;
-    const limits = request.origin.kind === "voice" ? thresholds.voice : thresholds.text;
+    const limits = request.origin.kind === "voice" || request.freeTranscript ? thresholds.voice : thresholds.text;
     const readings = fallback.recognize(request.text, { area });
     for (const reading of readings) {
       const decision = fallbackDecision(reading.confidence, limits);
@@ -142,6 +142,9 @@ export function createUnderstander(deps: UnderstandDeps) {
       const slots = { ...(pending.slots as RecognizedIntent["slots"]), name: chosen.name, ...(chosen.area ? { area: chosen.area } : {}) };
       const recognized: RecognizedIntent = { intent: pending.intent, slots, confidence: 1, unknownSlots: [], sentence: "(clarification)", text: request.text };
       return strictDecision(toUnderstanding(resolveIntent(recognized, deps.registry, { area }), recognized, deps.eventTopic), pending.confidence ?? 1, "reply");
+    }
+    if (request.freeTranscript) {
+      return tryFallback(request, area) ?? { kind: "not_understood", response: NOT_UNDERSTOOD, decision: "refuse", confidence: 0, recognizedBy: "fallback" };
     }
     const recognized: RecognizedIntent | null = request.intent
       ? { intent: request.intent.name, slots: request.intent.slots as RecognizedIntent["slots"], confidence: 1, unknownSlots: [], sentence: "(rule)", text: request.text }

@@ -23,6 +23,11 @@ export interface CommandRequest {
   intent?: { name: string; slots: Record<string, unknown> };
   /** Raw messages to send (a scene rule's MQTT action), still through the controller and the publish guard. */
   messages?: OutgoingMessage[];
+  /**
+   * The text is a speech recognizer's free transcript of speech its grammar rejected: only the fallback
+   * recognizer reads it, under the voice thresholds (the templates already said no).
+   */
+  freeTranscript?: boolean;
 }
 
 export interface Target {

@@ -207,6 +207,18 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     }
   }
 
+  /**
+   * Whether the fallback recognizer reads `text` confidently enough under the
+   * voice thresholds to act or to ask (config `intents.fallback.voice`): the
+   * voice path hands a rejected utterance's free transcript to the controller
+   * only then, so unrelated speech stays silently rejected.
+   */
+  fallbackHears(text: string, area: string | undefined): boolean {
+    if (!this.fallback) return false;
+    const [top] = this.fallback.recognize(text, { area: area ?? this.config.agent.default_area });
+    return top !== undefined && top.confidence >= this.config.intents.fallback.voice.confirm;
+  }
+
   /** Hand one utterance to the controller; resolves with the event it publishes. */
   submit(text: string, origin: CommandOrigin): Promise<SessionEvent> {
     return this.submitRequest({ text, origin });
