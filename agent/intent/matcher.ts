@@ -205,3 +205,51 @@ export function requiredWords(tree: TemplateNode, rules: Record<string, Template
   }
 }
 
+
+/** The token that stands for "any number" in `requiredAnyOf` sets (a range list needs a number). */
+export const NUMBER_TOKEN = "#number";
+
+/**
+ * Sets of tokens of which every match of `tree` contains at least one each: a
+ * required word is a set of itself, a required list of values the first
+ * tokens of its values, a range list NUMBER_TOKEN, a required alternative the
+ * union of one set of each option. A wildcard (or a list in `wildcardLists`)
+ * says nothing. Like requiredWords, a cheap test that skips templates which
+ * cannot match a text ("[set] {name} [to] {color}" needs a colour word).
+ */
+export function requiredAnyOf(
+  tree: TemplateNode,
+  rules: Record<string, TemplateNode>,
+  lists: Map<string, CompiledList>,
+  wildcardLists: ReadonlySet<string>,
+  depth = 0,
+): Set<string>[] {
+  if (depth > 64) return [];
+  switch (tree.type) {
+    case "word":
+      return wordTokens(tree.text).map((w) => new Set([w]));
+    case "sequence":
+      return tree.items.flatMap((item) => requiredAnyOf(item, rules, lists, wildcardLists, depth + 1));
+    case "alternative": {
+      if (tree.optional || tree.options.length === 0) return [];
+      const union = new Set<string>();
+      for (const option of tree.options) {
+        const sets = requiredAnyOf(option, rules, lists, wildcardLists, depth + 1);
+        // The option's most selective set; an option with none makes the whole alternative unconstrained.
+        const smallest = sets.sort((a, b) => a.size - b.size)[0];
+        if (!smallest) return [];
+        for (const w of smallest) union.add(w);
+      }
+      return [union];
+    }
+    case "list": {
+      if (wildcardLists.has(tree.list)) return [];
+      const list = lists.get(tree.list);
+      if (!list || list.kind === "wildcard") return [];
+      if (list.kind === "range") return [new Set([NUMBER_TOKEN])];
+      return [new Set(list.byFirstToken.keys())];
+    }
+    case "rule":
+      return rules[tree.name] ? requiredAnyOf(rules[tree.name]!, rules, lists, wildcardLists, depth + 1) : [];
+  }
+}

@@ -99,6 +99,11 @@ export function tokenize(text: string): Token[] {
       const length = number.length + (negative ? 1 : 0);
       tokens.push({ text: negative ? `-${number.value}` : number.value, raw: raws.slice(i, i + length).join(" ") });
       i += length;
+    } else if (lower[i] === "ish" && tokens.length > 0 && /^\p{L}+$/u.test(tokens[tokens.length - 1]!.text)) {
+      // "red-ish", "red ish" → "redish": one word, as the colour lists spell the -ish forms.
+      const last = tokens[tokens.length - 1]!;
+      tokens[tokens.length - 1] = { text: last.text + "ish", raw: `${last.raw}-${raws[i]}` };
+      i++;
     } else {
       tokens.push({ text: lower[i]!, raw: raws[i]! });
       i++;
@@ -108,16 +113,77 @@ export function tokenize(text: string): Token[] {
 }
 
 /** Words that carry no meaning for a command, dropped from the text (never from templates). */
-export const SKIP_ANYWHERE: ReadonlySet<string> = new Set(["please", "kindly"]);
-/** Phrases dropped at the start of a text, repeatedly ("hey could you …"). */
-export const SKIP_LEADING: readonly (readonly string[])[] = [["could", "you"], ["can", "you"], ["would", "you"], ["will", "you"], ["hey"], ["ok"], ["okay"]];
+export const SKIP_ANYWHERE: ReadonlySet<string> = new Set(["please", "kindly", "pls", "plz"]);
+
+/**
+ * Names people give a voice assistant, dropped in front of (and after) a
+ * command: "alexa turn off the lights", "hey google, lights on". The configured
+ * wake words are added per recognizer (IntentRecognizer's `assistantNames`).
+ */
+export const ASSISTANT_NAMES: readonly string[] = ["alexa", "olly", "siri", "google", "ok google", "hey google", "cortana", "bixby", "jarvis", "mycroft", "rhasspy"];
+
+/** Phrases as normalised tokens, longest first (so "would you be able to" wins over "would you"). */
+function phrases(list: readonly string[]): string[][] {
+  return list.map((p) => phraseTokens(p)).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Phrases dropped at the start of a text, repeatedly ("hey alexa could you …"):
+ * greetings, the assistant's names, requests ("can you", "i want you to"),
+ * wishes ("i'd like to", "i want") and hesitations. What stays is the command.
+ */
+export const SKIP_LEADING: readonly (readonly string[])[] = phrases([
+    "hey", "hi", "hello", "ok", "okay", "yo", "um", "uh", "er", "so", "now", "just", "and", "also", "then",
+    ...ASSISTANT_NAMES,
+    "can you", "could you", "would you", "will you", "can u", "could u", "would you be able to", "are you able to", "are you able",
+    "i want you to", "i need you to", "i'd like you to", "i would like you to", "i wish you would",
+    "i want to", "i wanna", "i'd like to", "i would like to", "i need to", "i'd love to", "i'd love you to",
+    "i want", "i'd like", "i would like", "i need",
+    "go ahead and", "help me", "let's", "lets", "let us", "try to", "quickly", "be so kind as to",
+]);
+
+/** Phrases dropped at the end of a text, repeatedly ("… for me now, thanks"). */
+export const SKIP_TRAILING: readonly (readonly string[])[] = phrases([
+  "now", "right now", "for me", "for us", "thanks", "thank you", "thank you very much", "asap", "immediately", "right away", "at once", "already", "ok", "okay",
+  ...ASSISTANT_NAMES,
+]);
 
 /**
  * Normalise a user's text for matching: `tokenize`, then drop politeness
- * words ("please" anywhere; "could you", "can you", ... at the start).
+ * words ("please" anywhere; "could you", "alexa", ... at the start; "now",
+ * "thanks", ... at the end). `assistantNames` are further names to drop at
+ * either end (the configured wake words, as said: "hey jarvis").
  */
-export function normalizeUtterance(text: string): Token[] {
-  return dropSkipWords(tokenize(text), (t) => t.text);
+export function normalizeUtterance(text: string, assistantNames: readonly (readonly string[])[] = []): Token[] {
+  const longestFirst = (list: readonly (readonly string[])[]) => [...list].sort((a, b) => b.length - a.length);
+  const leading = assistantNames.length ? longestFirst([...SKIP_LEADING, ...assistantNames]) : SKIP_LEADING;
+  const trailing = assistantNames.length ? longestFirst([...SKIP_TRAILING, ...assistantNames]) : SKIP_TRAILING;
+  const tokens = dropSkipWords(tokenize(text), (t) => t.text, SKIP_ANYWHERE, leading);
+  return dropTrailing(tokens, (t) => t.text, trailing);
+}
+
+/** `items` without `trailing` phrases at the end, repeatedly; never the whole text. */
+export function dropTrailing<T>(items: readonly T[], wordOf: (item: T) => string, trailing: readonly (readonly string[])[] = SKIP_TRAILING): T[] {
+  let out = items.slice();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const suffix of trailing) {
+      const start = out.length - suffix.length;
+      if (suffix.length && start > 0 && suffix.every((w, k) => wordOf(out[start + k]!) === w)) {
+        out = out.slice(0, start);
+        changed = true;
+      }
+    }
+  }
+  return out;
+}
+
+/** A configured wake word's spoken words ("hey_jarvis" → hey jarvis), for `normalizeUtterance`'s `assistantNames`. */
+export function assistantNameWords(name: string): string[][] {
+  const words = phraseTokens(name.replace(/[_-]+/g, " "));
+  if (words.length === 0) return [];
+  // "hey jarvis" is also said as "jarvis"; the leading "hey" is dropped on its own anyway.
+  return words[0] === "hey" || words[0] === "ok" || words[0] === "okay" ? [words, words.slice(1)].filter((w) => w.length) : [words];
 }
 
 /**

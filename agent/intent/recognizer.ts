@@ -16,8 +16,8 @@
 import type { EntityRegistry } from "../../devices/registry.ts";
 import { logger } from "../log.ts";
 import type { CustomIntent, CustomIntents } from "./custom-intents.ts";
-import { compileList, matchTemplate, requiredWords, type CompiledList, type MatchState, type SlotValue } from "./matcher.ts";
-import { normalizeUtterance, phraseTokens } from "./normalize.ts";
+import { compileList, matchTemplate, NUMBER_TOKEN, requiredAnyOf, type CompiledList, type MatchState, type SlotValue } from "./matcher.ts";
+import { assistantNameWords, normalizeUtterance, phraseTokens } from "./normalize.ts";
 import type { TemplateNode } from "./template.ts";
 import { buildSentenceSet } from "./sentence-set.ts";
 
@@ -43,6 +43,8 @@ export interface RecognizedIntent {
   unknownSlots: string[];
   /** The template that matched. */
   sentence: string;
+  /** Slots the text did not say but the context filled (the microphone's `area` for "turn on the fan"). */
+  fromContext?: string[];
   /** The text as given (the resolver reads the question form of HassGetState from it: "are all", "how many", "which"). */
   text: string;
   /** For custom intents: what to do and what to say (custom-intents.ts). */
@@ -60,6 +62,12 @@ const OTHER_INTENT_WORDS = new Set([
   "a", "an", "the", "'s", "it", "everything", "something", "anything", "volume", "weather", "time", "date", "timer", "timers", "song", "track", "music", "play",
 ]);
 
+/** Options of IntentRecognizer and LiveIntentRecognizer. */
+export interface RecognizerOptions {
+  /** Further names of the assistant (wake word names such as "hey_jarvis"), dropped around a command. */
+  assistantNames?: readonly string[];
+}
+
 interface Candidate {
   result: RecognizedIntent;
   wildcardTokens: number;
@@ -73,15 +81,23 @@ interface Candidate {
 export class IntentRecognizer {
   private readonly lists = new Map<string, CompiledList>();
   private readonly literals = new WeakMap<TemplateNode, Set<string>>();
-  private readonly required = new WeakMap<TemplateNode, string[]>();
+  /** Per template, per pass (exact, wildcard names): the token sets a text must meet (requiredAnyOf). */
+  private readonly required = new WeakMap<TemplateNode, Map<string, Set<string>[]>>();
 
-  constructor(readonly sentenceSet: CustomIntents) {
+  private readonly assistantNames: string[][];
+
+  /**
+   * @param options.assistantNames names the assistant is called by besides the usual ones
+   *   (the configured wake words, e.g. "hey_jarvis"): dropped in front of or after a command.
+   */
+  constructor(readonly sentenceSet: CustomIntents, options: RecognizerOptions = {}) {
     for (const [name, list] of Object.entries(sentenceSet.lists)) this.lists.set(name, compileList(list));
+    this.assistantNames = (options.assistantNames ?? []).flatMap(assistantNameWords);
   }
 
   /** Recognise `text`; null when no sentence matches it. */
   recognize(text: string, context: RecognitionContext = {}): RecognizedIntent | null {
-    const tokens = normalizeUtterance(text);
+    const tokens = normalizeUtterance(text, this.assistantNames);
     if (tokens.length === 0) return null;
     if (tokens.length > MAX_TOKENS) {
       log.warn({ tokens: tokens.length, max: MAX_TOKENS }, "text too long for a command; not recognised");
@@ -95,12 +111,14 @@ export class IntentRecognizer {
   private bestMatch(tokens: ReturnType<typeof normalizeUtterance>, context: RecognitionContext, wildcardLists: ReadonlySet<string>): RecognizedIntent | null {
     const input = { tokens, lists: this.lists, rules: this.sentenceSet.rules, wildcardLists };
     const present = new Set(tokens.map((t) => t.text));
+    if (tokens.some((t) => /^-?\d+(\.\d+)?$/.test(t.text))) present.add(NUMBER_TOKEN);
+    const pass = [...wildcardLists].join(",");
     let best: Candidate | undefined;
     let order = 0;
     for (const intent of this.sentenceSet.intents) {
       for (const sentence of intent.sentences) {
         order++;
-        if (!this.mayMatch(sentence.tree, present)) continue;
+        if (!this.mayMatch(sentence.tree, present, wildcardLists, pass)) continue;
         let states: MatchState[];
         try {
           states = matchTemplate(sentence.tree, input);
@@ -117,14 +135,27 @@ export class IntentRecognizer {
     return best?.result ?? null;
   }
 
-  /** False when the text lacks a word the template always says. */
-  private mayMatch(tree: TemplateNode, present: Set<string>): boolean {
-    let required = this.required.get(tree);
-    if (!required) {
-      required = [...requiredWords(tree, this.sentenceSet.rules)];
-      this.required.set(tree, required);
+  /** False when the text lacks a word the template always says, or every value of a list it always fills. */
+  private mayMatch(tree: TemplateNode, present: Set<string>, wildcardLists: ReadonlySet<string>, pass: string): boolean {
+    let byPass = this.required.get(tree);
+    if (!byPass) {
+      byPass = new Map();
+      this.required.set(tree, byPass);
     }
-    return required.every((w) => present.has(w));
+    let required = byPass.get(pass);
+    if (!required) {
+      // Most selective first: single words fail fastest.
+      required = requiredAnyOf(tree, this.sentenceSet.rules, this.lists, wildcardLists).sort((a, b) => a.size - b.size);
+      byPass.set(pass, required);
+    }
+    return required.every((anyOf) => {
+      if (anyOf.size <= present.size) {
+        for (const w of anyOf) if (present.has(w)) return true;
+        return false;
+      }
+      for (const w of present) if (anyOf.has(w)) return true;
+      return false;
+    });
   }
 
   /** Whether words are exactly an area or floor name. */
@@ -196,9 +227,11 @@ export class IntentRecognizer {
         if ((Array.isArray(excluded) ? excluded : [excluded]).includes(match.context[key] ?? "")) return undefined;
       }
     }
+    const fromContext: string[] = [];
     for (const [key, required] of Object.entries(sentence.requiresContext)) {
       if (typeof required === "object" && !Array.isArray(required) && required.slot && slots[key] === undefined && context[key] !== undefined) {
         slots[key] = context[key]!;
+        fromContext.push(key);
       }
     }
     const result: RecognizedIntent = {
@@ -209,6 +242,7 @@ export class IntentRecognizer {
       sentence: sentence.template,
       text: "",
     };
+    if (fromContext.length) result.fromContext = fromContext;
     if (intent.action) result.action = intent.action;
     if (intent.response) result.response = intent.response;
     return {
@@ -260,7 +294,7 @@ export class LiveIntentRecognizer {
     this.debounce.unref();
   };
 
-  constructor(private readonly registry: EntityRegistry, private readonly custom: CustomIntents[] = []) {
+  constructor(private readonly registry: EntityRegistry, private readonly custom: CustomIntents[] = [], private readonly options: RecognizerOptions = {}) {
     registry.on("change", this.onChange);
   }
 
@@ -269,7 +303,7 @@ export class LiveIntentRecognizer {
     const version = this.registry.namesVersion;
     if (version !== this.builtVersion || !this.recognizer) {
       clearTimeout(this.debounce);
-      this.recognizer = new IntentRecognizer(buildSentenceSet(this.registry, this.custom));
+      this.recognizer = new IntentRecognizer(buildSentenceSet(this.registry, this.custom), this.options);
       this.builtVersion = version;
       log.debug({ entities: this.registry.all().length, version }, "sentence set rebuilt");
     }

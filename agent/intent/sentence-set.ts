@@ -11,9 +11,11 @@
  * - `lists`: slot lists by list name, each `{ values: [string | { in, out, context? }] }`,
  *   `{ range: { from, to, step, fractions? } }` or `{ wildcard: true }`. Registry lists:
  *   `name` (every entity name and alias → `out` the entity's name, `context`
- *   `{ domain, device_class? }`), `area` (area names and aliases → area name),
- *   `floor` (likewise). Fixed lists: `brightness`, `position` (0..100),
- *   `temperature` (0..100 in halves), `brightness_level`, `color`, `cover_class`,
+ *   `{ domain, device_class? }`), `area` (area names and aliases → area name,
+ *   also spelt with or without the space of a "…room" word: "bed room", and
+ *   by ROOM_SYNONYMS: "hall" for a Hallway),
+ *   `floor` (likewise); `color` (agent/resolve/colors.ts). Fixed lists: `brightness`, `position` (0..100),
+ *   `temperature` (0..100 in halves), `brightness_level`, `step_size`, `degree_step`, `cover_class`,
  *   `cover_state`, `on_off`, `domain_plural`, `lock_state`, `sensor_quantity`, `battery_ok`.
  *   A list value's `in` is spoken text; digits are spoken as number words.
  *   A range is spoken as number words ("twenty one", "twenty point five" for
@@ -27,6 +29,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import type { EntityRegistry } from "../../devices/registry.ts";
 import { formatIssues } from "../config/load.ts";
+import { colorListValues } from "../resolve/colors.ts";
 import { compileCustomIntents, customIntentsSchema, type CustomIntents, type CustomIntentsFile, type SlotList, type SlotListValue } from "./custom-intents.ts";
 
 /** Folder of the built-in English sentence files. */
@@ -34,6 +37,34 @@ export const BUILTIN_SENTENCES_DIR = join(dirname(fileURLToPath(import.meta.url)
 
 /** Lists that buildSentenceSet fills from the registry. */
 export const REGISTRY_LISTS = ["name", "area", "floor"] as const;
+
+/** Lists that buildSentenceSet fills from hearth's own tables (not the registry). */
+export const TABLE_LISTS = ["color"] as const;
+
+/**
+ * The other spelling of a place name made with "room": "Bedroom" is also
+ * said "bed room", "Living Room" also "livingroom". Undefined when none.
+ */
+export function roomSpelling(name: string): string | undefined {
+  const joined = /^(.*\S)\s+room$/i.exec(name);
+  if (joined) return `${joined[1]}room`;
+  const split = /^(\S*[a-z])room$/i.exec(name);
+  return split ? `${split[1]} room` : undefined;
+}
+
+/**
+ * Room words that mean the same room in English homes: an area named with one
+ * is also called by the others ("dim the hall lights" in a home with a
+ * Hallway), unless another area is called so itself.
+ */
+export const ROOM_SYNONYMS: readonly (readonly string[])[] = [
+  ["hallway", "hall", "corridor", "entrance hall"],
+  ["living room", "lounge", "sitting room", "family room", "front room"],
+  ["office", "study", "home office"],
+  ["bathroom", "restroom", "washroom"],
+  ["kitchen", "kitchenette"],
+  ["garage", "car port"],
+];
 
 let builtinCache: CustomIntentsFile | undefined;
 
@@ -89,6 +120,16 @@ export function registryLists(registry: EntityRegistry): Record<(typeof REGISTRY
   const areas = new Map<string, string>();
   for (const area of registry.allAreas()) for (const said of [area.name, ...area.aliases]) areas.set(spoken(said), area.name);
   for (const entity of registry.all()) if (entity.area && !areas.has(entity.area)) areas.set(spoken(entity.area), entity.area);
+  const lower = new Set([...areas.keys()].map((a) => a.toLowerCase()));
+  for (const [said, area] of [...areas]) {
+    const synonyms = ROOM_SYNONYMS.find((group) => group.includes(said.toLowerCase())) ?? [];
+    for (const other of [roomSpelling(said), ...synonyms]) {
+      if (other && !lower.has(other.toLowerCase())) {
+        areas.set(other, area);
+        lower.add(other.toLowerCase());
+      }
+    }
+  }
   const floors = new Map<string, string>();
   for (const floor of registry.allFloors()) for (const said of [floor.name, ...floor.aliases]) floors.set(spoken(said), floor.name);
   for (const entity of registry.all()) if (entity.floor && !floors.has(entity.floor)) floors.set(spoken(entity.floor), entity.floor);
@@ -103,7 +144,7 @@ export function registryLists(registry: EntityRegistry): Record<(typeof REGISTRY
  */
 export function buildSentenceSet(registry: EntityRegistry, custom: CustomIntents[]): CustomIntents {
   const builtin = loadBuiltinSentences();
-  const data: CustomIntentsFile = { ...builtin, lists: { ...builtin.lists, ...registryLists(registry) } };
+  const data: CustomIntentsFile = { ...builtin, lists: { ...builtin.lists, color: { values: colorListValues() }, ...registryLists(registry) } };
   const set = compileCustomIntents(data, BUILTIN_SENTENCES_DIR);
   for (const file of custom) {
     for (const [name, list] of Object.entries(file.lists)) {

@@ -12,7 +12,7 @@ import type { EntityRegistry } from "../../devices/registry.ts";
 import { isSensitive, type Action } from "../../devices/commands/action.ts";
 import type { RecognizedIntent } from "../intent/recognizer.ts";
 import type { SlotValue } from "../intent/matcher.ts";
-import { colorSetting } from "./colors.ts";
+import { colorSetting, DIFFERENT_COLOR, nextPaletteColor } from "./colors.ts";
 
 /** Where the command was heard (the microphone's area) and where cameras see people now. */
 export interface ResolveContext {
@@ -204,6 +204,11 @@ function act(recognized: RecognizedIntent, scope: TargetScope, registry: EntityR
   const selection = select(intent, scope, registry, context, fits);
   if (!("entities" in selection)) return selection;
   let entities = selection.entities;
+  if (entities.length === 0 && onlyOneElsewhere(recognized, scope)) {
+    // "Start the fan" where the microphone's room has none: the home's only fan, if it has exactly one.
+    const home = select(intent, { ...scope, area: undefined }, registry, context, fits);
+    if ("entities" in home && home.entities.length === 1) entities = home.entities;
+  }
   if (entities.length === 0) return { kind: "error", intent, reason: "no_targets", scope: withIntentDomain(intent, scope) };
   // Setting a temperature without a place: the only thermostat, or ask which.
   if (intent === "HassClimateSetTemperature" && !scope.name && !scope.area && !scope.floor && entities.length > 1) {
@@ -223,6 +228,11 @@ function act(recognized: RecognizedIntent, scope: TargetScope, registry: EntityR
   return { kind: "act", intent, targets, scope: withIntentDomain(intent, scope), confirm, slots };
 }
 
+/** Whether the scope is a kind of device in the microphone's area only because the text named no place ("the fan", "the plug"). */
+function onlyOneElsewhere(recognized: RecognizedIntent, scope: TargetScope): boolean {
+  return scope.name === undefined && scope.floor === undefined && scope.domain !== undefined && (recognized.fromContext ?? []).includes("area");
+}
+
 /** The Action of an intent on one entity, or undefined when the entity cannot do it. */
 export function actionFor(intent: string, entity: Entity, slots: Record<string, SlotValue>): Action | undefined {
   switch (intent) {
@@ -233,22 +243,79 @@ export function actionFor(intent: string, entity: Entity, slots: Record<string, 
       if (entity.domain !== "light") return undefined;
       const action: Extract<Action, { type: "light_set" }> = { type: "light_set" };
       if (typeof slots.brightness === "number") action.brightness_pct = Math.max(0, Math.min(100, slots.brightness));
-      if (slots.color !== undefined) {
+      else if (slots.brightness_change === "up" || slots.brightness_change === "down") {
+        action.brightness_pct = steppedBrightness(entity, slots.brightness_change, stepOf(slots.brightness_step));
+      }
+      if (slots.color === DIFFERENT_COLOR) {
+        action.rgb = nextPaletteColor(entity.attributes.rgb_color);
+      } else if (slots.color !== undefined) {
         const color = colorSetting(String(slots.color));
         if (!color) return undefined;
         Object.assign(action, color);
+      } else if (slots.color_temp_change === "warmer" || slots.color_temp_change === "cooler") {
+        action.color_temp_kelvin = steppedKelvin(entity, slots.color_temp_change, stepOf(slots.color_temp_step));
       }
       return action;
     }
-    case "HassSetPosition":
-      if ((entity.domain !== "cover" && entity.domain !== "valve") || typeof slots.position !== "number") return undefined;
-      return { type: "set_position", position: Math.max(0, Math.min(100, slots.position)) };
-    case "HassClimateSetTemperature":
-      if (entity.domain !== "climate" || typeof slots.temperature !== "number") return undefined;
-      return { type: "set_temperature", temperature: slots.temperature };
+    case "HassSetPosition": {
+      if (entity.domain !== "cover" && entity.domain !== "valve") return undefined;
+      if (typeof slots.position === "number") return { type: "set_position", position: Math.max(0, Math.min(100, slots.position)) };
+      if (slots.position_change !== "up" && slots.position_change !== "down") return undefined;
+      const current = numberOf(entity.attributes.current_position) ?? (entity.state === "closed" ? 0 : entity.state === "open" ? 100 : undefined);
+      // Without a known position a nudge can only open or close.
+      if (current === undefined) return { type: slots.position_change === "up" ? "open" : "close" };
+      const step = stepOf(slots.position_step);
+      return { type: "set_position", position: Math.max(0, Math.min(100, current + (slots.position_change === "up" ? step : -step))) };
+    }
+    case "HassClimateSetTemperature": {
+      if (entity.domain !== "climate") return undefined;
+      if (typeof slots.temperature === "number") return { type: "set_temperature", temperature: slots.temperature };
+      if (slots.temperature_change !== "up" && slots.temperature_change !== "down") return undefined;
+      // A change is from the set-point; a thermostat without one cannot be nudged.
+      const target = numberOf(entity.attributes.temperature);
+      if (target === undefined) return undefined;
+      const step = typeof slots.temperature_step === "number" && slots.temperature_step > 0 ? slots.temperature_step : DEGREE_STEP;
+      return { type: "set_temperature", temperature: target + (slots.temperature_change === "up" ? step : -step) };
+    }
     default:
       return undefined;
   }
+}
+
+/**
+ * Default step of a relative change ("dim the lights", "raise the blinds"), in
+ * percentage points of brightness or position: a quarter of the range, like
+ * the dimmer steps of common smart-home apps (HA's light.turn_on takes any
+ * `brightness_step_pct`; hearth sends the absolute result).
+ */
+export const STEP_PERCENT = 25;
+/** Default step of "warmer"/"cooler" for a thermostat, in degrees of its unit. */
+export const DEGREE_STEP = 1;
+/** HA's default colour temperature range of a light, kelvin, when it reports none. */
+const KELVIN_RANGE: [number, number] = [2000, 6535];
+
+function stepOf(value: SlotValue | undefined): number {
+  return typeof value === "number" && value > 0 ? value : STEP_PERCENT;
+}
+
+/**
+ * The brightness a relative change leads to, percent 1..100: from the light's
+ * brightness (0..255) when it is on (full when on without one), else from 0.
+ * Dimming never turns a light off.
+ */
+export function steppedBrightness(entity: Entity, direction: "up" | "down", step: number): number {
+  const raw = numberOf(entity.attributes.brightness);
+  const current = entity.state === "off" ? 0 : raw !== undefined ? Math.round((raw / 255) * 100) : entity.state === "on" ? 100 : 0;
+  return Math.max(1, Math.min(100, current + (direction === "up" ? step : -step)));
+}
+
+/** The colour temperature a "warmer"/"cooler" change leads to, kelvin: `step` percent of the light's range from its current one (the middle when unknown). */
+export function steppedKelvin(entity: Entity, direction: "warmer" | "cooler", step: number): number {
+  const min = numberOf(entity.attributes.min_color_temp_kelvin) ?? KELVIN_RANGE[0];
+  const max = numberOf(entity.attributes.max_color_temp_kelvin) ?? KELVIN_RANGE[1];
+  const current = numberOf(entity.attributes.color_temp_kelvin) ?? Math.round((min + max) / 2);
+  const delta = ((max - min) * step) / 100;
+  return Math.round(Math.max(min, Math.min(max, current + (direction === "warmer" ? -delta : delta))));
 }
 
 function numberOf(value: unknown): number | undefined {

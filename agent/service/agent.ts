@@ -118,7 +118,9 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
       for (const intent of file.intents) if (intent.action && "mqtt" in intent.action) this.guard.allowConfigured(intent.action.mqtt.topic);
     }
     if (!options.offline) this.session = new MqttSession(config.mqtt, { agentId: config.agent.id, observer: options.observer });
-    this.recognizer = new LiveIntentRecognizer(this.registry, this.customIntents);
+    // The configured wake words are names the assistant is addressed by in typed text too ("hey jarvis, lights on").
+    const wakeWords = config.wakeword.models.map((m) => m.name ?? m.model.replace(/^.*[\\/]/, "").replace(/\.onnx$/i, "").replace(/^oww-/, ""));
+    this.recognizer = new LiveIntentRecognizer(this.registry, this.customIntents, { assistantNames: wakeWords });
     this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session);
     this.fallback = config.intents.fallback.enabled ? new LiveFallbackRecognizer(this.registry, this.recognizer) : null;
     const understand = createUnderstander({

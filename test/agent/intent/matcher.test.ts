@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { compileList, matchTemplate, requiredWords, type CompiledList } from "../../../agent/intent/matcher.ts";
+import { compileList, matchTemplate, NUMBER_TOKEN, requiredAnyOf, requiredWords, type CompiledList } from "../../../agent/intent/matcher.ts";
 import { normalizeUtterance } from "../../../agent/intent/normalize.ts";
 import { parseTemplate } from "../../../agent/intent/template.ts";
 
@@ -31,7 +31,7 @@ test("multi-word list values, with backtracking over values of different lengths
 
 test("optional parts and alternatives; the whole text must be consumed", () => {
   assert.deepEqual(match("[please] (switch|turn) off [all] [the] lights", "turn off the lights"), [{}]);
-  assert.deepEqual(match("(switch|turn) off the lights", "turn off the lights now"), []);
+  assert.deepEqual(match("(switch|turn) off the lights", "turn off the lights upstairs"), []);
   assert.deepEqual(match("(switch|turn) off the lights", "turn off"), []);
 });
 
@@ -47,7 +47,7 @@ test("ranges take digits and number words, with halves when allowed and on the s
 test("a slot filled twice must agree; wildcards keep the raw words", () => {
   assert.deepEqual(match("{area} lights in [the] {area}", "kitchen lights in the kitchen"), [{ area: "kitchen" }]);
   assert.deepEqual(match("{area} lights in [the] {area}", "kitchen lights in the living room"), []);
-  assert.deepEqual(match("play {anything} now", "play Bohemian Rhapsody now"), [{ anything: "Bohemian Rhapsody" }]);
+  assert.deepEqual(match("play {anything} loudly", "play Bohemian Rhapsody loudly"), [{ anything: "Bohemian Rhapsody" }]);
   assert.deepEqual(match("turn on {name}", "turn on the Radio", ["name"]).map((r) => r.name), ["the Radio"]);
 });
 
@@ -55,4 +55,20 @@ test("required words: only what every reading of a template says", () => {
   const tree = parseTemplate("[please] (turn|switch) off [the] (light|lights) in <the> {area}");
   assert.deepEqual([...requiredWords(tree, rules)].sort(), ["in", "off"]);
   assert.deepEqual([...requiredWords(parseTemplate("(what is|what's) the temperature"), rules)].sort(), ["temperature", "the", "what"]);
+});
+
+test("requiredAnyOf: words, the first words of a required list, a number for a range; optional parts and wildcards say nothing", () => {
+  const sets = (template: string, wildcardLists: string[] = []) =>
+    requiredAnyOf(parseTemplate(template), rules, lists, new Set(wildcardLists)).map((set) => [...set].sort());
+  assert.deepEqual(sets("[<the>] {area} lights"), [["kitchen", "living"], ["lights"]]);
+  assert.deepEqual(sets("set {name} to {brightness} [percent]"), [["set"], ["lamp", "living"], ["to"], [NUMBER_TOKEN]]);
+  assert.deepEqual(sets("set {name} to {brightness}", ["name"]), [["set"], ["to"], [NUMBER_TOKEN]]);
+  assert.deepEqual(sets("(dim|brighten <the>) {anything}"), [["brighten", "dim"]]);
+  assert.deepEqual(sets("[dim] (lights|{anything})"), []);
+  // Every text that matches meets every set.
+  for (const [template, text] of [["turn on [<the>] {area} lights", "turn on the living room lights"], ["set {name} to {brightness} [percent]", "set lamp to 40 percent"]] as const) {
+    assert.equal(match(template, text).length, 1);
+    const present = new Set([...normalizeUtterance(text).map((t) => t.text), NUMBER_TOKEN]);
+    for (const set of requiredAnyOf(parseTemplate(template), rules, lists, new Set())) assert.ok([...set].some((w) => present.has(w)), template);
+  }
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { normalizeUtterance, phraseTokens, tokenize } from "../../../agent/intent/normalize.ts";
+import { assistantNameWords, normalizeUtterance, phraseTokens, tokenize } from "../../../agent/intent/normalize.ts";
 
 const texts = (s: string) => normalizeUtterance(s).map((t) => t.text);
 
@@ -39,4 +39,31 @@ test("politeness words are skipped in the text, keeping the raw words of the res
   assert.deepEqual(texts("tell me can you"), ["tell", "me", "can", "you"]);
   assert.deepEqual(tokenize("Overhead Light on").map((t) => t.raw), ["Overhead", "Light", "on"]);
   assert.deepEqual(tokenize("twenty one degrees").map((t) => t.raw), ["twenty one", "degrees"]);
+});
+
+test("an assistant's name, requests and wishes in front, and 'now'/'thanks' at the end are dropped; never the whole text", () => {
+  assert.deepEqual(texts("hey alexa, could you please turn off the lights now, thanks"), ["turn", "off", "the", "lights"]);
+  assert.deepEqual(texts("olly lower the lights please"), ["lower", "the", "lights"]);
+  assert.deepEqual(texts("Hey Google, I would like you to dim the lights"), ["dim", "the", "lights"]);
+  assert.deepEqual(texts("siri would you be able to switch the fan off"), ["switch", "the", "fan", "off"]);
+  assert.deepEqual(texts("let's turn the lights on"), ["turn", "the", "lights", "on"]);
+  assert.deepEqual(texts("i want the lights on"), ["the", "lights", "on"]);
+  assert.deepEqual(texts("turn on the lights alexa"), ["turn", "on", "the", "lights"]);
+  assert.deepEqual(texts("thank you"), ["thank", "you"]);
+  // Only at the ends: "now" inside a command stays.
+  assert.deepEqual(texts("is the door open now or closed"), ["is", "the", "door", "open", "now", "or", "closed"]);
+});
+
+test("a configured wake word is an assistant name too, with or without its 'hey'", () => {
+  const names = assistantNameWords("hey_jarvis");
+  assert.deepEqual(names, [["hey", "jarvis"], ["jarvis"]]);
+  assert.deepEqual(normalizeUtterance("Jarvis, lights on", names).map((t) => t.text), ["lights", "on"]);
+  assert.deepEqual(normalizeUtterance("lights on hey jarvis", names).map((t) => t.text), ["lights", "on"]);
+  assert.deepEqual(normalizeUtterance("nova lights on", assistantNameWords("nova")).map((t) => t.text), ["lights", "on"]);
+});
+
+test("'-ish' joins the word before it: red-ish, red ish and redish are one token", () => {
+  assert.deepEqual(phraseTokens("make it red-ish"), ["make", "it", "redish"]);
+  assert.deepEqual(phraseTokens("blue ish"), ["blueish"]);
+  assert.deepEqual(tokenize("red-ish").map((t) => t.raw), ["red-ish"]);
 });

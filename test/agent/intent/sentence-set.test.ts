@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { TemplateNode } from "../../../agent/intent/template.ts";
-import { buildSentenceSet, loadBuiltinSentences, registryLists } from "../../../agent/intent/sentence-set.ts";
+import { buildSentenceSet, loadBuiltinSentences, registryLists, roomSpelling } from "../../../agent/intent/sentence-set.ts";
 import { loadFixtures } from "../../../devices/fixtures.ts";
 import { entity, registryWith } from "../../helpers/entities.ts";
 
@@ -30,8 +30,22 @@ test("registry lists: names and aliases with their domain and device class, area
       { in: "Garage Door", out: "Garage Door", context: { domain: "cover", device_class: "garage" } },
     ],
   });
-  assert.deepEqual(lists.area, { values: [{ in: "Kitchen", out: "Kitchen" }] });
+  assert.deepEqual(lists.area, { values: [{ in: "Kitchen", out: "Kitchen" }, { in: "kitchenette", out: "Kitchen" }] });
   assert.deepEqual(lists.floor, { values: [{ in: "Ground Floor", out: "Ground Floor" }] });
+});
+
+test("area names are also said with the other spelling of a '…room' word and by common room synonyms, unless another area has that name", () => {
+  assert.equal(roomSpelling("Bedroom"), "Bed room");
+  assert.equal(roomSpelling("Living Room"), "Livingroom");
+  assert.equal(roomSpelling("Room"), undefined);
+  assert.equal(roomSpelling("Garage"), undefined);
+  const areas = (names: string[]) => {
+    const list = registryLists(registryWith(Object.fromEntries(names.map((n) => [n, undefined])), [])).area;
+    return "values" in list ? list.values.map((v) => (typeof v === "string" ? `${v}` : `${v.in}→${v.out}`)) : [];
+  };
+  assert.deepEqual(areas(["Hallway", "Bedroom"]), ["Hallway→Hallway", "Bedroom→Bedroom", "hall→Hallway", "corridor→Hallway", "entrance hall→Hallway", "Bed room→Bedroom"]);
+  // A home with both a Hall and a Hallway keeps them apart.
+  assert.deepEqual(areas(["Hall", "Hallway"]).filter((a) => a.startsWith("hall") || a.startsWith("Hall")), ["Hall→Hall", "Hallway→Hallway"]);
 });
 
 test("the sentence set of the HA fixtures: every reference resolves, template names are spoken plainly", (t) => {
