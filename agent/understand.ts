@@ -105,7 +105,7 @@ export function createUnderstander(deps: UnderstandDeps) {
     const limits = request.origin.kind === "voice" || request.freeTranscript ? thresholds.voice : thresholds.text;
     const readings = fallback.recognize(request.text, { area });
     for (const reading of readings) {
-      const decision = fallbackDecision(reading.confidence, limits);
+      const decision = fallbackDecision(reading.confidence, limits, reading.evidence.unknownWords.length);
       if (decision === "refuse") break;
       const recognized = FallbackRecognizer.asRecognized(reading, request.text);
       const resolution = resolveIntent(recognized, deps.registry, { area });

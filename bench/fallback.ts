@@ -17,7 +17,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expectedCalibrationError } from "../agent/intent/fallback/calibration.ts";
-import { trainModel } from "../agent/intent/fallback/model.ts";
+import { cpuMs, trainModel } from "../agent/intent/fallback/model.ts";
 import { FallbackRecognizer } from "../agent/intent/fallback/recognizer.ts";
 import type { RecognizedIntent } from "../agent/intent/recognizer.ts";
 import { buildSentenceSet } from "../agent/intent/sentence-set.ts";
@@ -73,22 +73,28 @@ for (let i = 0; i < 1000; i++) {
 }
 const trained = trainModel(buildSentenceSet(big, []));
 let started = performance.now();
+let cpu = process.cpuUsage();
 const bigFallback = new FallbackRecognizer(buildSentenceSet(big, []), trained);
 const firstBuildMs = performance.now() - started;
+const firstBuildCpuMs = cpuMs(process.cpuUsage(cpu));
 big.upsert({ id: "light.new_one", domain: "light", name: "Room 3 Reading Lamp", aliases: [], area: "Room 3", attributes: {}, available: true, source: "bench", readOnly: true });
 const changedSet = buildSentenceSet(big, []);
 started = performance.now();
+cpu = process.cpuUsage();
 const rebuilt = new FallbackRecognizer(changedSet, trained);
 const rebuildMs = performance.now() - started;
+const rebuildCpuMs = cpuMs(process.cpuUsage(cpu));
 started = performance.now();
 for (let i = 0; i < 200; i++) rebuilt.recognize(`turn of the room ${i % 50} desk lamp south`, {});
 const bigReadMs = (performance.now() - started) / 200;
 void bigFallback;
+const load = (await import("node:os")).loadavg()[0]!.toFixed(1);
 const lines = [
+  `Machine load average while measuring: ${load} (on ${(await import("node:os")).cpus().length} cores)`,
   `HA dev in-scope sentences read by the fallback alone: ${right}/${total} = ${((100 * right) / total).toFixed(1)} % right by effect; ${predictions.length} read at all`,
   `Calibration on them: expected calibration error ${expectedCalibrationError(predictions).toFixed(3)} (10 bins)`,
-  `Model training (once per set of templates, independent of the registry): ${trained.trainMs.toFixed(0)} ms; ${trained.labels.length} labels, ${trained.vocabulary.size} words`,
-  `1,000-entity home: first build with its calibration ${firstBuildMs.toFixed(0)} ms (calibration ${bigFallback.calibration.ms.toFixed(0)} ms on ${bigFallback.calibration.examples} examples); rebuild after one entity is added ${rebuildMs.toFixed(0)} ms; ${bigReadMs.toFixed(2)} ms per reading`,
+  `Model training (once per set of templates, independent of the registry): ${trained.trainMs.toFixed(0)} ms wall, ${trained.trainCpuMs.toFixed(0)} ms CPU; ${trained.labels.length} labels, ${trained.vocabulary.size} words`,
+  `1,000-entity home: first build with its calibration ${firstBuildMs.toFixed(0)} ms wall, ${firstBuildCpuMs.toFixed(0)} ms CPU (calibration ${bigFallback.calibration.ms.toFixed(0)} ms on ${bigFallback.calibration.examples} examples); rebuild after one entity is added ${rebuildMs.toFixed(0)} ms wall, ${rebuildCpuMs.toFixed(0)} ms CPU; ${bigReadMs.toFixed(2)} ms per reading`,
   `Fallback time per sentence (HA fixtures): ${(readMs / Math.max(1, total)).toFixed(2)} ms (${total} sentences, first pass)`,
 ];
 console.log(lines.join("\n"));

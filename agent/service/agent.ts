@@ -19,6 +19,7 @@ import { PublishGuard } from "../act/publish-guard.ts";
 import { SessionRunner } from "../controller/session-runner.ts";
 import type { CommandOrigin, CommandRequest, SessionEvent, Understanding } from "../controller/types.ts";
 import { loadCustomIntents, type CustomIntents } from "../intent/custom-intents.ts";
+import { fallbackDecision } from "../controller/fallback-policy.ts";
 import { LiveFallbackRecognizer } from "../intent/fallback/live.ts";
 import { LiveIntentRecognizer } from "../intent/recognizer.ts";
 import { loadBuiltinSentences } from "../intent/sentence-set.ts";
@@ -218,7 +219,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
   fallbackHears(text: string, area: string | undefined): boolean {
     if (!this.fallback) return false;
     const [top] = this.fallback.recognize(text, { area: area ?? this.config.agent.default_area });
-    return top !== undefined && top.confidence >= this.config.intents.fallback.voice.confirm;
+    return top !== undefined && fallbackDecision(top.confidence, this.config.intents.fallback.voice, top.evidence.unknownWords.length) !== "refuse";
   }
 
   /** Hand one utterance to the controller; resolves with the event it publishes. */

@@ -58,11 +58,11 @@ async function commandsSince(mark: number): Promise<OutgoingMessage[]> {
 
 test("a middle-confidence fallback reading asks first; yes acts, no does nothing", { skip }, async () => {
   const mark = home.recorder.mark();
-  // Two typos: no template matches.
-  const lines = await say(asking, [{ text: "turn of the cofee machine" }, { text: "yes" }, { text: "turn of the cofee machine" }, { text: "no" }]);
+  // A typo and an unknown word: no template matches.
+  const lines = await say(asking, [{ text: "turn off the cofee machine olly" }, { text: "yes" }, { text: "turn off the cofee machine olly" }, { text: "no" }]);
   assert.equal(lines.length, 4, JSON.stringify(lines));
   const [ask, yes, askAgain, no] = lines as [SayLine, SayLine, SayLine, SayLine];
-  assert.equal(ask.awaiting, "confirmation_requested");
+  assert.equal(ask.awaiting, "confirmation_requested", JSON.stringify(ask));
   assert.equal(ask.decision, "confirm");
   assert.equal(ask.recognized_by, "fallback");
   assert.equal(ask.intent, "HassTurnOff");

@@ -9,6 +9,9 @@
  * swapped and unknown words) and turned into unrelated requests (their slots
  * or their verbs replaced by unknown words), see perturb.ts. Inputs are
  * standardised first; a small L2 penalty keeps rare evidence from saturating.
+ * Weights may be held to a sign (`signs`: more unknown words never raise the
+ * confidence, a closer template never lowers it), so that an accident of the
+ * synthetic examples cannot turn evidence upside down on real text.
  */
 
 export interface CalibrationExample {
@@ -29,7 +32,7 @@ export class Calibrator {
    * Fit on `examples` (every `x` of one length).
    * @throws Error when there are no examples, or all are right or all wrong (nothing to calibrate against).
    */
-  static fit(examples: readonly CalibrationExample[], options: { iterations?: number; l2?: number } = {}): Calibrator {
+  static fit(examples: readonly CalibrationExample[], options: { iterations?: number; l2?: number; signs?: readonly (-1 | 0 | 1)[] } = {}): Calibrator {
     if (examples.length === 0) throw new Error("calibration: no examples");
     const positives = examples.filter((e) => e.y).length;
     if (positives === 0 || positives === examples.length) throw new Error(`calibration: ${positives} of ${examples.length} examples right; need both outcomes`);
@@ -62,8 +65,12 @@ export class Calibrator {
         m[j] = 0.9 * m[j]! + 0.1 * grad[j]!;
         v[j] = 0.999 * v[j]! + 0.001 * grad[j]! ** 2;
         const step = (rate * (m[j]! / (1 - 0.9 ** t))) / (Math.sqrt(v[j]! / (1 - 0.999 ** t)) + 1e-8);
-        if (j < d) weights[j]! -= step;
-        else bias -= step;
+        if (j < d) {
+          weights[j]! -= step;
+          // Evidence keeps the direction it has by its meaning (projected gradient): held-apart text is not real text.
+          const sign = options.signs?.[j] ?? 0;
+          if (sign !== 0 && Math.sign(weights[j]!) === -sign) weights[j] = 0;
+        } else bias -= step;
       }
     }
     return new Calibrator(mean, scale, weights, bias);

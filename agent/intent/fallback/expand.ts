@@ -193,15 +193,23 @@ export function expandSentence(set: CustomIntents, intent: CustomIntent, sentenc
 }
 
 /**
- * `perSentence` expansions of every sentence of every intent in `set`
- * (fewer where a sentence has fewer distinct expansions: duplicates are
- * dropped). `skipIntents` are left out (HassNevermind: a reply, not a command).
+ * About `perLabel` expansions of every label (data block) of `set`, shared
+ * out over its sentences (at least two each; fewer where a sentence has fewer
+ * distinct expansions: duplicates are dropped). `skipIntents` are left out
+ * (HassNevermind: a reply, not a command).
  */
-export function sampleExpansions(set: CustomIntents, perSentence: number, options: ExpandOptions, skipIntents: ReadonlySet<string> = new Set()): Expansion[] {
+export function sampleExpansions(set: CustomIntents, perLabel: number, options: ExpandOptions, skipIntents: ReadonlySet<string> = new Set()): Expansion[] {
   const out: Expansion[] = [];
+  // The budget is per label (data block), shared by its sentences: a block of forty templates is not forty times as likely.
+  const sentencesOf = new Map<string, number>();
+  for (const intent of set.intents) for (const sentence of intent.sentences) {
+    const key = labelOf(intent, sentence).key;
+    sentencesOf.set(key, (sentencesOf.get(key) ?? 0) + 1);
+  }
   for (const intent of set.intents) {
     if (skipIntents.has(intent.name)) continue;
     for (const sentence of intent.sentences) {
+      const perSentence = Math.max(2, Math.ceil(perLabel / sentencesOf.get(labelOf(intent, sentence).key)!));
       const seen = new Set<string>();
       // Twice the draws: small templates run out of distinct expansions and stop early.
       for (let draw = 0; draw < perSentence * 2 && seen.size < perSentence; draw++) {

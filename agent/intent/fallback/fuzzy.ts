@@ -68,7 +68,8 @@ export function phoneticKey(word: string): string {
  */
 export function wordSimilarity(typed: string, known: string): number {
   if (typed === known) return 1;
-  const singular = (w: string) => (w.length > 3 && w.endsWith("s") && !w.endsWith("ss") ? w.slice(0, -1) : w);
+  // "lights" → "light", but "news" is not "new": the singular must keep four letters.
+  const singular = (w: string) => (w.length > 4 && w.endsWith("s") && !w.endsWith("ss") ? w.slice(0, -1) : w);
   if (singular(typed) === singular(known)) return 0.9;
   if (/^\d/.test(typed) || /^\d/.test(known)) return 0;
   const edits = allowedEdits(Math.min(typed.length, known.length));

@@ -112,7 +112,7 @@ export class Lexicon {
       if (s >= MIN_WORD_SIMILARITY) found.set(known, s);
     };
     consider(typed);
-    if (typed.length > 3 && typed.endsWith("s")) consider(typed.slice(0, -1));
+    if (typed.length > 4 && typed.endsWith("s")) consider(typed.slice(0, -1));
     consider(typed + "s");
     for (const d of deletions(typed)) for (const known of this.deletionIndex.get(d) ?? []) consider(known);
     const key = phoneticKey(typed);

@@ -33,9 +33,9 @@ import { pseudoWordGenerator, seededRandom } from "./random.ts";
 const MAX_TOKENS = 40;
 /** Labels tried per reading of the text, most probable first. */
 const TOP_LABELS = 5;
-/** Calibration expansions drawn per template, and perturbations of each. */
-const CALIBRATION_PER_SENTENCE = 3;
-const KINDS_PER_EXPANSION = 3;
+/** Calibration expansions drawn per label, and perturbations of each. */
+const CALIBRATION_PER_LABEL = 6;
+const KINDS_PER_EXPANSION = 2;
 const CALIBRATION_KINDS: PerturbationKind[] = ["clean", "typo", "extra", "drop", "swap", "unknown_slots", "unknown_verb", "unrelated", "fragment", "stray_value"];
 const OPEN = new Set(["name", "area", "floor"]);
 
@@ -80,6 +80,13 @@ export interface FallbackReading {
   action?: CustomIntent["action"];
   response?: string;
 }
+
+/**
+ * The direction each input of evidenceVector may push the confidence: +1 up
+ * only, −1 down only, 0 either way. A fuzzy or partial slot value is weaker
+ * evidence than an exact one, never stronger.
+ */
+const EVIDENCE_SIGNS: readonly (-1 | 0 | 1)[] = [1, 1, -1, -1, -1, 1, -1, 0, -1, 1, 1, 0, 1, -1, 1];
 
 function evidenceVector(e: ReadingEvidence): number[] {
   return [
@@ -127,7 +134,7 @@ export class FallbackRecognizer {
       const calibrationStarted = performance.now();
       const examples = this.calibrationExamples();
       calibration = {
-        calibrator: Calibrator.fit(examples),
+        calibrator: Calibrator.fit(examples, { signs: EVIDENCE_SIGNS }),
         stats: { examples: examples.length, right: examples.filter((e) => e.y).length, ms: performance.now() - calibrationStarted },
       };
       byBucket.set(bucket, calibration);
@@ -291,7 +298,7 @@ export class FallbackRecognizer {
   private calibrationExamples(): CalibrationExample[] {
     const random = seededRandom(0xca11b);
     const pseudoWord = pseudoWordGenerator(random);
-    const expansions = sampleExpansions(this.set, CALIBRATION_PER_SENTENCE, { placeholders: false, random, pseudoWord }, FALLBACK_SKIPPED_INTENTS);
+    const expansions = sampleExpansions(this.set, CALIBRATION_PER_LABEL, { placeholders: false, random, pseudoWord }, FALLBACK_SKIPPED_INTENTS);
     const labelsOf = new Map<string, Set<number>>();
     for (const [i, sets] of this.model.wordSets.entries()) {
       for (const s of sets) for (const w of s) if (!w.startsWith("{")) (labelsOf.get(w) ?? labelsOf.set(w, new Set()).get(w)!).add(i);

@@ -51,7 +51,7 @@ test("the fallback alone reads most of Home Assistant's in-scope test sentences 
   }
   assert.ok(total > 300, `only ${total} in-scope sentences`);
   // Measured 2026-12-03 on the dev half: see the report; a floor well below it catches a broken model.
-  assert.ok(right / total >= 0.6, `fallback right on ${right}/${total}`);
+  assert.ok(right / total >= 0.5, `fallback right on ${right}/${total}`);
   assert.ok(confidentWrong / total <= 0.08, `${confidentWrong}/${total} wrong readings with confidence ≥ 0.8`);
   assert.ok(expectedCalibrationError(predictions) < 0.25, `calibration error ${expectedCalibrationError(predictions).toFixed(3)}`);
 });
