@@ -78,6 +78,12 @@ test("a middle-confidence fallback reading asks first; yes acts, no does nothing
   assert.equal(no.response, "Okay, I won't do that.");
   assert.deepEqual(no.messages, []);
   assert.deepEqual(await commandsSince(mark), yes.messages);
+  // The event line on hearth/<id>/events carries the same decision and confidence.
+  const events = home.recorder.since(mark, (m) => m.topic === "hearth/e2e-fallback/events").map((m) => JSON.parse(m.text) as { type: string; decision: string; confidence: number; recognizedBy?: string; targets: string[] });
+  assert.deepEqual(events.map((e) => [e.type, e.decision]), [["confirmation_requested", "confirm"], ["command", "act"], ["confirmation_requested", "confirm"], ["command", "refuse"]]);
+  assert.ok(Math.abs(events[0]!.confidence - ask.confidence) < 0.001);
+  assert.equal(events[0]!.recognizedBy, "fallback");
+  assert.deepEqual(events[0]!.targets, ask.targets);
 });
 
 test("unrelated requests and low-confidence readings are refused and publish nothing", { skip }, async () => {
