@@ -5,7 +5,8 @@
  * ../shared/data/speech-misc are decoded under the coffee grammar (which
  * holds no home command), so the rejection and the transcript are Moonshine's
  * own; the voice extension then acts on, or asks about, the home command, and
- * stays silent on unrelated speech. The whole speech benches are too slow for
+ * stays silent on unrelated speech and on what Moonshine writes for kitchen
+ * noise (../shared/data/noise). The whole speech benches are too slow for
  * this shared machine; bench/speech-intent.ts measures them.
  */
 import assert from "node:assert/strict";
@@ -29,6 +30,8 @@ const misc = sharedData("speech-misc");
 const skip = sharedDataMissing() ?? (existsSync(misc) ? undefined : `../shared absent: ${misc} not found`);
 
 let transcripts: Record<string, string>;
+/** Free transcripts Moonshine wrote for windows of kitchen noise it rejected (most noise carries none: nothing was said). */
+let noiseTranscripts: string[];
 
 before(async () => {
   if (skip) return;
@@ -39,6 +42,14 @@ before(async () => {
       const result = await coffee.recognize(await decodeFile(join(misc, `${clip}.flac`)));
       assert.ok(isRejected(result) && result.transcript, `${clip}: ${JSON.stringify(result)}`);
       transcripts[clip] = result.transcript;
+    }
+    noiseTranscripts = [];
+    const dishes = await decodeFile(sharedData("noise/doing_the_dishes.flac"));
+    // Every fourth 4 s window: the whole recording is the speech bench's job.
+    for (let start = 0; start + 64_000 <= dishes.length; start += 4 * 64_000) {
+      const result = await coffee.recognize(dishes.subarray(start, start + 64_000));
+      assert.ok(isRejected(result), `dishes at ${start / 16_000} s accepted`);
+      if (result.transcript) noiseTranscripts.push(result.transcript);
     }
   } finally {
     coffee.close();
@@ -71,7 +82,7 @@ test("a rejected home command's free transcript is read by the fallback and acte
   }
 });
 
-test("unrelated speech stays rejected: no command, no question, nothing said", { skip }, async () => {
+test("unrelated speech and kitchen noise stay rejected: no command, no question, nothing said", { skip }, async () => {
   const agent = new Agent(parseConfig({ agent: { id: "voice-fallback-ood" } }), { offline: true, fixtures: sharedData("intents", "ha-en-fixtures.yaml"), failFast: true, observer: true });
   await agent.start();
   const voice = new VoiceExtension(agent);
@@ -79,6 +90,7 @@ test("unrelated speech stays rejected: no command, no question, nothing said", {
   agent.on("event", (e) => events.push(e));
   try {
     assert.deepEqual(await voice.handle(rejected(transcripts.rhino_out_of_context!)), []);
+    for (const text of noiseTranscripts) assert.deepEqual(await voice.handle(rejected(text)), [], `noise transcribed as "${text}"`);
     for (const text of ["what's the weather like tomorrow", "play some jazz", "set an alarm for seven"]) assert.deepEqual(await voice.handle(rejected(text)), [], text);
     assert.deepEqual(events, []);
   } finally {
