@@ -7,7 +7,11 @@
 import { compileTemplate } from "../devices/template.ts";
 import type { OutgoingMessage } from "../devices/entity.ts";
 import type { EntityRegistry } from "../devices/registry.ts";
-import type { CommandRequest, Understanding } from "./controller/types.ts";
+import { FALLBACK_TEXT_DEFAULTS, FALLBACK_VOICE_DEFAULTS } from "./config/fallback.ts";
+import { fallbackDecision, proposal, type FallbackThresholds } from "./controller/fallback-policy.ts";
+import type { CommandRequest, Decision, Understanding } from "./controller/types.ts";
+import { LiveFallbackRecognizer } from "./intent/fallback/live.ts";
+import { FallbackRecognizer } from "./intent/fallback/recognizer.ts";
 import type { LiveIntentRecognizer, RecognizedIntent } from "./intent/recognizer.ts";
 import { chooseCandidate } from "./intent/follow-up.ts";
 import { responseFor } from "./intent/responses.ts";
@@ -20,6 +24,14 @@ export const NOT_UNDERSTOOD = "Sorry, I didn't understand";
 export interface UnderstandDeps {
   registry: EntityRegistry;
   recognizer: LiveIntentRecognizer;
+  /**
+   * The recognizer behind the templates (agent/intent/fallback/), asked when
+   * no template matches (or only with an unknown name that resolves to
+   * nothing). Default: one built on `recognizer`'s sentence set; null: none.
+   */
+  fallback?: LiveFallbackRecognizer | null;
+  /** Act / confirm thresholds of the fallback's confidence (config `intents.fallback`). */
+  fallbackThresholds?: { text: FallbackThresholds; voice: FallbackThresholds };
   /** Area assumed when the input has none (config `agent.default_area`). */
   defaultArea?: string;
   /** Topic of hearth's own intent event entity, for custom intents whose action is an HA event. */
@@ -68,11 +80,58 @@ export function toUnderstanding(resolution: Resolution, recognized: RecognizedIn
   }
 }
 
+/** The decision a template match (or a rule, or a reply) leads to, with its confidence. */
+function strictDecision(u: Understanding, confidence: number, recognizedBy: Understanding["recognizedBy"]): Understanding {
+  let decision: Decision;
+  if (u.kind === "act" || u.kind === "custom") decision = u.confirmation ? "confirm" : "act";
+  else if (u.kind === "clarify") decision = "clarify";
+  else if (u.kind === "answer" || u.kind === "nevermind") decision = "act";
+  else decision = "refuse";
+  return { ...u, decision, confidence: u.kind === "not_understood" ? 0 : confidence, recognizedBy };
+}
+
 /** The controller's `understand` actor. */
 export function createUnderstander(deps: UnderstandDeps) {
+  const fallback = deps.fallback === undefined ? new LiveFallbackRecognizer(deps.registry, deps.recognizer) : deps.fallback;
+  const thresholds = deps.fallbackThresholds ?? { text: FALLBACK_TEXT_DEFAULTS, voice: FALLBACK_VOICE_DEFAULTS };
+
+  /**
+   * The fallback's policy: its readings, most confident first, until one
+   * resolves to something to do. At or above `act` it is done (sensitive
+   * actions still ask); at or above `confirm` a yes/no question comes first;
+   * below, or when no reading resolves to a target, it is refused. An answer
+   * or a "which one?" of middle confidence is refused rather than asked about,
+   * and so is an answer to a question with words hearth does not know.
+   */
+  const tryFallback = (request: CommandRequest, area: string | undefined): Understanding | undefined => {
+    if (!fallback) return undefined;
+    const limits = request.origin.kind === "voice" || request.freeTranscript ? thresholds.voice : thresholds.text;
+    const readings = fallback.recognize(request.text, { area });
+    for (const reading of readings) {
+      const decision = fallbackDecision(reading.confidence, limits, reading.evidence.unknownWords.length);
+      if (decision === "refuse") break;
+      const recognized = FallbackRecognizer.asRecognized(reading, request.text);
+      const resolution = resolveIntent(recognized, deps.registry, { area });
+      if (resolution.kind === "error" || resolution.kind === "cancel") continue;
+      const u = toUnderstanding(resolution, recognized, deps.eventTopic);
+      const meta = { confidence: reading.confidence, recognizedBy: "fallback" as const };
+      if (u.kind === "act" || u.kind === "custom") {
+        if (u.confirmation) return { ...u, ...meta, decision: "confirm" };
+        if (decision === "act") return { ...u, ...meta, decision: "act" };
+        return { ...u, ...meta, decision: "confirm", confirmation: proposal(resolution) };
+      }
+      // A question with words hearth does not know is about something else ("how hot is it in Miami").
+      if (decision !== "act" || (u.kind === "answer" && reading.evidence.unknownWords.length > 0)) continue;
+      return { ...u, ...meta, decision: u.kind === "clarify" ? "clarify" : "act" };
+    }
+    // Refused: the event still says how sure the best guess was.
+    if (readings[0]) return { kind: "not_understood", response: NOT_UNDERSTOOD, decision: "refuse", confidence: readings[0].confidence, recognizedBy: "fallback" };
+    return undefined;
+  };
+
   return async (request: CommandRequest, pending?: Extract<Understanding, { kind: "clarify" }>): Promise<Understanding> => {
     if (request.messages) {
-      return { kind: "custom", intent: request.intent?.name ?? "mqtt", slots: request.intent?.slots ?? {}, messages: request.messages, response: "Done" };
+      return { kind: "custom", intent: request.intent?.name ?? "mqtt", slots: request.intent?.slots ?? {}, messages: request.messages, response: "Done", decision: "act", confidence: 1, recognizedBy: "rule" };
     }
     let area = request.origin.area ?? deps.defaultArea;
     if (pending) {
@@ -80,12 +139,15 @@ export function createUnderstander(deps: UnderstandDeps) {
       if (!chosen) {
         // Not an answer but a command of its own ("turn on the porch light"): the question is dropped, as in a confirmation.
         const fresh = deps.recognizer.recognize(request.text, { area });
-        if (fresh) return toUnderstanding(resolveIntent(fresh, deps.registry, { area }), fresh, deps.eventTopic);
-        return { kind: "not_understood", response: `Sorry, I still don't know which one you mean.` };
+        if (fresh) return strictDecision(toUnderstanding(resolveIntent(fresh, deps.registry, { area }), fresh, deps.eventTopic), fresh.confidence, "template");
+        return { kind: "not_understood", response: `Sorry, I still don't know which one you mean.`, decision: "refuse", confidence: 0 };
       }
       const slots = { ...(pending.slots as RecognizedIntent["slots"]), name: chosen.name, ...(chosen.area ? { area: chosen.area } : {}) };
       const recognized: RecognizedIntent = { intent: pending.intent, slots, confidence: 1, unknownSlots: [], sentence: "(clarification)", text: request.text };
-      return toUnderstanding(resolveIntent(recognized, deps.registry, { area }), recognized, deps.eventTopic);
+      return strictDecision(toUnderstanding(resolveIntent(recognized, deps.registry, { area }), recognized, deps.eventTopic), pending.confidence ?? 1, "reply");
+    }
+    if (request.freeTranscript) {
+      return tryFallback(request, area) ?? { kind: "not_understood", response: NOT_UNDERSTOOD, decision: "refuse", confidence: 0, recognizedBy: "fallback" };
     }
     const recognized: RecognizedIntent | null = request.intent
       ? { intent: request.intent.name, slots: request.intent.slots as RecognizedIntent["slots"], confidence: 1, unknownSlots: [], sentence: "(rule)", text: request.text }
@@ -121,6 +183,14 @@ export function createUnderstander(deps: UnderstandDeps) {
         if (slotArea !== undefined && isHere(slotArea)) recognized.slots = { ...recognized.slots, area: fused.area };
       }
     }
-    return toUnderstanding(resolveIntent(recognized, deps.registry, { area }), recognized, deps.eventTopic);
+    const strict = toUnderstanding(resolveIntent(recognized, deps.registry, { area }), recognized, deps.eventTopic);
+    // No template matched, or one only with an unknown name that names nothing: the fallback may read more.
+    const unresolvedWildcard = recognized !== null && recognized.unknownSlots.length > 0 && strict.kind === "error";
+    if (!request.intent && (recognized === null || unresolvedWildcard)) {
+      const read = tryFallback(request, area);
+      // A refused fallback reading keeps the template's own explanation ("I don't know any device called radio").
+      if (read && (read.decision !== "refuse" || recognized === null)) return read;
+    }
+    return strictDecision(strict, recognized?.confidence ?? 0, request.intent ? "rule" : "template");
   };
 }

@@ -63,6 +63,7 @@ const slurpSummary = [
   `SLURP dev in scope (context area ${SLURP_CONTEXT_AREA}): ${slurp.inScope.correct}/${slurp.inScope.scored} = ${pct(slurp.inScope.rate)} acted on exactly the right entities (${slurp.inScope.confirmed} after a confirmation; ${slurp.inScope.skipped} skipped: place not in the home)`,
   `SLURP dev out of domain: ${od.falseActions}/${od.total} false actions = ${(100 * od.falseActionRate).toFixed(2)} %, ${od.confirmations} confirmation questions = ${(100 * od.confirmationRate).toFixed(2)} %, ${od.clarifications} clarification questions`,
   `SLURP decisions over all ${Object.values(slurp.decisions).reduce((a, b) => a + b, 0)} rows: ${Object.entries(slurp.decisions).map(([d, n]) => `${d} ${n}`).join(", ")}; other iot rows (coffee, …): ${slurp.otherIot.total}, ${slurp.otherIot.acted} acted`,
+  `SLURP decided by the fallback recognizer (acted on or asked about): ${slurp.fallback.inScopeDecided} in-scope rows (${slurp.fallback.inScopeCorrect} right), ${slurp.fallback.outOfDomainDecided} out-of-domain rows; ${slurp.inScope.confirmed} of the right in-scope ones after a confirmation question`,
   `SLURP time: ${slurp.msPerSentence.toFixed(2)} ms per sentence through the understander (recognise + resolve), one CPU thread`,
 ];
 console.log(slurpLines.join("\n"));

@@ -201,6 +201,8 @@ export interface SlurpReport {
   outOfDomain: { total: number; falseActions: number; confirmations: number; clarifications: number; falseActionRate: number; confirmationRate: number };
   otherIot: { total: number; acted: number };
   decisions: Record<Decision, number>;
+  /** Rows the fallback recognizer decided (acted on or asked about), in scope (and of them right) and out of domain. */
+  fallback: { inScopeDecided: number; inScopeCorrect: number; outOfDomainDecided: number };
   /** Mean understander time per sentence over every row, in milliseconds. */
   msPerSentence: number;
   failures: SlurpOutcome[];
@@ -221,6 +223,7 @@ export async function evaluateSlurp(set: SlurpSet, contextArea = SLURP_CONTEXT_A
   const outOfDomain = { total: 0, falseActions: 0, confirmations: 0, clarifications: 0, falseActionRate: 0, confirmationRate: 0 };
   const otherIot = { total: 0, acted: 0 };
   const decisions: Record<Decision, number> = { act: 0, confirm: 0, clarify: 0, refuse: 0 };
+  const fallback = { inScopeDecided: 0, inScopeCorrect: 0, outOfDomainDecided: 0 };
   const failures: SlurpOutcome[] = [];
   const falseActions: SlurpOutcome[] = [];
   const skipped: SlurpReport["skipped"] = [];
@@ -232,12 +235,15 @@ export async function evaluateSlurp(set: SlurpSet, contextArea = SLURP_CONTEXT_A
     elapsed += performance.now() - started;
     const decision = decisionOf(u);
     decisions[decision]++;
+    const byFallback = u.recognizedBy === "fallback" && (decision === "act" || decision === "confirm");
     const outcome = (expected: string[], success: boolean): SlurpOutcome => ({
       line: c.line, sentence: c.sentence, action: c.action, expected, decision, intent: "intent" in u ? (u.intent ?? null) : null, targets: targetIds(u), response: responseOf(u), success,
     });
     if (c.scenario !== "iot") {
       outOfDomain.total++;
-      if (decision === "act") {
+      if (byFallback) fallback.outOfDomainDecided++;
+      // A false action acts on a device (an answer or a "never mind" does not).
+      if (decision === "act" && (u.kind === "act" || u.kind === "custom")) {
         outOfDomain.falseActions++;
         falseActions.push(outcome([], false));
       } else if (decision === "confirm") outOfDomain.confirmations++;
@@ -263,6 +269,8 @@ export async function evaluateSlurp(set: SlurpSet, contextArea = SLURP_CONTEXT_A
     const acted = decision === "act" || decision === "confirm";
     const targets = targetIds(u);
     const success = acted && u.kind === "act" && intent !== undefined && rule.accepts(intent) && targets.join(",") === expected.ids.join(",");
+    if (byFallback) fallback.inScopeDecided++;
+    if (success && byFallback) fallback.inScopeCorrect++;
     if (success) {
       row.correct++;
       if (decision === "confirm") row.confirmed++;
@@ -275,5 +283,5 @@ export async function evaluateSlurp(set: SlurpSet, contextArea = SLURP_CONTEXT_A
   outOfDomain.falseActionRate = outOfDomain.total ? outOfDomain.falseActions / outOfDomain.total : 0;
   outOfDomain.confirmationRate = outOfDomain.total ? outOfDomain.confirmations / outOfDomain.total : 0;
   recognizer.close();
-  return { perAction, inScope, outOfDomain, otherIot, decisions, msPerSentence: set.cases.length ? elapsed / set.cases.length : 0, failures, falseActions, skipped };
+  return { perAction, inScope, outOfDomain, otherIot, decisions, fallback, msPerSentence: set.cases.length ? elapsed / set.cases.length : 0, failures, falseActions, skipped };
 }

@@ -13,6 +13,7 @@ import { ttsSchema } from "./tts.ts";
 import { modelsSchema } from "./models.ts";
 import { audioSchema } from "./audio.ts";
 import { vadSchema } from "./vad.ts";
+import { fallbackSchema } from "./fallback.ts";
 import { wakeWordSchema } from "./wakeword.ts";
 import { memorySchema, webSchema } from "./memory.ts";
 
@@ -125,6 +126,8 @@ const agentSchema = z.strictObject({
 const intentsSchema = z.strictObject({
   /** YAML files with user-defined intents (sentence templates, slot lists, actions). */
   files: z.array(z.string()).default([]),
+  /** The fallback recognizer behind the templates and its act / confirm thresholds. */
+  fallback: fallbackSchema.default(fallbackSchema.parse({})),
 });
 
 export const configSchema = z.strictObject({

@@ -8,7 +8,7 @@
 import { assign, fromPromise, setup } from "xstate";
 import type { OutgoingMessage } from "../../devices/entity.ts";
 import { answerYesNo } from "../intent/follow-up.ts";
-import type { CommandRequest, SessionEvent, Target, Understanding } from "./types.ts";
+import type { CommandRequest, Decision, SessionEvent, Target, Understanding } from "./types.ts";
 
 export interface CommandSessionActors {
   /** Recognise and resolve the text. `pending` is the clarification being answered, if any. */
@@ -31,9 +31,21 @@ interface Context extends CommandSessionInput {
   response: string;
   error?: string;
   eventType: SessionEvent["type"];
+  /** The acting state was entered for this request (after a "yes" too). */
+  acted: boolean;
 }
 
 export type CommandSessionEvent = { type: "TEXT"; request: CommandRequest };
+
+/** What this turn did: asked (confirm, clarify), acted (or answered), or did nothing (refuse). */
+function decisionOfTurn(context: Context): Decision {
+  if (context.eventType === "confirmation_requested") return "confirm";
+  if (context.eventType === "clarification_requested") return "clarify";
+  if (context.eventType === "timeout") return "refuse";
+  const u = context.understanding;
+  if (context.acted || u?.kind === "answer" || u?.kind === "nevermind") return "act";
+  return "refuse";
+}
 
 function recordOf(context: Context): SessionEvent {
   const u = context.understanding;
@@ -47,6 +59,9 @@ function recordOf(context: Context): SessionEvent {
     intent,
     slots,
     targets,
+    decision: decisionOfTurn(context),
+    confidence: u?.confidence ?? (u && u.kind !== "not_understood" ? 1 : 0),
+    ...(u?.recognizedBy ? { recognizedBy: u.recognizedBy } : {}),
     messages: context.messages,
     response: context.response,
     ...(context.error ? { error: context.error } : {}),
@@ -85,11 +100,11 @@ export const commandSessionMachine = setup({
   },
 }).createMachine({
   id: "commandSession",
-  context: ({ input }) => ({ ...input, messages: [], response: "", eventType: "command" }),
+  context: ({ input }) => ({ ...input, messages: [], response: "", eventType: "command", acted: false }),
   initial: "idle",
   states: {
     idle: {
-      entry: assign({ request: undefined, understanding: undefined, messages: [], response: "", error: undefined, eventType: "command" }),
+      entry: assign({ request: undefined, understanding: undefined, messages: [], response: "", error: undefined, eventType: "command", acted: false }),
       on: { TEXT: { target: "understanding", actions: assign({ request: ({ event }) => event.request }) } },
     },
     understanding: {
@@ -158,6 +173,7 @@ export const commandSessionMachine = setup({
       },
     },
     acting: {
+      entry: assign({ acted: true }),
       invoke: {
         src: "act",
         input: ({ context }) => {

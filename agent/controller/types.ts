@@ -23,6 +23,11 @@ export interface CommandRequest {
   intent?: { name: string; slots: Record<string, unknown> };
   /** Raw messages to send (a scene rule's MQTT action), still through the controller and the publish guard. */
   messages?: OutgoingMessage[];
+  /**
+   * The text is a speech recognizer's free transcript of speech its grammar rejected: only the fallback
+   * recognizer reads it, under the voice thresholds (the templates already said no).
+   */
+  freeTranscript?: boolean;
 }
 
 export interface Target {
@@ -30,15 +35,36 @@ export interface Target {
   action: Action;
 }
 
+/**
+ * What the understanding leads to: `act` (carry it out, answer a question),
+ * `confirm` (ask a yes/no question first: sensitive actions, and fallback
+ * readings of middle confidence), `clarify` (ask which one) or `refuse`
+ * (not understood, nothing to act on, an error).
+ */
+export type Decision = "act" | "confirm" | "clarify" | "refuse";
+
+/** Which recognizer read the text: the strict templates, the fallback (agent/intent/fallback/), a rule's intent, or a reply to a question. */
+export type RecognizedBy = "template" | "fallback" | "rule" | "reply";
+
+/** How sure the understanding is, and how it was reached (events and `hearth say --json` carry these). */
+export interface UnderstandingMeta {
+  decision?: Decision;
+  /** 0..1: 1 for a full template match, 0.5 for an unknown name, the fallback's calibrated confidence. */
+  confidence?: number;
+  recognizedBy?: RecognizedBy;
+}
+
 /** The outcome of recognising and resolving one utterance. */
-export type Understanding =
-  | { kind: "act"; intent: string; slots: Record<string, unknown>; targets: Target[]; response: string; confirmation?: string }
-  | { kind: "custom"; intent: string; slots: Record<string, unknown>; messages: OutgoingMessage[]; event?: { event_type: string; data: Record<string, unknown> }; response: string; confirmation?: string }
-  | { kind: "answer"; intent: string; slots: Record<string, unknown>; response: string }
-  | { kind: "clarify"; intent: string; slots: Record<string, unknown>; question: string; candidates: Entity[] }
-  | { kind: "nevermind"; intent: "HassNevermind"; response: string }
-  | { kind: "not_understood"; response: string }
-  | { kind: "error"; intent?: string; slots?: Record<string, unknown>; response: string; error: string };
+export type Understanding = UnderstandingMeta &
+  (
+    | { kind: "act"; intent: string; slots: Record<string, unknown>; targets: Target[]; response: string; confirmation?: string }
+    | { kind: "custom"; intent: string; slots: Record<string, unknown>; messages: OutgoingMessage[]; event?: { event_type: string; data: Record<string, unknown> }; response: string; confirmation?: string }
+    | { kind: "answer"; intent: string; slots: Record<string, unknown>; response: string }
+    | { kind: "clarify"; intent: string; slots: Record<string, unknown>; question: string; candidates: Entity[] }
+    | { kind: "nevermind"; intent: "HassNevermind"; response: string }
+    | { kind: "not_understood"; response: string }
+    | { kind: "error"; intent?: string; slots?: Record<string, unknown>; response: string; error: string }
+  );
 
 /** The record of one finished command session, published as one JSON line. */
 export interface SessionEvent {
@@ -48,7 +74,13 @@ export interface SessionEvent {
   origin: CommandOrigin;
   intent: string | null;
   slots: Record<string, unknown>;
+  /** Entity ids acted on, asked about (confirmation) or offered (clarification). */
   targets: string[];
+  /** What this turn did: act, confirm (a yes/no question was asked), clarify (which one?) or refuse. */
+  decision: Decision;
+  /** 0..1, see UnderstandingMeta; 0 when nothing was understood. */
+  confidence: number;
+  recognizedBy?: RecognizedBy;
   messages: OutgoingMessage[];
   response: string;
   error?: string;

@@ -92,6 +92,19 @@ function actPhrase(resolution: Extract<Resolution, { kind: "act" }>): string {
   }
 }
 
+/**
+ * What an action would do, as an imperative to ask about ("turn off Bedroom
+ * Light", "set the kitchen lights to red"): the fallback's yes/no question.
+ */
+export function proposalFor(resolution: Resolution): string {
+  if (resolution.kind === "custom") return `run ${resolution.intent}`;
+  if (resolution.kind !== "act") return "do that";
+  const done = actPhrase(resolution);
+  const action = resolution.targets[0]!.action;
+  if (action.type === "light_set" || action.type === "set_position" || action.type === "set_temperature") return done.replace(/^Set /, "set ");
+  return `${VERB[action.type]} ${targetPhrase(resolution.scope, resolution.targets.map((t) => t.entity))}`;
+}
+
 function stateWords(entity: Entity, state: string | undefined, unit?: string): string {
   if (state === undefined || state === "unknown" || state === "unavailable") return "unknown";
   // Fixtures may hold HA domains hearth does not command (person).

@@ -21,6 +21,8 @@ import { PublishGuard } from "../act/publish-guard.ts";
 import { SessionRunner } from "../controller/session-runner.ts";
 import type { CommandOrigin, CommandRequest, SessionEvent, Understanding } from "../controller/types.ts";
 import { loadCustomIntents, type CustomIntents } from "../intent/custom-intents.ts";
+import { fallbackDecision } from "../controller/fallback-policy.ts";
+import { LiveFallbackRecognizer } from "../intent/fallback/live.ts";
 import { LiveIntentRecognizer } from "../intent/recognizer.ts";
 import { loadBuiltinSentences } from "../intent/sentence-set.ts";
 import { addLogSecrets, logger } from "../log.ts";
@@ -79,6 +81,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
   readonly guard: PublishGuard;
   readonly customIntents: CustomIntents[];
   private readonly recognizer: LiveIntentRecognizer;
+  private readonly fallback: LiveFallbackRecognizer | null;
   private readonly executor: Executor;
   private readonly runner: SessionRunner;
   private consumer?: DiscoveryConsumer;
@@ -142,9 +145,12 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     const wakeWords = config.wakeword.models.map((m) => m.name ?? m.model.replace(/^.*[\\/]/, "").replace(/\.onnx$/i, "").replace(/^oww-/, ""));
     this.recognizer = new LiveIntentRecognizer(this.registry, this.customIntents, { assistantNames: wakeWords, cameraZones: config.cameras.flatMap((c) => c.zones.map((z) => z.name)) });
     this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session);
+    this.fallback = config.intents.fallback.enabled ? new LiveFallbackRecognizer(this.registry, this.recognizer) : null;
     const understand = createUnderstander({
       registry: this.registry,
       recognizer: this.recognizer,
+      fallback: this.fallback,
+      fallbackThresholds: { text: config.intents.fallback.text, voice: config.intents.fallback.voice },
       defaultArea: config.agent.default_area,
       eventTopic: this.topics.intent,
       occupancy: () => this.occupancySource?.() ?? new Map(),
@@ -233,6 +239,18 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     } finally {
       this.registry.off("change", touch);
     }
+  }
+
+  /**
+   * Whether the fallback recognizer reads `text` confidently enough under the
+   * voice thresholds to act or to ask (config `intents.fallback.voice`): the
+   * voice path hands a rejected utterance's free transcript to the controller
+   * only then, so unrelated speech stays silently rejected.
+   */
+  fallbackHears(text: string, area: string | undefined): boolean {
+    if (!this.fallback) return false;
+    const [top] = this.fallback.recognize(text, { area: area ?? this.config.agent.default_area });
+    return top !== undefined && fallbackDecision(top.confidence, this.config.intents.fallback.voice, top.evidence.unknownWords.length) !== "refuse";
   }
 
   /** Hand one utterance to the controller; resolves with the event it publishes. */
@@ -392,6 +410,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     this.producer?.stop();
     this.runner.stop();
     this.recognizer.close();
+    this.fallback?.close();
     this.consumer?.stop();
     // Bounded: a publish the broker never acknowledges must not hold the shutdown past systemd's stop timeout.
     let timer: NodeJS.Timeout | undefined;

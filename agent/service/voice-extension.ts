@@ -26,7 +26,10 @@ const log = logger("service/voice");
 /** What `hearth listen` prints besides the pipeline's own events. */
 export type CommandRecord =
   | { type: "intent"; source: string; t_ms: number; intent: string | null; slots: Record<string, unknown> }
-  | { type: "command"; source: string; t_ms: number; intent: string | null; targets: string[]; messages: SessionEvent["messages"]; response: string; awaiting?: string; error?: string };
+  | {
+      type: "command"; source: string; t_ms: number; intent: string | null; targets: string[]; decision: SessionEvent["decision"]; confidence: number;
+      recognized_by?: SessionEvent["recognizedBy"]; messages: SessionEvent["messages"]; response: string; awaiting?: string; error?: string;
+    };
 
 /** The speech grammar of a configuration: its sentences and the intent families the decoder searches apart. */
 export interface SpeechGrammar {
@@ -126,10 +129,18 @@ export class VoiceExtension {
       return [];
     }
     if (event.type === "no_speech") this.questionPending.delete(event.source);
-    if (event.type !== "transcript") return [];
+    // Speech the grammar rejected: its free transcript is a command only if the fallback reads one under the voice thresholds.
+    const freeTranscript = event.type === "rejected" && event.transcript !== undefined && !this.questionPending.has(event.source) ? event.transcript : undefined;
+    if (event.type !== "transcript" && freeTranscript === undefined) return [];
     this.questionPending.delete(event.source);
     if (this.gated.delete(event.source)) return [];
-    const session = await this.agent.submit(event.text, { kind: "voice", source: event.source, area: event.area });
+    const text = event.type === "transcript" ? event.text : freeTranscript!;
+    if (freeTranscript !== undefined && !this.agent.fallbackHears(freeTranscript, event.area)) {
+      log.debug({ source: event.source, transcript: freeTranscript }, "rejected speech: the fallback reads no command in its free transcript");
+      return [];
+    }
+    const origin = { kind: "voice" as const, source: event.source, area: event.area };
+    const session = await this.agent.submitRequest({ text, origin, ...(freeTranscript !== undefined ? { freeTranscript: true } : {}) });
     const base = { source: event.source, t_ms: event.t_ms };
     if (session.type !== "command") {
       this.questionPending.add(event.source);
@@ -138,7 +149,8 @@ export class VoiceExtension {
     return [
       { type: "intent", ...base, intent: session.intent, slots: session.slots },
       {
-        type: "command", ...base, intent: session.intent, targets: session.targets, messages: session.messages, response: session.response,
+        type: "command", ...base, intent: session.intent, targets: session.targets, decision: session.decision, confidence: session.confidence,
+        ...(session.recognizedBy ? { recognized_by: session.recognizedBy } : {}), messages: session.messages, response: session.response,
         ...(session.type !== "command" ? { awaiting: session.type } : {}),
         ...(session.error ? { error: session.error } : {}),
       },

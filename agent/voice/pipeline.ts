@@ -33,7 +33,7 @@ import type { WakeArbiter } from "./wake-arbiter.ts";
 const log = logger("agent/voice");
 
 /** What a speech recognizer returns for an utterance. */
-export type RecognitionResult = { text: string; confidence: number; continues?: boolean } | { rejected: true; reason: string };
+export type RecognitionResult = { text: string; confidence: number; continues?: boolean } | { rejected: true; reason: string; transcript?: string };
 
 /**
  * Pluggable speech recognition: 16 kHz mono int16 audio of one utterance → text or a rejection. `continues`:
@@ -56,7 +56,8 @@ export type VoiceEvent =
   | (EventBase & { type: "speech_end"; utterance: Utterance })
   | (EventBase & { type: "no_speech" })
   | (EventBase & { type: "transcript"; text: string; confidence: number; utterance_start_ms: number })
-  | (EventBase & { type: "rejected"; reason: string; utterance_start_ms: number })
+  /** `transcript`: the open-vocabulary text of speech outside the grammar (not noise), for the text fallback recognizer. */
+  | (EventBase & { type: "rejected"; reason: string; utterance_start_ms: number; transcript?: string })
   | (EventBase & { type: "error"; message: string });
 
 export interface SaveDetectionsOptions {
@@ -144,7 +145,7 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
   const eventOf = (result: RecognitionResult | Error, at: EventBase, utteranceStartMs: number): VoiceEvent => {
     if (result instanceof Error) return { ...at, type: "error", message: `speech recognition failed: ${result.message}` };
     return "rejected" in result
-      ? { ...at, type: "rejected", reason: result.reason, utterance_start_ms: utteranceStartMs }
+      ? { ...at, type: "rejected", reason: result.reason, utterance_start_ms: utteranceStartMs, ...(result.transcript ? { transcript: result.transcript } : {}) }
       : { ...at, type: "transcript", text: result.text, confidence: result.confidence, utterance_start_ms: utteranceStartMs };
   };
   /** How long after `utterance` the microphone listens on, and a later utterance may join it. */
@@ -189,7 +190,12 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
       const own = await (reused ?? startRecognition(utterance.pcm));
       entry.result = own;
       // After a wake word, speech heard only because the microphone listened on counts when it joins a command.
-      entry.event = standalone || !accepted(own) ? eventOf(own, at, utterance.start_ms) : { ...at, type: "rejected", reason: `"${own.text}" was said after a command without a wake word`, utterance_start_ms: utterance.start_ms };
+      if (standalone) entry.event = eventOf(own, at, utterance.start_ms);
+      else if (!accepted(own)) {
+        // Heard only because the microphone listened on: its free transcript is no command either.
+        const { transcript: _dropped, ...rejected } = eventOf(own, at, utterance.start_ms) as Extract<VoiceEvent, { type: "rejected" }>;
+        entry.event = own instanceof Error ? eventOf(own, at, utterance.start_ms) : rejected;
+      } else entry.event = { ...at, type: "rejected", reason: `"${own.text}" was said after a command without a wake word`, utterance_start_ms: utterance.start_ms };
     })().then(() => {
       entry.done = true;
     });

@@ -28,6 +28,7 @@
  */
 import { logger } from "../../agent/log.ts";
 import type { CustomIntents } from "../../agent/intent/custom-intents.ts";
+import { freeTranscript } from "./free-transcript.ts";
 import { GrammarSearch } from "./grammar-search.ts";
 import { MoonshineModel, type MoonshineOptions } from "./moonshine.ts";
 import { WordMatcher } from "./match-words.ts";
@@ -42,6 +43,12 @@ export interface MoonshineRecognizerOptions extends MoonshineOptions {
   maxDeficit?: number;
   /** Run the rejection test (default true). */
   rejection?: boolean;
+  /**
+   * When the grammar decode is rejected as out of grammar (not as noise or silence), also decode the
+   * utterance unconstrained and return that transcript with the rejection (default true), for the
+   * text fallback recognizer.
+   */
+  freeTranscript?: boolean;
   /** Hypotheses kept per decoding step (default 6). */
   beam?: number;
   /** Intent names per family, searched separately (default: one family of every intent); intents in none form a family of their own. */
@@ -85,6 +92,7 @@ export class MoonshineGrammarRecognizer implements SpeechRecognizer {
     const recognizer = new MoonshineGrammarRecognizer(model, {
       maxDeficit: options.maxDeficit ?? DEFAULT_MAX_DEFICIT,
       rejection: options.rejection ?? true,
+      freeTranscript: options.freeTranscript ?? true,
       beam: options.beam ?? 6,
       trimMarginMs: options.trimMarginMs ?? null,
     }, options.families);
@@ -137,14 +145,20 @@ export class MoonshineGrammarRecognizer implements SpeechRecognizer {
     results.sort((a, b) => b.score - a.score);
     const found = results[0];
     const familyMargin = results.length > 1 ? found!.score - results[1]!.score : undefined;
-    if (!found) return { rejected: true, reason: "no sentence of the grammar fits the audio" };
+    // Speech the grammar cannot hold (not noise: that is rejected before) may still be a command in other words.
+    const outOfGrammar = async (reason: string): Promise<RecognitionResult> => {
+      if (!this.options.freeTranscript) return { rejected: true, reason };
+      const free = await freeTranscript(this.model, encoded, maxTokens);
+      return free.text ? { rejected: true, reason, transcript: free.text, transcriptLogProb: free.meanLogProb } : { rejected: true, reason };
+    };
+    if (!found) return outOfGrammar("no sentence of the grammar fits the audio");
     const text = found.words.join(" ");
-    const match = this.matcher.match(found.words);
-    if (!match) return { rejected: true, reason: `decoded "${text}" matches no intent sentence` };
     // Noise that got past the VAD: left alone, the decoder would write nothing at all.
     if (this.options.rejection && found.emptyLogOdds > 0) return { rejected: true, reason: "no words: the decoder's own transcript is empty" };
+    const match = this.matcher.match(found.words);
+    if (!match) return outOfGrammar(`decoded "${text}" matches no intent sentence`);
     if (this.options.rejection && found.meanDeficit > this.options.maxDeficit) {
-      return { rejected: true, reason: `out of grammar: "${text}" lies ${found.meanDeficit.toFixed(2)}/token below the decoder's own choices` };
+      return outOfGrammar(`out of grammar: "${text}" lies ${found.meanDeficit.toFixed(2)}/token below the decoder's own choices`);
     }
     const confidence = 1 / (1 + Math.exp(-(this.options.maxDeficit - found.meanDeficit) / CONFIDENCE_SCALE));
     return {

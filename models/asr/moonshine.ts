@@ -141,6 +141,11 @@ export class MoonshineModel {
   }
 }
 
+/** The text of token ids (SentencePiece pieces joined, "▁" as spaces). */
+export function detokenize(ids: number[]): string {
+  return llamaTokenizer.decode(ids, false, false);
+}
+
 /** Token ids of `text`; `leadingSpace` gives the word-initial form ("▁word") a word takes after a space. */
 export function tokenize(text: string, leadingSpace = true): number[] {
   return llamaTokenizer.encode(text, false, leadingSpace);

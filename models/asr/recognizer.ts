@@ -28,6 +28,10 @@ export interface Transcript {
 export interface Rejected {
   rejected: true;
   reason: string;
+  /** Speech outside the grammar (not noise): what an open-vocabulary decode of it wrote, for the text fallback recognizer. */
+  transcript?: string;
+  /** Mean log-probability per token of `transcript` (≤ 0). */
+  transcriptLogProb?: number;
 }
 
 export type RecognitionResult = Transcript | Rejected;
