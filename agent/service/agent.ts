@@ -294,6 +294,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
       slots: {},
       targets: [],
       messages: [],
+      decision: "refuse",
+      confidence: 0,
       response: "Sorry, I am too busy to handle that now.",
       error: `command refused: ${reason}`,
       ...(command.id !== undefined ? { id: command.id } : {}),
