@@ -43,8 +43,10 @@ export function watchCamera(options: WatchOptions): CameraConfig {
   const base = matching ?? cameras[0];
   const name = base?.name ?? (kind === "file" ? basename(options.input, extname(options.input)).replace(/[^a-z0-9_-]/gi, "_") : "camera");
   const area = options.area ?? base?.area ?? (kind === "file" ? basename(options.input, extname(options.input)) : name);
+  // `label_filters` is derived from `labels` by the schema's transform; parsing again derives it anew.
+  const { label_filters: _derived, ...given } = base ?? ({} as Partial<CameraConfig>);
   return cameraSchema.parse({
-    ...(base ?? {}),
+    ...given,
     url: undefined,
     device: undefined,
     file: undefined,
