@@ -9,6 +9,7 @@
 import nunjucks from "nunjucks";
 import type { Entity } from "../../devices/entity.ts";
 import type { Action } from "../../devices/commands/action.ts";
+import { DIFFERENT_COLOR } from "../resolve/colors.ts";
 import { entityLabels, joinWords, type Answer, type Resolution, type TargetScope } from "../resolve/resolver.ts";
 
 const templates = new nunjucks.Environment(undefined, { autoescape: false, throwOnUndefined: false });
@@ -65,10 +66,14 @@ function actPhrase(resolution: Extract<Resolution, { kind: "act" }>): string {
   const action = targets[0]!.action;
   const target = targetPhrase(scope, targets.map((t) => t.entity));
   switch (action.type) {
-    case "light_set":
-      if (slots.color !== undefined && slots.brightness !== undefined) return `Set ${target} to ${slots.color} at ${slots.brightness}%`;
-      if (slots.color !== undefined) return `Set ${target} to ${slots.color}`;
+    case "light_set": {
+      // "A different colour" and relative changes say what was chosen, not the slot.
+      const color = slots.color === DIFFERENT_COLOR ? "a different colour" : slots.color;
+      if (color !== undefined && slots.brightness !== undefined) return `Set ${target} to ${color} at ${slots.brightness}%`;
+      if (color !== undefined) return `Set ${target} to ${color}`;
+      if (action.brightness_pct === undefined && action.color_temp_kelvin !== undefined) return `Set ${target} to ${action.color_temp_kelvin} kelvin`;
       return `Set ${target} brightness to ${action.brightness_pct}%`;
+    }
     case "set_position":
       return `Set ${target} position to ${action.position}%`;
     case "set_temperature":

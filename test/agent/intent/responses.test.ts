@@ -38,6 +38,10 @@ test("what was done", () => {
   assert.equal(say(r, "lock the front door"), "Locked Front Door");
   assert.equal(say(r, "activate movie scene"), "Activated Movie");
   assert.equal(say(r, "set the kitchen lights to 30%"), "Set the kitchen lights brightness to 30%");
+  // Relative changes say what was chosen.
+  assert.equal(say(r, "dim the kitchen lights"), "Set the kitchen lights brightness to 75%");
+  assert.equal(say(r, "change the colour of the kitchen lights"), "Set the kitchen lights to a different colour");
+  assert.equal(say(r, "make the kitchen lights warmer"), "Set the kitchen lights to 3134 kelvin");
   assert.equal(say(r, "make the kitchen lights red"), "Set the kitchen lights to red");
   assert.equal(say(r, "set the living room temperature to 22 degrees"), "Set Living Thermostat temperature to 22 degrees");
 });

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { IntentRecognizer } from "../../../agent/intent/recognizer.ts";
 import { buildSentenceSet } from "../../../agent/intent/sentence-set.ts";
-import { onOffAction, resolveIntent, stateQuery, type Resolution } from "../../../agent/resolve/resolver.ts";
+import { actionFor, onOffAction, resolveIntent, STEP_PERCENT, stateQuery, steppedBrightness, steppedKelvin, type Resolution } from "../../../agent/resolve/resolver.ts";
 import { loadFixtures } from "../../../devices/fixtures.ts";
 import type { EntityRegistry } from "../../../devices/registry.ts";
 import { entity, registryWith } from "../../helpers/entities.ts";
@@ -160,4 +160,25 @@ test("config and diagnostic entities answer only to their own name; hidden and d
   if (everything.kind === "act") assert.ok(everything.targets.every((t) => t.entity.id === "light.kitchen_ceiling"), JSON.stringify(targetsOf(everything)));
   assert.deepEqual(targetsOf(run(registry, "turn on kitchen plug child lock")), ['switch.kitchen_plug_child_lock:{"type":"turn_on"}']);
   assert.notEqual(run(registry, "turn on kitchen heater").kind, "act");
+});
+
+test("relative changes: brightness from the light's state, clamped to 1..100; colour temperature within the light's range", () => {
+  const light = (state: string, attributes: Record<string, unknown> = {}) => entity("light.l", { state, attributes });
+  assert.equal(STEP_PERCENT, 25);
+  assert.equal(steppedBrightness(light("on", { brightness: 255 }), "down", 25), 75);
+  assert.equal(steppedBrightness(light("on", { brightness: 128 }), "up", 10), 60);
+  assert.equal(steppedBrightness(light("on"), "down", 25), 75, "on without a brightness is full");
+  assert.equal(steppedBrightness(light("off", { brightness: 200 }), "up", 25), 25, "an off light starts from 0");
+  assert.equal(steppedBrightness(light("on", { brightness: 20 }), "down", 50), 1, "dimming never turns it off");
+  assert.equal(steppedBrightness(light("on", { brightness: 250 }), "up", 50), 100);
+  assert.equal(steppedKelvin(light("on", { color_temp_kelvin: 3000, min_color_temp_kelvin: 2200, max_color_temp_kelvin: 4000 }), "warmer", 50), 2200);
+  assert.equal(steppedKelvin(light("on", { color_temp_kelvin: 3000, min_color_temp_kelvin: 2200, max_color_temp_kelvin: 4000 }), "cooler", 10), 3180);
+  // Covers and thermostats: from their position or set-point; a cover without one opens or closes.
+  const blind = (attributes: Record<string, unknown>, state = "open") => entity("cover.b", { state, attributes });
+  assert.deepEqual(actionFor("HassSetPosition", blind({ current_position: 90 }), { position_change: "up" }), { type: "set_position", position: 100 });
+  assert.deepEqual(actionFor("HassSetPosition", blind({}, "closed"), { position_change: "up", position_step: 10 }), { type: "set_position", position: 10 });
+  assert.deepEqual(actionFor("HassSetPosition", blind({}, "unknown"), { position_change: "down" }), { type: "close" });
+  const thermostat = (attributes: Record<string, unknown>) => entity("climate.t", { attributes });
+  assert.deepEqual(actionFor("HassClimateSetTemperature", thermostat({ temperature: 20.5 }), { temperature_change: "down", temperature_step: 2 }), { type: "set_temperature", temperature: 18.5 });
+  assert.equal(actionFor("HassClimateSetTemperature", thermostat({}), { temperature_change: "up" }), undefined, "no set-point, no nudge");
 });
