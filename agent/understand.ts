@@ -10,6 +10,7 @@ import type { EntityRegistry } from "../devices/registry.ts";
 import type { CommandRequest, Understanding } from "./controller/types.ts";
 import type { LiveIntentRecognizer, RecognizedIntent } from "./intent/recognizer.ts";
 import { chooseCandidate } from "./intent/follow-up.ts";
+import type { LocalIntents } from "./local/local-intents.ts";
 import { responseFor } from "./intent/responses.ts";
 import { resolveIntent, type Resolution } from "./resolve/resolver.ts";
 import { isHere, resolveCommandArea, type OccupancySnapshot } from "./vision/fusion.ts";
@@ -25,6 +26,8 @@ export interface UnderstandDeps {
   eventTopic: string;
   /** People per area seen by the cameras, for commands from a microphone without an area or with "here". */
   occupancy?: () => OccupancySnapshot;
+  /** Intents hearth answers or carries out by itself (clock, timers, broadcast, what needs HA). */
+  local?: LocalIntents;
 }
 
 function customMessages(resolution: Extract<Resolution, { kind: "custom" }>, eventTopic: string): { messages: OutgoingMessage[]; event?: { event_type: string; data: Record<string, unknown> } } {
@@ -77,6 +80,7 @@ export function createUnderstander(deps: UnderstandDeps) {
       if (!chosen) {
         // Not an answer but a command of its own ("turn on the porch light"): the question is dropped, as in a confirmation.
         const fresh = deps.recognizer.recognize(request.text, { area });
+        if (fresh && deps.local?.handles(fresh.intent)) return deps.local.understand(fresh, { ...request.origin, ...(area ? { area } : {}) });
         if (fresh) return toUnderstanding(resolveIntent(fresh, deps.registry, { area }), fresh, deps.eventTopic);
         return { kind: "not_understood", response: `Sorry, I still don't know which one you mean.` };
       }
@@ -87,6 +91,8 @@ export function createUnderstander(deps: UnderstandDeps) {
     const recognized: RecognizedIntent | null = request.intent
       ? { intent: request.intent.name, slots: request.intent.slots as RecognizedIntent["slots"], confidence: 1, unknownSlots: [], sentence: "(rule)", text: request.text }
       : deps.recognizer.recognize(request.text, { area: request.origin.area ?? deps.defaultArea });
+    // Clock, timers, broadcast and the refusals name no device: no area or presence to resolve.
+    if (recognized && deps.local?.handles(recognized.intent)) return deps.local.understand(recognized, { ...request.origin, ...(area ? { area } : {}) });
     if (recognized && deps.occupancy && (request.origin.kind === "voice" || isHere(String(recognized.slots.area ?? "")))) {
       // Presence fusion: "turn on the light" from an area-less microphone, or "… here", means the occupied room.
       const slotArea = typeof recognized.slots.area === "string" ? recognized.slots.area : undefined;

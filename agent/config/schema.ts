@@ -15,6 +15,7 @@ import { audioSchema } from "./audio.ts";
 import { vadSchema } from "./vad.ts";
 import { wakeWordSchema } from "./wakeword.ts";
 import { memorySchema, webSchema } from "./memory.ts";
+import { timersSchema } from "./timers.ts";
 
 const mqttSchema = z.strictObject({
   /** Host name or IP of the broker. */
@@ -110,6 +111,11 @@ const agentSchema = z.strictObject({
 const intentsSchema = z.strictObject({
   /** YAML files with user-defined intents (sentence templates, slot lists, actions). */
   files: z.array(z.string()).default([]),
+  /**
+   * A Home Assistant `custom_sentences` folder (its `en/*.yaml` files are read
+   * as HA wrote them, see agent/intent/ha-custom-sentences.ts), e.g. `/config/custom_sentences`.
+   */
+  ha_custom_sentences: z.string().min(1).optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -140,6 +146,8 @@ export const configSchema = z.strictObject({
   memory: memorySchema.default(memorySchema.parse({})),
   /** The local page (agent/web); off unless `listen` is set. */
   web: webSchema.default({}),
+  /** hearth's own timers and delayed commands (agent/timers). */
+  timers: timersSchema.default(timersSchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;

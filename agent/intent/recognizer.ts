@@ -74,14 +74,29 @@ export class IntentRecognizer {
   private readonly lists = new Map<string, CompiledList>();
   private readonly literals = new WeakMap<TemplateNode, Set<string>>();
   private readonly required = new WeakMap<TemplateNode, string[]>();
+  /** The sentence set's skip words and phrases, as normalised tokens, longest first. */
+  private readonly skipPhrases: string[][];
 
   constructor(readonly sentenceSet: CustomIntents) {
     for (const [name, list] of Object.entries(sentenceSet.lists)) this.lists.set(name, compileList(list));
+    this.skipPhrases = (sentenceSet.skipWords ?? []).map(phraseTokens).filter((p) => p.length > 0).sort((a, b) => b.length - a.length);
+  }
+
+  /** `tokens` without the sentence set's skip words (anywhere, as Home Assistant drops them). */
+  private dropSkipPhrases(tokens: ReturnType<typeof normalizeUtterance>): ReturnType<typeof normalizeUtterance> {
+    if (!this.skipPhrases.length) return tokens;
+    const out: typeof tokens = [];
+    for (let i = 0; i < tokens.length; ) {
+      const phrase = this.skipPhrases.find((p) => p.every((w, k) => tokens[i + k]?.text === w));
+      if (phrase) i += phrase.length;
+      else out.push(tokens[i++]!);
+    }
+    return out;
   }
 
   /** Recognise `text`; null when no sentence matches it. */
   recognize(text: string, context: RecognitionContext = {}): RecognizedIntent | null {
-    const tokens = normalizeUtterance(text);
+    const tokens = this.dropSkipPhrases(normalizeUtterance(text));
     if (tokens.length === 0) return null;
     if (tokens.length > MAX_TOKENS) {
       log.warn({ tokens: tokens.length, max: MAX_TOKENS }, "text too long for a command; not recognised");
