@@ -125,6 +125,12 @@ function serialize(nodes: Node[]): string {
       const filled = words.filter(Boolean);
       out += filled.length === words.length ? `(${filled.join("|")})` : `[${filled.join("|")}]`;
     } else {
+      // "{name}s" would be the list and a word "s": no such sentence in HA. "{name}'s" and punctuation are fine.
+      for (let k = 1; k < run.length; k++) {
+        const [a, b] = [run[k - 1]!, run[k]!];
+        const ref = a.t === "ref" && b.t === "text" && /^[\p{L}\p{N}]/u.test(b.s) ? a : b.t === "ref" && a.t === "text" && /[\p{L}\p{N}]$/u.test(a.s) ? b : undefined;
+        if (ref?.t === "ref") throw new UnsupportedTemplateError(`${ref.s} glued to letters inside one word`);
+      }
       out += run.map(serializeNode).join("");
     }
     i = j;
