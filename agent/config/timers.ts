@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { z } from "zod";
 
 export const timersSchema = z.strictObject({
-  /** SQLite file; default `$STATE_DIRECTORY/timers.db` (systemd), else `$XDG_DATA_HOME/hearth/timers.db`. */
+  /** SQLite file; default `$STATE_DIRECTORY/timers-<agent id>.db` (systemd), else `$XDG_DATA_HOME/hearth/timers-<agent id>.db`. */
   path: z.string().min(1).optional(),
   /**
    * A delayed command that fell due while hearth was down runs at start-up if
@@ -23,9 +23,14 @@ export const timersSchema = z.strictObject({
 
 export type TimersConfig = z.infer<typeof timersSchema>;
 
-/** The timers database of a config: `timers.path`, or the state directory's `timers.db`. */
-export function timersPath(config: TimersConfig, env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * The timers database of a config: `timers.path`, or `timers-<agent id>.db` in
+ * the state directory — one file per agent, so two agents on one machine never
+ * announce each other's timers.
+ */
+export function timersPath(config: TimersConfig, agentId: string, env: NodeJS.ProcessEnv = process.env): string {
   if (config.path) return config.path;
-  if (env.STATE_DIRECTORY) return join(env.STATE_DIRECTORY.split(":")[0]!, "timers.db");
-  return join(env.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "hearth", "timers.db");
+  const file = `timers-${agentId}.db`;
+  if (env.STATE_DIRECTORY) return join(env.STATE_DIRECTORY.split(":")[0]!, file);
+  return join(env.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "hearth", file);
 }

@@ -139,7 +139,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     let timerStore: TimerStore | undefined;
     if (options.keepTimers) {
       try {
-        timerStore = new TimerStore(timersPath(config.timers));
+        timerStore = new TimerStore(timersPath(config.timers, config.agent.id));
       } catch (err) {
         problems.push((err as Error).message);
       }
