@@ -87,6 +87,25 @@ test("timers: set, list, pause, adjust, resume and cancel by name, length or alo
   assert.equal((await say("cancel the timer")).response, "There are no timers.");
 });
 
+test("durations as people say and type them", { skip: missing }, async () => {
+  const cases: [string, Record<string, unknown>][] = [
+    ["set a timer for an hour and a half", { hours: 1, minutes: 30 }],
+    ["set a timer for one and a half hours", { hours: 1, minutes: 30 }],
+    ["set a timer for half an hour", { minutes: 30 }],
+    ["set a timer for 1/2 a minute", { seconds: 30 }],
+    ["start a 2 minute 30 second timer", { minutes: 2, seconds: 30 }],
+    ["timer for 90 seconds", { seconds: 90 }],
+    ["set a timer for a couple of minutes", { minutes: 2 }],
+    ["set a 10-minute timer", { minutes: 10 }],
+    ["set a timer for 5 mins", { minutes: 5 }],
+  ];
+  for (const [text, slots] of cases) {
+    const event = await agent.submit(text, { kind: "cli", source: "durations" });
+    assert.deepEqual([event.intent, event.slots], ["HassStartTimer", slots], text);
+  }
+  await agent.submit("cancel all timers", { kind: "cli" });
+});
+
 test("a timer set in another room is found by that room's name", { skip: missing }, async () => {
   await say("set a timer for 3 minutes", { kind: "voice", source: "bedroom-mic", area: "Bedroom" });
   await say("set a timer for 4 minutes");
