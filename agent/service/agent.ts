@@ -150,7 +150,9 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     }
     if (timerStore) {
       this.timers = new TimerManager(timerStore);
-      this.timers.on("finished", (finished) => void this.onTimerFinished(finished));
+      this.timers.on("finished", (finished) => {
+        this.onTimerFinished(finished).catch((err: Error) => log.error({ timer: finished.timer.id, err: err.message }, "finished timer not carried out"));
+      });
     }
     this.announcer = new Announcer(config);
     this.guard = new PublishGuard(this.registry, config.agent.id, config.homeassistant.discovery_prefix, config.homeassistant.confirm);
