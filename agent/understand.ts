@@ -14,6 +14,7 @@ import { LiveFallbackRecognizer } from "./intent/fallback/live.ts";
 import { FallbackRecognizer } from "./intent/fallback/recognizer.ts";
 import type { LiveIntentRecognizer, RecognizedIntent } from "./intent/recognizer.ts";
 import { chooseCandidate } from "./intent/follow-up.ts";
+import type { LocalIntents } from "./local/local-intents.ts";
 import { responseFor } from "./intent/responses.ts";
 import { resolveIntent, type Resolution } from "./resolve/resolver.ts";
 import { isHere, resolveCommandArea, type OccupancySnapshot } from "./vision/fusion.ts";
@@ -40,6 +41,8 @@ export interface UnderstandDeps {
   occupancy?: () => OccupancySnapshot;
   /** Answers questions about what the cameras see and saw (absent or undefined: no cameras). */
   vision?: () => VisionAnswerer | undefined;
+  /** Intents hearth answers or carries out by itself (clock, timers, broadcast, what needs HA). */
+  local?: LocalIntents;
 }
 
 function customMessages(resolution: Extract<Resolution, { kind: "custom" }>, eventTopic: string): { messages: OutgoingMessage[]; event?: { event_type: string; data: Record<string, unknown> } } {
@@ -139,6 +142,7 @@ export function createUnderstander(deps: UnderstandDeps) {
       if (!chosen) {
         // Not an answer but a command of its own ("turn on the porch light"): the question is dropped, as in a confirmation.
         const fresh = deps.recognizer.recognize(request.text, { area });
+        if (fresh && deps.local?.handles(fresh.intent)) return deps.local.understand(fresh, { ...request.origin, ...(area ? { area } : {}) });
         if (fresh) return strictDecision(toUnderstanding(resolveIntent(fresh, deps.registry, { area }), fresh, deps.eventTopic), fresh.confidence, "template");
         return { kind: "not_understood", response: `Sorry, I still don't know which one you mean.`, decision: "refuse", confidence: 0 };
       }
@@ -152,6 +156,8 @@ export function createUnderstander(deps: UnderstandDeps) {
     const recognized: RecognizedIntent | null = request.intent
       ? { intent: request.intent.name, slots: request.intent.slots as RecognizedIntent["slots"], confidence: 1, unknownSlots: [], sentence: "(rule)", text: request.text }
       : deps.recognizer.recognize(request.text, { area: request.origin.area ?? deps.defaultArea });
+    // Clock, timers, broadcast and the refusals name no device: no area or presence to resolve.
+    if (recognized && deps.local?.handles(recognized.intent)) return deps.local.understand(recognized, { ...request.origin, ...(area ? { area } : {}) });
     if (recognized && isVisionIntent(recognized.intent)) {
       const vision = deps.vision?.();
       // "Is anyone in the attic": where no camera looks, an occupancy sensor of HA's may know.

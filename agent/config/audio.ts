@@ -13,6 +13,11 @@ export const microphoneSchema = z.strictObject({
   recorder: z.enum(["arecord", "sox"]).default("arecord"),
   /** ALSA device (`plughw:1,0`) for arecord, or the AUDIODEV for sox; default the system default. */
   device: z.string().optional(),
+  /**
+   * ALSA playback device (`aplay -D`) of the speaker next to this microphone:
+   * responses to it, and the timers set from it, are spoken there. Default `tts.device`.
+   */
+  speaker: z.string().min(1).optional(),
   /** Accept a wake word here only while a camera sees a person in this microphone's area (against TV false wakes). */
   presence_gate: z.boolean().default(false),
   /** Wake word gate: off means every utterance counts (an always-listening, push-to-talk style source). */

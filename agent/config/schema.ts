@@ -16,6 +16,7 @@ import { vadSchema } from "./vad.ts";
 import { fallbackSchema } from "./fallback.ts";
 import { wakeWordSchema } from "./wakeword.ts";
 import { memorySchema, webSchema } from "./memory.ts";
+import { timersSchema } from "./timers.ts";
 
 const mqttSchema = z.strictObject({
   /** Host name or IP of the broker. */
@@ -128,6 +129,11 @@ const intentsSchema = z.strictObject({
   files: z.array(z.string()).default([]),
   /** The fallback recognizer behind the templates and its act / confirm thresholds. */
   fallback: fallbackSchema.default(fallbackSchema.parse({})),
+  /**
+   * A Home Assistant `custom_sentences` folder (its `en/*.yaml` files are read
+   * as HA wrote them, see agent/intent/ha-custom-sentences.ts), e.g. `/config/custom_sentences`.
+   */
+  ha_custom_sentences: z.string().min(1).optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -158,6 +164,8 @@ export const configSchema = z.strictObject({
   memory: memorySchema.default(memorySchema.parse({})),
   /** The local page (agent/web); off unless `listen` is set. */
   web: webSchema.default({}),
+  /** hearth's own timers and delayed commands (agent/timers). */
+  timers: timersSchema.default(timersSchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -14,9 +14,17 @@ export interface CommandSessionActors {
   /** Recognise and resolve the text. `pending` is the clarification being answered, if any. */
   understand: (request: CommandRequest, pending?: Extract<Understanding, { kind: "clarify" }>) => Promise<Understanding>;
   /** Send the commands for resolved targets (or a custom intent's messages); resolves with what was published. */
-  act: (work: { targets: Target[]; messages: OutgoingMessage[]; event?: { event_type: string; data: Record<string, unknown> } }) => Promise<OutgoingMessage[]>;
+  act: (work: ActWork) => Promise<OutgoingMessage[]>;
   /** Publish the event line and speak/print the response. */
   respond: (event: SessionEvent) => Promise<void>;
+}
+
+/** What the act step carries out: commands for targets, configured messages, a custom intent's event, a local action. */
+export interface ActWork {
+  targets: Target[];
+  messages: OutgoingMessage[];
+  event?: { event_type: string; data: Record<string, unknown> };
+  perform?: () => Promise<void> | void;
 }
 
 export interface CommandSessionInput {
@@ -79,7 +87,7 @@ export const commandSessionMachine = setup({
     understand: fromPromise<Understanding, { request: CommandRequest; pending?: Extract<Understanding, { kind: "clarify" }> }>(async () => {
       throw new Error("understand actor not provided");
     }),
-    act: fromPromise<OutgoingMessage[], { targets: Target[]; messages: OutgoingMessage[]; event?: { event_type: string; data: Record<string, unknown> } }>(async () => {
+    act: fromPromise<OutgoingMessage[], ActWork>(async () => {
       throw new Error("act actor not provided");
     }),
     respond: fromPromise<void, SessionEvent>(async () => {
@@ -179,7 +187,7 @@ export const commandSessionMachine = setup({
         input: ({ context }) => {
           const u = context.understanding!;
           if (u.kind === "act") return { targets: u.targets, messages: [] };
-          if (u.kind === "custom") return { targets: [], messages: u.messages, event: u.event };
+          if (u.kind === "custom") return { targets: [], messages: u.messages, event: u.event, perform: u.perform };
           return { targets: [], messages: [] };
         },
         onDone: {

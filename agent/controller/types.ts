@@ -6,10 +6,10 @@
 import type { Entity, OutgoingMessage } from "../../devices/entity.ts";
 import type { Action } from "../../devices/commands/action.ts";
 
-/** Where a command came from: the typed CLI, the MQTT text topic, a microphone, a scene rule. */
+/** Where a command came from: the typed CLI, the MQTT text topic, a microphone, a scene rule, a delayed command's timer. */
 export interface CommandOrigin {
-  kind: "cli" | "mqtt" | "voice" | "rule";
-  /** Microphone or camera name, or the rule's name. */
+  kind: "cli" | "mqtt" | "voice" | "rule" | "timer";
+  /** Microphone or camera name, the rule's name, or `timer:<id>`. */
   source?: string;
   /** Area of the input (the microphone's room, `--area`), used when the text names none. */
   area?: string;
@@ -58,7 +58,11 @@ export interface UnderstandingMeta {
 export type Understanding = UnderstandingMeta &
   (
     | { kind: "act"; intent: string; slots: Record<string, unknown>; targets: Target[]; response: string; confirmation?: string }
-    | { kind: "custom"; intent: string; slots: Record<string, unknown>; messages: OutgoingMessage[]; event?: { event_type: string; data: Record<string, unknown> }; response: string; confirmation?: string }
+    | {
+      kind: "custom"; intent: string; slots: Record<string, unknown>; messages: OutgoingMessage[]; event?: { event_type: string; data: Record<string, unknown> }; response: string; confirmation?: string;
+      /** A local action (set a timer, broadcast), run by the act step: hearth's own state, no MQTT command. */
+      perform?: () => Promise<void> | void;
+    }
     | { kind: "answer"; intent: string; slots: Record<string, unknown>; response: string }
     | { kind: "clarify"; intent: string; slots: Record<string, unknown>; question: string; candidates: Entity[] }
     | { kind: "nevermind"; intent: "HassNevermind"; response: string }

@@ -126,6 +126,8 @@ export interface CustomIntents {
   intents: CustomIntent[];
   lists: Record<string, SlotList>;
   rules: Record<string, TemplateNode>;
+  /** Words or phrases dropped from every text before matching (a Home Assistant file's `skip_words`). */
+  skipWords?: string[];
 }
 
 /**

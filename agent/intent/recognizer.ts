@@ -83,6 +83,8 @@ export class IntentRecognizer {
   private readonly literals = new WeakMap<TemplateNode, Set<string>>();
   /** Per template, per pass (exact, wildcard names): the token sets a text must meet (requiredAnyOf). */
   private readonly required = new WeakMap<TemplateNode, Map<string, Set<string>[]>>();
+  /** The sentence set's skip words and phrases, as normalised tokens, longest first. */
+  private readonly skipPhrases: string[][];
 
   private readonly assistantNames: string[][];
 
@@ -93,11 +95,24 @@ export class IntentRecognizer {
   constructor(readonly sentenceSet: CustomIntents, options: RecognizerOptions = {}) {
     for (const [name, list] of Object.entries(sentenceSet.lists)) this.lists.set(name, compileList(list));
     this.assistantNames = (options.assistantNames ?? []).flatMap(assistantNameWords);
+    this.skipPhrases = (sentenceSet.skipWords ?? []).map(phraseTokens).filter((p) => p.length > 0).sort((a, b) => b.length - a.length);
+  }
+
+  /** `tokens` without the sentence set's skip words (anywhere, as Home Assistant drops them). */
+  private dropSkipPhrases(tokens: ReturnType<typeof normalizeUtterance>): ReturnType<typeof normalizeUtterance> {
+    if (!this.skipPhrases.length) return tokens;
+    const out: typeof tokens = [];
+    for (let i = 0; i < tokens.length; ) {
+      const phrase = this.skipPhrases.find((p) => p.every((w, k) => tokens[i + k]?.text === w));
+      if (phrase) i += phrase.length;
+      else out.push(tokens[i++]!);
+    }
+    return out;
   }
 
   /** Recognise `text`; null when no sentence matches it. */
   recognize(text: string, context: RecognitionContext = {}): RecognizedIntent | null {
-    const tokens = normalizeUtterance(text, this.assistantNames);
+    const tokens = this.dropSkipPhrases(normalizeUtterance(text, this.assistantNames));
     if (tokens.length === 0) return null;
     if (tokens.length > MAX_TOKENS) {
       log.warn({ tokens: tokens.length, max: MAX_TOKENS }, "text too long for a command; not recognised");

@@ -166,6 +166,7 @@ export function buildSentenceSet(registry: EntityRegistry, custom: CustomIntents
       if (name in set.rules && JSON.stringify(set.rules[name]) !== JSON.stringify(rule)) throw new Error(`${file.file}: expansion_rules.${name}: clashes with a built-in rule of that name`);
       set.rules[name] = rule;
     }
+    if (file.skipWords?.length) set.skipWords = [...new Set([...(set.skipWords ?? []), ...file.skipWords])];
     for (const intent of file.intents) {
       const existing = set.intents.find((i) => i.name === intent.name);
       if (existing) existing.sentences.push(...intent.sentences);

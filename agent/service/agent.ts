@@ -32,6 +32,13 @@ import { redact } from "./redact.ts";
 import { configSecrets } from "./secrets.ts";
 import { createUnderstander } from "../understand.ts";
 import type { VisionAnswerer } from "../vision/questions.ts";
+import { loadHaCustomSentences } from "../intent/ha-custom-sentences.ts";
+import { LocalIntents } from "../local/local-intents.ts";
+import { planTimerFinish, type TimerFinishedEvent } from "../local/timer-finish.ts";
+import { timersPath } from "../config/timers.ts";
+import { TimerManager, type FinishedTimer } from "../timers/timer-manager.ts";
+import { TimerStore } from "../timers/timer-store.ts";
+import { Announcer } from "../voice/announcer.ts";
 
 const log = logger("service/agent");
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
@@ -72,9 +79,16 @@ export interface AgentOptions {
   observer?: boolean;
   /** The config file's path, named in errors about the files it refers to. */
   configFile?: string;
+  /**
+   * Keep timers and delayed commands in the `timers.path` store and run them
+   * (the service does; a one-shot CLI run cannot wait for a timer).
+   */
+  keepTimers?: boolean;
+  /** Speak finished timers and broadcasts through `tts` (the service does). */
+  speak?: boolean;
 }
 
-export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event: SessionEvent, seconds: number] }> {
+export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event: SessionEvent, seconds: number]; timer: [TimerFinishedEvent] }> {
   readonly registry = new EntityRegistry();
   readonly topics: ReturnType<typeof agentTopics>;
   readonly session?: MqttSession;
@@ -87,6 +101,11 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
   private consumer?: DiscoveryConsumer;
   /** Answers "is anyone in the kitchen", "when did you last see the cat" (set by the vision extension). */
   visionAnswerer?: VisionAnswerer;
+  /** hearth's own timers (with `keepTimers`). */
+  readonly timers?: TimerManager;
+  /** Resolves once stored timers are armed (after discovery settled, so a due delayed command finds its devices). */
+  timersStarted: Promise<void> = Promise.resolve();
+  private readonly announcer: Announcer;
   /** People per area from the cameras (set by the vision extension), for presence fusion. */
   occupancySource?: () => ReadonlyMap<string, number>;
   /** hearth's own HA device; later stages add components (occupancy, person counts, snapshots). */
@@ -135,7 +154,32 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
         problems.push(`intents.files.${i}: ${(err as Error).message.replace(/\n\s*/g, "\n      ")}`);
       }
     });
-    if (problems.length) throw new ConfigError(options.configFile ?? "<config>", problems);
+    if (config.intents.ha_custom_sentences) {
+      try {
+        this.customIntents.push(...loadHaCustomSentences(config.intents.ha_custom_sentences));
+      } catch (err) {
+        problems.push(`intents.ha_custom_sentences: ${(err as Error).message.replace(/\n\s*/g, "\n      ")}`);
+      }
+    }
+    let timerStore: TimerStore | undefined;
+    if (options.keepTimers) {
+      try {
+        timerStore = new TimerStore(timersPath(config.timers, config.agent.id));
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+    }
+    if (problems.length) {
+      timerStore?.close();
+      throw new ConfigError(options.configFile ?? "<config>", problems);
+    }
+    if (timerStore) {
+      this.timers = new TimerManager(timerStore);
+      this.timers.on("finished", (finished) => {
+        this.onTimerFinished(finished).catch((err: Error) => log.error({ timer: finished.timer.id, err: err.message }, "finished timer not carried out"));
+      });
+    }
+    this.announcer = new Announcer(config);
     this.guard = new PublishGuard(this.registry, config.agent.id, config.homeassistant.discovery_prefix, config.homeassistant.confirm);
     for (const file of this.customIntents) {
       for (const intent of file.intents) if (intent.action && "mqtt" in intent.action) this.guard.allowConfigured(intent.action.mqtt.topic);
@@ -146,6 +190,12 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     this.recognizer = new LiveIntentRecognizer(this.registry, this.customIntents, { assistantNames: wakeWords, cameraZones: config.cameras.flatMap((c) => c.zones.map((z) => z.name)) });
     this.executor = new Executor(this.guard, options.dryRun || options.offline ? undefined : this.session);
     this.fallback = config.intents.fallback.enabled ? new LiveFallbackRecognizer(this.registry, this.recognizer) : null;
+    const local = new LocalIntents({
+      timers: this.timers,
+      broadcast: options.speak && this.announcer.enabled ? (message) => this.announcer.broadcast(message) : undefined,
+      check: (text, origin) => understandChecked({ text, origin }),
+      timeZone: config.location?.time_zone,
+    });
     const understand = createUnderstander({
       registry: this.registry,
       recognizer: this.recognizer,
@@ -155,11 +205,16 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
       eventTopic: this.topics.intent,
       occupancy: () => this.occupancySource?.() ?? new Map(),
       vision: () => this.visionAnswerer,
+      local,
     });
+    const understandChecked = async (request: CommandRequest, pending?: Extract<Understanding, { kind: "clarify" }>) => this.guard.confirmationFor(await understand(request, pending));
     this.runner = new SessionRunner(
       {
-        understand: async (request, pending) => this.guard.confirmationFor(await understand(request, pending)),
-        act: (work) => this.executor.act(work),
+        understand: understandChecked,
+        act: async (work) => {
+          await work.perform?.();
+          return this.executor.act(work);
+        },
         respond: async (event) => this.respond(event),
       },
       { confirmationTimeoutMs: config.agent.confirmation_timeout_ms, clarificationTimeoutMs: config.agent.clarification_timeout_ms },
@@ -181,7 +236,10 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
    * @throws MqttConnectionError when credentials or TLS are wrong (or the broker is absent with `failFast`).
    */
   async start(): Promise<void> {
-    if (!this.session) return;
+    if (!this.session) {
+      this.timers?.start();
+      return;
+    }
     // hearth's own announcement is not a device it controls.
     const ownConfig = `${this.config.homeassistant.discovery_prefix}/device/${this.config.agent.id}/config`;
     this.consumer = new DiscoveryConsumer(this.session, this.registry, this.config, { ignoreTopics: [ownConfig] });
@@ -223,6 +281,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     session.on("connected", reannounce);
     this.cleanups.push(() => session.off("connected", reannounce));
     log.info({ broker: this.session.endpoint }, "agent started");
+    if (this.timers) this.timersStarted = this.settle().then(() => this.timers!.start());
   }
 
   /**
@@ -387,6 +446,38 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     }
   }
 
+  /**
+   * A timer finished: its event line, its announcement on the speaker of the
+   * microphone that set it, or its delayed command handed to the controller
+   * (once the controller is idle, so it is not taken as the answer to a question).
+   */
+  private async onTimerFinished(finished: FinishedTimer): Promise<void> {
+    const plan = planTimerFinish(finished, this.config.timers.late_command_limit_s * 1000);
+    this.publishOwn(this.topics.events, JSON.stringify(redact(plan.event, this.secrets)));
+    this.emit("timer", plan.event);
+    const origin = finished.timer.origin;
+    if (plan.speak && this.options.speak) await this.announcer.say(plan.speak, origin.kind === "voice" ? origin.source : undefined);
+    if (plan.command) {
+      await this.untilIdle();
+      await this.submitRequest({ text: plan.command, origin: { kind: "timer", source: `timer:${finished.timer.id}`, ...(origin.area ? { area: origin.area } : {}) } });
+    }
+  }
+
+  /** Resolves when the controller is idle, or after the longest question it may be waiting on. */
+  private untilIdle(): Promise<void> {
+    if (this.runner.state === "idle") return Promise.resolve();
+    const limit = this.config.agent.confirmation_timeout_ms + this.config.agent.clarification_timeout_ms + 1000;
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, limit);
+      const off = this.runner.onState((state) => state === "idle" && done());
+      function done() {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+  }
+
   /** Wait until every command handed to the broker is delivered. */
   flush(): Promise<void> {
     return this.executor.flush();
@@ -410,6 +501,9 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
   async stop(): Promise<void> {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.producer?.stop();
+    await this.timersStarted;
+    this.timers?.stop();
+    this.timers?.store.close();
     this.runner.stop();
     this.recognizer.close();
     this.fallback?.close();

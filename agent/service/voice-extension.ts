@@ -164,7 +164,9 @@ export class VoiceExtension {
 
   private async speak(event: SessionEvent): Promise<void> {
     if (event.origin.kind !== "voice" || !event.response || !this.speaker.enabled) return;
-    this.speaking = this.speaker.say(event.response).then(
+    // Answered on the speaker next to the microphone that heard it.
+    const device = this.agent.config.audio.microphones.find((m) => m.name === event.origin.source)?.speaker;
+    this.speaking = this.speaker.say(event.response, device === undefined ? {} : { device }).then(
       () => undefined,
       (err: Error) => log.error({ err: err.message }, "cannot speak the response"),
     );

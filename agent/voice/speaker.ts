@@ -32,11 +32,13 @@ export class Speaker {
   }
 
   /**
-   * Synthesise `text` and send it to the configured sink.
+   * Synthesise `text` and send it to the configured sink. `device`: the ALSA
+   * device of this response's speaker (a microphone's `speaker`), instead of
+   * `tts.device`; the file sink puts it in the file name.
    * @returns null when speech is off; otherwise the duration (and file for the file sink).
    * @throws Error when synthesis fails, `aplay` is missing or fails, or the WAV cannot be written.
    */
-  async say(text: string): Promise<Spoken | null> {
+  async say(text: string, options: { device?: string } = {}): Promise<Spoken | null> {
     if (!this.enabled) return null;
     const audio = await synthesizeFlite(text, this.config.voice);
     const wav = encodeWav(audio.samples, audio.sampleRate);
@@ -44,19 +46,20 @@ export class Speaker {
     if (this.config.sink === "file") {
       const dir = resolve(this.config.dir);
       await mkdir(dir, { recursive: true });
-      const file = join(dir, `response-${Date.now()}-${++this.counter}.wav`);
+      const device = options.device ?? this.config.device;
+      const file = join(dir, `response-${device ? `${device.replace(/[^A-Za-z0-9_.-]/g, "_")}-` : ""}${Date.now()}-${++this.counter}.wav`);
       await writeFile(file, wav).catch((err: Error) => {
         throw new Error(`tts.dir: cannot write ${file}: ${err.message}`);
       });
       log.info({ file, durationMs }, "response written");
       return { durationMs, file };
     }
-    await this.play(wav);
+    await this.play(wav, options.device ?? this.config.device);
     return { durationMs };
   }
 
-  private play(wav: Buffer): Promise<void> {
-    const args = ["-q", ...(this.config.device ? ["-D", this.config.device] : []), "-"];
+  private play(wav: Buffer, device: string | undefined): Promise<void> {
+    const args = ["-q", ...(device ? ["-D", device] : []), "-"];
     return new Promise((resolvePlay, reject) => {
       const child = spawn("aplay", args, { stdio: ["pipe", "ignore", "pipe"] });
       let stderr = "";
@@ -64,7 +67,7 @@ export class Speaker {
       child.on("error", (err: NodeJS.ErrnoException) =>
         reject(new Error(err.code === "ENOENT" ? "tts.sink aplay: aplay is not installed (apt install alsa-utils), or set tts.sink to file or off" : `tts.sink aplay: ${err.message}`)),
       );
-      child.on("close", (code) => (code === 0 ? resolvePlay() : reject(new Error(`tts.sink aplay${this.config.device ? ` (device ${this.config.device})` : ""}: exit ${code}: ${stderr.trim()}`))));
+      child.on("close", (code) => (code === 0 ? resolvePlay() : reject(new Error(`tts.sink aplay${device ? ` (device ${device})` : ""}: exit ${code}: ${stderr.trim()}`))));
       child.stdin.on("error", () => undefined); // aplay exiting early surfaces through "close"
       child.stdin.end(wav);
     });

@@ -47,6 +47,12 @@ const BUILTIN_PRONUNCIATIONS: Record<string, string> = {
   illuminance: "IH L UW M AH N AH N S",
   irradiance: "IH R EY D IY AH N S",
   unpowered: "AH N P AW ER D",
+  // Timer words; the typed abbreviations are said in full ("five mins" is heard as "five minutes").
+  unpause: "AH N P AO Z",
+  audiobook: "AO D IY OW B UH K",
+  hrs: "AW ER Z",
+  mins: "M IH N AH T S",
+  secs: "S EH K AH N D Z",
 };
 
 export interface PocketSphinxOptions {

@@ -34,3 +34,16 @@ test("hearth intent reads fixtures and custom intents from the config, and names
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /mine\.yaml: intents\.feedCat: "feed the \{pet\}": unknown list \{pet\}/);
 });
+
+test("hearth intent answers hearth's own intents and reads the config's HA custom_sentences folder", (t) => {
+  if (!existsSync(fixtures)) return t.skip(`../shared absent: ${fixtures} not found`);
+  const weather = JSON.parse(hearth("intent", "--fixtures", fixtures, "what's", "the", "weather").stdout);
+  assert.deepEqual([weather.recognized.intent, weather.resolution, weather.response], ["HassGetWeather", { kind: "local", understanding: "error", error: "needs_home_assistant" }, "I can't do the weather without Home Assistant."]);
+  const timer = JSON.parse(hearth("intent", "--fixtures", fixtures, "set", "a", "timer", "for", "ten", "minutes").stdout);
+  assert.deepEqual([timer.recognized.slots, timer.response], [{ minutes: 10 }, "I can keep timers only while the hearth service runs."]);
+  const dir = mkdtempSync(join(tmpdir(), "hearth-intent-cli-ha-"));
+  writeFileSync(join(dir, "config.yaml"), `fixtures: ${fixtures}\nintents:\n  ha_custom_sentences: ${join(root, "test", "fixtures", "ha-custom-sentences")}\n`);
+  const water = hearth("intent", "--config", join(dir, "config.yaml"), "water", "the", "roses");
+  assert.equal(water.status, 0, water.stderr);
+  assert.deepEqual([JSON.parse(water.stdout).recognized.intent, JSON.parse(water.stdout).response], ["WaterGarden", "Watering the roses"]);
+});

@@ -1,0 +1,61 @@
+/**
+ * hearth's own intents by voice: the grammar recognizer over the full
+ * built-in sentence set (HA's test home as the registry) decodes spoken timer,
+ * clock and refusal requests into HA's intent and slot names, and still
+ * rejects unrelated real speech. The commands are synthetic (Flite's `slt`
+ * voice reading them), the unrelated speech real (../shared/data/speech-misc).
+ */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { decodeFile } from "../../../agent/audio/file-source.ts";
+import { buildSentenceSet } from "../../../agent/intent/sentence-set.ts";
+import { loadFixtures } from "../../../devices/fixtures.ts";
+import { PocketSphinxRecognizer } from "../../../models/asr/pocketsphinx.ts";
+import { isRejected } from "../../../models/asr/recognizer.ts";
+import { synthesizeFlite } from "../../../models/tts/flite.ts";
+import { sharedData, sharedDataMissing } from "../../helpers/shared-data.ts";
+
+const missing = sharedDataMissing();
+let recognizer: PocketSphinxRecognizer;
+
+before(async () => {
+  if (missing) return;
+  recognizer = await PocketSphinxRecognizer.create(buildSentenceSet(loadFixtures(sharedData("intents", "ha-en-fixtures.yaml")), []));
+});
+after(() => recognizer?.close());
+
+test("spoken timer, clock and refusal requests decode into HA's intents and slots (synthetic voice)", { skip: missing }, async () => {
+  const cases: [string, string, Record<string, unknown>][] = [
+    ["set a timer for five minutes", "HassStartTimer", { minutes: 5 }],
+    ["set a timer for one hour and thirty minutes", "HassStartTimer", { hours: 1, minutes: 30 }],
+    ["how much time is left on the timer", "HassTimerStatus", {}],
+    ["cancel the timer", "HassCancelTimer", {}],
+    ["pause the timer", "HassPauseTimer", {}],
+    ["add two minutes to the timer", "HassIncreaseTimer", { minutes: 2 }],
+    ["what time is it", "HassGetCurrentTime", {}],
+    ["what is the date today", "HassGetCurrentDate", {}],
+    ["what is the weather like today", "HassGetWeather", {}],
+  ];
+  const wrong: string[] = [];
+  for (const [text, intent, slots] of cases) {
+    const audio = await synthesizeFlite(text, "slt");
+    assert.equal(audio.sampleRate, 16000);
+    const result = await recognizer.recognize(audio.samples);
+    const got = isRejected(result) ? `rejected (${result.reason})` : `${result.intent} ${JSON.stringify(result.slots)}`;
+    if (got !== `${intent} ${JSON.stringify(slots)}`) wrong.push(`"${text}": ${got}`);
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test("unrelated real speech is still rejected under the whole built-in grammar", { skip: missing }, async () => {
+  const accepted: string[] = [];
+  for (const f of ["rhino_out_of_context.flac", "cards_001.flac", "cards_002.flac", "cards_003.flac", "cards_004.flac", "cards_005.flac", "vosk_digits.flac"]) {
+    const path = sharedData("speech-misc", f);
+    if (!existsSync(path)) continue;
+    const result = await recognizer.recognize(await decodeFile(path));
+    if (!isRejected(result)) accepted.push(`${f}: "${result.text}"`);
+  }
+  assert.deepEqual(accepted, []);
+});
