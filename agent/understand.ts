@@ -14,7 +14,7 @@ import { LiveFallbackRecognizer } from "./intent/fallback/live.ts";
 import { FallbackRecognizer } from "./intent/fallback/recognizer.ts";
 import type { LiveIntentRecognizer, RecognizedIntent } from "./intent/recognizer.ts";
 import { chooseCandidate } from "./intent/follow-up.ts";
-import type { LocalIntents } from "./local/local-intents.ts";
+import { LocalIntents } from "./local/local-intents.ts";
 import { responseFor } from "./intent/responses.ts";
 import { resolveIntent, type Resolution } from "./resolve/resolver.ts";
 import { isHere, resolveCommandArea, type OccupancySnapshot } from "./vision/fusion.ts";
@@ -132,7 +132,12 @@ export function createUnderstander(deps: UnderstandDeps) {
     return undefined;
   };
 
-  return async (request: CommandRequest, pending?: Extract<Understanding, { kind: "clarify" }>): Promise<Understanding> => {
+  // Clock, timers and "that needs Home Assistant" are understood by every understander; only the agent gives them timers and speakers.
+  const local = deps.local ?? new LocalIntents({ check: (text, origin) => understand({ text, origin }) });
+  const localUnderstanding = async (recognized: RecognizedIntent, origin: CommandRequest["origin"], area: string | undefined) =>
+    strictDecision(await local.understand(recognized, { ...origin, ...(area ? { area } : {}) }), recognized.confidence, recognized.sentence === "(rule)" ? "rule" : "template");
+
+  const understand = async (request: CommandRequest, pending?: Extract<Understanding, { kind: "clarify" }>): Promise<Understanding> => {
     if (request.messages) {
       return { kind: "custom", intent: request.intent?.name ?? "mqtt", slots: request.intent?.slots ?? {}, messages: request.messages, response: "Done", decision: "act", confidence: 1, recognizedBy: "rule" };
     }
@@ -142,7 +147,7 @@ export function createUnderstander(deps: UnderstandDeps) {
       if (!chosen) {
         // Not an answer but a command of its own ("turn on the porch light"): the question is dropped, as in a confirmation.
         const fresh = deps.recognizer.recognize(request.text, { area });
-        if (fresh && deps.local?.handles(fresh.intent)) return deps.local.understand(fresh, { ...request.origin, ...(area ? { area } : {}) });
+        if (fresh && local.handles(fresh.intent)) return localUnderstanding(fresh, request.origin, area);
         if (fresh) return strictDecision(toUnderstanding(resolveIntent(fresh, deps.registry, { area }), fresh, deps.eventTopic), fresh.confidence, "template");
         return { kind: "not_understood", response: `Sorry, I still don't know which one you mean.`, decision: "refuse", confidence: 0 };
       }
@@ -157,7 +162,7 @@ export function createUnderstander(deps: UnderstandDeps) {
       ? { intent: request.intent.name, slots: request.intent.slots as RecognizedIntent["slots"], confidence: 1, unknownSlots: [], sentence: "(rule)", text: request.text }
       : deps.recognizer.recognize(request.text, { area: request.origin.area ?? deps.defaultArea });
     // Clock, timers, broadcast and the refusals name no device: no area or presence to resolve.
-    if (recognized && deps.local?.handles(recognized.intent)) return deps.local.understand(recognized, { ...request.origin, ...(area ? { area } : {}) });
+    if (recognized && local.handles(recognized.intent)) return localUnderstanding(recognized, request.origin, area);
     if (recognized && isVisionIntent(recognized.intent)) {
       const vision = deps.vision?.();
       // "Is anyone in the attic": where no camera looks, an occupancy sensor of HA's may know.
@@ -199,4 +204,5 @@ export function createUnderstander(deps: UnderstandDeps) {
     }
     return strictDecision(strict, recognized?.confidence ?? 0, request.intent ? "rule" : "template");
   };
+  return understand;
 }

@@ -45,12 +45,17 @@ export interface LocalIntentDeps {
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
+/** Intents hearth answers or carries out by itself, never on a device: clock, timers, broadcast, what needs HA. */
+export function isLocalIntent(intent: string): boolean {
+  return TIMER_INTENTS.has(intent) || CLOCK_INTENTS.has(intent) || intent === "HassBroadcast" || needsHomeAssistant(intent);
+}
+
 export class LocalIntents {
   constructor(private readonly deps: LocalIntentDeps) {}
 
   /** True for an intent this module answers (the controller does not resolve it against devices). */
   handles(intent: string): boolean {
-    return TIMER_INTENTS.has(intent) || CLOCK_INTENTS.has(intent) || intent === "HassBroadcast" || needsHomeAssistant(intent);
+    return isLocalIntent(intent);
   }
 
   /** The Understanding of a recognised local intent, said from `origin`. */

@@ -41,9 +41,11 @@ test("a template match acts with confidence 1; an unrelated request is refused",
   const understand = understander({ act: 0.8, confirm: 0.4 });
   const strictMatch = await understand(typed("turn off the garage light"));
   assert.deepEqual([strictMatch.decision, strictMatch.confidence, strictMatch.recognizedBy, targets(strictMatch)], ["act", 1, "template", ["light.garage"]]);
+  // Weather needs Home Assistant: said so, never acted on.
   const weather = await understand(typed("what's the weather like in paris tomorrow"));
-  assert.equal(weather.decision, "refuse");
-  assert.equal(weather.kind, "not_understood");
+  assert.deepEqual([weather.decision, weather.kind, weather.kind === "error" && weather.error], ["refuse", "error", "needs_home_assistant"]);
+  const unrelated = await understand(typed("email mum that i will be late"));
+  assert.deepEqual([unrelated.decision, unrelated.kind, targets(unrelated)], ["refuse", "not_understood", []]);
 });
 
 test("the same fallback reading acts, asks or is refused by where its confidence falls", { skip }, async () => {
