@@ -21,7 +21,8 @@ import type { Config } from "../../agent/config/schema.ts";
 import { logger } from "../../agent/log.ts";
 import type { OutgoingMessage } from "../entity.ts";
 import { redactFromMqttDebug } from "./debug-redaction.ts";
-import { topicMatches, topicProblem } from "./topic.ts";
+import { topicProblem } from "./topic.ts";
+import { TopicTrie } from "./topic-trie.ts";
 
 const log = logger("devices/mqtt");
 
@@ -90,6 +91,40 @@ const V5_CONNACK: Record<number, [ConnectionFailure, string]> = {
 
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_OSSL|HOSTNAME|ALTNAME/i;
 
+/**
+ * Most filters in one SUBSCRIBE packet. Batching matters at scale (a Zigbee2MQTT home of 4,000
+ * devices has ~9,000 state and availability topics); the bound keeps each packet around 50 KiB.
+ */
+const FILTERS_PER_SUBSCRIBE = 1000;
+
+interface Subscription {
+  filter: string;
+  /**
+   * The MQTT 5 subscription identifier of the SUBSCRIBE that carried it, shared by a batch of
+   * wildcard-free filters (two distinct topic names never match the same message, so the
+   * identifier still tells the filters a message matched); a wildcard filter has one of its own.
+   * Undefined until sent.
+   */
+  id?: number;
+  qos: 0 | 1 | 2;
+  /** Each handler, and whether it takes its messages in bulk (see `subscribe`). */
+  handlers: Map<MessageHandler, boolean>;
+}
+
+/** A message waiting for a bulk handler. */
+interface Pending {
+  message: IncomingMessage;
+  subscription: Subscription;
+  handler: MessageHandler;
+}
+
+/**
+ * Longest run of bulk handlers between two turns of the event loop: the ~40,000 retained
+ * messages of a large home are handled in slices, so keepalives, typed commands and
+ * timers are served in between rather than after seconds.
+ */
+const BULK_SLICE_MS = 10;
+
 /** Seconds the broker keeps our MQTT 5 session (subscriptions, queued QoS 1 messages) after a disconnect. */
 const SESSION_EXPIRY_S = 24 * 3600;
 
@@ -132,11 +167,20 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   private attempt = 0;
   private reconnectTimer?: NodeJS.Timeout;
   private hasConnected = false;
-  /** By filter; `id` is the MQTT 5 subscription identifier that tells overlapping filters apart. */
-  private readonly subscriptions = new Map<string, { id: number; qos: 0 | 1 | 2; handlers: Set<MessageHandler> }>();
+  /** By filter, in a trie so a message finds its filters in O(levels), not one test per filter. */
+  private readonly subscriptions = new TopicTrie<Subscription>();
+  /** Every subscription, for re-subscribing after a connect. */
+  private readonly allSubscriptions = new Map<string, Subscription>();
   private nextSubscriptionId = 1;
   /** Filters subscribed on the current connection. */
   private readonly brokerFilters = new Set<string>();
+  /** Filters added since the last SUBSCRIBE was sent; sent together on the next turn of the event loop. */
+  private readonly unsent = new Set<string>();
+  private syncScheduled = false;
+  /** Messages for bulk handlers, oldest first from `backlogHead`. */
+  private backlog: Pending[] = [];
+  private backlogHead = 0;
+  private drainScheduled = false;
   private lastFailure?: MqttConnectionError;
 
   constructor(private readonly config: MqttConfig, private readonly options: MqttSessionOptions) {
@@ -324,68 +368,153 @@ export class MqttSession extends EventEmitter<SessionEvents> {
    * Hand a message to the handlers of the filters it matches. With MQTT 5 the
    * broker names the matching subscriptions (it may send one copy per
    * overlapping filter), so each handler sees each publication once; with
-   * 3.1.1 every matching filter's handlers get every copy.
+   * 3.1.1 every matching filter's handlers get every copy. Bulk handlers get
+   * theirs from the backlog, in arrival order.
    */
   private dispatch(topic: string, payload: Buffer, packet: IPublishPacket): void {
     const message: IncomingMessage = { topic, payload, qos: packet.qos, retain: packet.retain };
     const named = packet.properties?.subscriptionIdentifier;
-    const ids = named === undefined ? undefined : new Set(Array.isArray(named) ? named : [named]);
-    for (const [filter, subscription] of this.subscriptions) {
-      if (ids && !ids.has(subscription.id)) continue;
-      if (!topicMatches(filter, topic)) continue;
-      for (const handler of subscription.handlers) {
-        try {
-          handler(message);
-        } catch (err) {
-          log.error({ topic, filter, err: (err as Error).message }, "message handler failed");
-          log.debug({ stack: (err as Error).stack }, "message handler stack");
-        }
+    const ids = named === undefined ? undefined : Array.isArray(named) ? named : [named];
+    for (const subscription of this.subscriptions.match(topic)) {
+      if (ids && (subscription.id === undefined || !ids.includes(subscription.id))) continue;
+      for (const [handler, bulk] of subscription.handlers) {
+        if (bulk) {
+          this.backlog.push({ message, subscription, handler });
+          this.scheduleDrain();
+        } else this.deliver(message, subscription, handler);
       }
     }
   }
 
-  /** Send SUBSCRIBE for every filter the broker does not hold yet. */
+  private deliver(message: IncomingMessage, subscription: Subscription, handler: MessageHandler): void {
+    try {
+      handler(message);
+    } catch (err) {
+      log.error({ topic: message.topic, filter: subscription.filter, err: (err as Error).message }, "message handler failed");
+      log.debug({ stack: (err as Error).stack }, "message handler stack");
+    }
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(this.drainBacklog);
+  }
+
+  /** Hand backlogged messages to their handlers for at most BULK_SLICE_MS, then yield. */
+  private readonly drainBacklog = (): void => {
+    this.drainScheduled = false;
+    const until = performance.now() + BULK_SLICE_MS;
+    while (this.backlogHead < this.backlog.length) {
+      const { message, subscription, handler } = this.backlog[this.backlogHead]!;
+      this.backlog[this.backlogHead++] = undefined as unknown as Pending;
+      // A handler removed since the message arrived no longer wants it.
+      if (subscription.handlers.has(handler) && this.allSubscriptions.get(subscription.filter) === subscription) this.deliver(message, subscription, handler);
+      if (performance.now() >= until) break;
+    }
+    if (this.backlogHead < this.backlog.length) this.scheduleDrain();
+    else {
+      this.backlog = [];
+      this.backlogHead = 0;
+    }
+  };
+
+  /**
+   * Send SUBSCRIBE for the filters the broker does not hold yet (after a
+   * connect all of them: onConnect forgets what it held). Filters go
+   * in batches (one packet carries one MQTT 5 subscription identifier): a
+   * wildcard filter alone, wildcard-free filters up to FILTERS_PER_SUBSCRIBE a
+   * packet, grouped by QoS and by the identifier they already have, so a
+   * re-subscription keeps it.
+   */
   private syncSubscriptions(): void {
+    this.unsent.clear();
     const client = this.client;
     if (!client || !this.connected) return;
-    for (const [filter, { id, qos }] of this.subscriptions) {
-      if (this.brokerFilters.has(filter)) continue;
-      this.brokerFilters.add(filter);
-      // One SUBSCRIBE per filter: MQTT 5 allows one subscription identifier per packet.
-      const options = this.version === 5 ? { qos, properties: { subscriptionIdentifier: id } } : { qos };
-      client.subscribe(filter, options, (err) => {
-        if (!err) return;
-        this.brokerFilters.delete(filter);
-        log.warn({ filter, err: err.message }, "subscribe failed; will retry on the next connect");
-      });
+    const batches = new Map<string, Subscription[]>();
+    for (const subscription of this.allSubscriptions.values()) {
+      if (this.brokerFilters.has(subscription.filter)) continue;
+      const wildcard = /[+#]/.test(subscription.filter);
+      if (wildcard && subscription.id === undefined) subscription.id = this.nextSubscriptionId++;
+      const key = wildcard ? `w ${subscription.id}` : `${subscription.qos} ${subscription.id ?? "new"}`;
+      let batch = batches.get(key);
+      if (!batch) batches.set(key, (batch = []));
+      batch.push(subscription);
     }
+    for (const batch of batches.values()) {
+      for (let i = 0; i < batch.length; i += FILTERS_PER_SUBSCRIBE) this.sendSubscribe(client, batch.slice(i, i + FILTERS_PER_SUBSCRIBE));
+    }
+  }
+
+  private sendSubscribe(client: MqttClient, batch: Subscription[]): void {
+    const id = batch[0]!.id ?? this.nextSubscriptionId++;
+    const filters: Record<string, { qos: 0 | 1 | 2 }> = {};
+    for (const subscription of batch) {
+      subscription.id = id;
+      filters[subscription.filter] = { qos: subscription.qos };
+      this.brokerFilters.add(subscription.filter);
+    }
+    const options = this.version === 5 ? { qos: batch[0]!.qos, properties: { subscriptionIdentifier: id } } : { qos: batch[0]!.qos };
+    client.subscribe(filters, options, (err, granted) => {
+      if (!err) return;
+      // The SUBACK refuses filters one by one (reason code ≥ 0x80); without one the whole packet failed.
+      const refused = new Set((granted ?? []).filter((g) => (g.qos & 0x80) !== 0).map((g) => g.topic));
+      for (const subscription of batch) {
+        if (refused.size > 0 && !refused.has(subscription.filter)) continue;
+        this.brokerFilters.delete(subscription.filter);
+        log.warn({ filter: subscription.filter, err: err.message }, "subscribe failed; will retry on the next connect");
+      }
+    });
+  }
+
+  /** Send the filters added in this turn of the event loop together, before any later publish. */
+  private scheduleSync(): void {
+    if (this.syncScheduled) return;
+    this.syncScheduled = true;
+    setImmediate(() => this.flushSubscriptions());
+  }
+
+  private flushSubscriptions(): void {
+    this.syncScheduled = false;
+    if (this.unsent.size > 0) this.syncSubscriptions();
   }
 
   /**
    * Call `handler` for every message matching `filter` (MQTT wildcards + and #),
    * now and after every reconnect. Retained messages arrive first for a new filter.
+   * New filters are sent together on the next turn of the event loop (or
+   * before the next publish), many to a SUBSCRIBE.
+   *
+   * `bulk`: the handler takes its messages from a backlog drained in slices
+   * of BULK_SLICE_MS, in arrival order but possibly a few turns of the event
+   * loop later, so a flood on its filter (discovery's retained configs and
+   * states) does not hold up other handlers (typed commands) or the keepalive.
    * @returns a function that removes this handler (and unsubscribes when it was the filter's last).
    */
-  subscribe(filter: string, handler: MessageHandler, options: { qos?: 0 | 1 | 2 } = {}): () => void {
+  subscribe(filter: string, handler: MessageHandler, options: { qos?: 0 | 1 | 2; bulk?: boolean } = {}): () => void {
     // A filter the broker refuses costs the whole connection (and would be replayed on every reconnect).
     const problem = topicProblem(filter, "subscribe");
     if (problem) {
       log.warn({ filter: filter.slice(0, 200), problem }, "not subscribing to an invalid topic filter");
       return () => undefined;
     }
-    let subscription = this.subscriptions.get(filter);
+    let subscription = this.allSubscriptions.get(filter);
     if (!subscription) {
-      subscription = { id: this.nextSubscriptionId++, qos: options.qos ?? 1, handlers: new Set() };
+      subscription = { filter, qos: options.qos ?? 1, handlers: new Map() };
       this.subscriptions.set(filter, subscription);
+      this.allSubscriptions.set(filter, subscription);
+      this.unsent.add(filter);
+      this.scheduleSync();
     }
-    subscription.handlers.add(handler);
-    this.syncSubscriptions();
+    subscription.handlers.set(handler, options.bulk === true);
     return () => {
-      const current = this.subscriptions.get(filter);
+      const current = this.allSubscriptions.get(filter);
       if (!current) return;
       current.handlers.delete(handler);
       if (current.handlers.size > 0) return;
       this.subscriptions.delete(filter);
+      this.allSubscriptions.delete(filter);
+      this.unsent.delete(filter);
       if (this.brokerFilters.delete(filter) && this.client && this.connected) this.client.unsubscribe(filter);
     };
   }
@@ -401,6 +530,8 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     if (!client || this.currentState === "closed") return Promise.reject(new Error(`MQTT session closed: cannot publish to ${message.topic}`));
     const problem = topicProblem(message.topic, "publish");
     if (problem) return Promise.reject(new Error(`cannot publish to ${JSON.stringify(message.topic.slice(0, 200))}: ${problem}`));
+    // Subscriptions made before this publish reach the broker before it (a reply to it is not missed).
+    if (this.unsent.size > 0) this.syncSubscriptions();
     return new Promise((resolve, reject) => {
       client.publish(message.topic, message.payload, { qos: message.qos, retain: message.retain }, (err) => (err ? reject(err) : resolve()));
     });
