@@ -8,6 +8,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Keys dropped from every parsed object: assigning them can change prototypes. */
 const DANGEROUS_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+const MAY_NAME_DANGEROUS_KEY = /__proto__|constructor|prototype|\\u/;
 
 /** A payload that cannot be used; `reason` says why in a few words. */
 export class PayloadError extends Error {
@@ -55,6 +56,9 @@ export function parseJsonSafely(text: string, maxDepth: number): unknown {
   const depth = nestingDepth(text);
   if (depth > maxDepth) throw new PayloadError(`JSON nested ${depth} levels deep (limit ${maxDepth})`);
   try {
+    // The reviver costs a call per value; only a text that names a dangerous key (or could, through
+    // a \u escape) needs it.
+    if (!MAY_NAME_DANGEROUS_KEY.test(text)) return JSON.parse(text);
     return JSON.parse(text, (key, value: unknown) => (DANGEROUS_KEYS.has(key) ? undefined : value));
   } catch (err) {
     throw new PayloadError(`invalid JSON: ${(err as Error).message}`);

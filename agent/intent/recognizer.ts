@@ -25,6 +25,12 @@ const log = logger("agent/intent");
 
 /** Quiet time after the last name change before the sentence set is rebuilt (discovery announces devices in bursts). */
 const REBUILD_DEBOUNCE_MS = 200;
+/**
+ * A rebuild that took longer than this (a home of thousands of entities: ~0.5 s at 30,000) is not
+ * repeated on the recognition path while names are still arriving: each command during a
+ * discovery burst would otherwise stall the agent for it. The debounced rebuild follows the burst.
+ */
+const SYNC_REBUILD_BUDGET_MS = 50;
 
 /** What the recognizer knows about the situation: the area of the microphone that heard the text. */
 export interface RecognitionContext {
@@ -296,14 +302,20 @@ function better(a: Candidate, b: Candidate): boolean {
  * so a burst of discovery messages costs one rebuild. Until then a recognition
  * uses the previous sentence set, and rebuilds at once only when that set
  * does not understand the text fully (no match, or a wildcard match where a
- * new name may be meant).
+ * new name may be meant) — except, in a home whose rebuild exceeds
+ * SYNC_REBUILD_BUDGET_MS, while the burst is still going on.
  */
 export class LiveIntentRecognizer {
   private recognizer: IntentRecognizer | undefined;
   private builtVersion = -1;
   private debounce: NodeJS.Timeout | undefined;
+  /** How long the last rebuild took, in ms. */
+  private lastBuildMs = 0;
+  /** performance.now() of the last name change seen. */
+  private lastNameChange = -Infinity;
   private readonly onChange = () => {
     if (this.registry.namesVersion === this.builtVersion) return;
+    this.lastNameChange = performance.now();
     clearTimeout(this.debounce);
     this.debounce = setTimeout(() => this.current(), REBUILD_DEBOUNCE_MS);
     this.debounce.unref();
@@ -319,7 +331,9 @@ export class LiveIntentRecognizer {
     const version = this.registry.namesVersion;
     if (version !== this.builtVersion || !this.recognizer) {
       clearTimeout(this.debounce);
+      const started = performance.now();
       this.recognizer = new IntentRecognizer(buildSentenceSet(this.registry, this.custom, this.options.cameraZones), this.options);
+      this.lastBuildMs = performance.now() - started;
       this.builtVersion = version;
       log.debug({ entities: this.registry.all().length, version }, "sentence set rebuilt");
     }
@@ -330,6 +344,8 @@ export class LiveIntentRecognizer {
     if (this.recognizer && this.builtVersion !== this.registry.namesVersion) {
       const previous = this.recognizer.recognize(text, context);
       if (previous && previous.confidence === 1) return previous;
+      const bursting = performance.now() - this.lastNameChange < REBUILD_DEBOUNCE_MS;
+      if (bursting && this.lastBuildMs > SYNC_REBUILD_BUDGET_MS) return previous;
     }
     return this.current().recognize(text, context);
   }

@@ -97,12 +97,37 @@ function staticAttributes(component: string, config: Record<string, unknown>): R
   return attributes;
 }
 
+/**
+ * Compiled templates by source. A large home repeats a few hundred template
+ * texts over tens of thousands of entities (Zigbee2MQTT: `{{ value_json["battery"] }}`
+ * on every battery sensor), and compiling is most of the cost of building an
+ * entity; a compiled template holds no state between renders, so entities share it.
+ */
+const compiled = new Map<string, CompiledTemplate | Error>();
+const MAX_COMPILED = 16_384;
+
+function compileShared(source: string): CompiledTemplate {
+  let entry = compiled.get(source);
+  if (entry === undefined) {
+    try {
+      entry = compileTemplate(source);
+    } catch (err) {
+      entry = err as Error;
+    }
+    // Bounded: a flood of distinct templates costs a recompile, not memory.
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(source, entry);
+  }
+  if (entry instanceof Error) throw entry;
+  return entry;
+}
+
 function compileAll(config: Record<string, unknown>): { templates: Map<string, CompiledTemplate>; errors: string[] } {
   const templates = new Map<string, CompiledTemplate>();
   const errors: string[] = [];
   const tryCompile = (key: string, source: string) => {
     try {
-      templates.set(key, compileTemplate(source));
+      templates.set(key, compileShared(source));
     } catch (err) {
       errors.push(`${key}: ${(err as Error).message}`);
     }
