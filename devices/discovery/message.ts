@@ -112,17 +112,27 @@ const DEVICE_STRING_KEYS = [
   "name", "manufacturer", "model", "model_id", "sw_version", "hw_version", "suggested_area", "via_device", "configuration_url", "serial_number",
 ];
 
+/**
+ * Longest entity, device or area name accepted, in characters. Names feed the
+ * text matcher, the fallback's fuzzy index and the speech grammar, whose cost
+ * grows with their length; a 60,000-character name from one hostile retained
+ * config stalled the fallback's build for a minute. HA itself keeps a state's
+ * name within 255 characters.
+ */
+export const MAX_NAME_CHARS = 255;
+const nameSchema = z.string().max(MAX_NAME_CHARS, `longer than ${MAX_NAME_CHARS} characters`);
+
 // Types after `coerce`: what HA's validators coerce has been coerced, so what is left of the wrong type is refused here.
 const deviceSchema = z.looseObject({
   identifiers: z.array(z.string()).optional(),
   connections: z.array(z.tuple([z.string(), z.string()])).optional(),
-  name: z.string().nullable().optional(),
+  name: nameSchema.nullable().optional(),
   manufacturer: z.string().optional(),
   model: z.string().optional(),
   model_id: z.string().optional(),
   sw_version: z.string().optional(),
   hw_version: z.string().optional(),
-  suggested_area: z.string().optional(),
+  suggested_area: nameSchema.optional(),
   via_device: z.string().optional(),
   configuration_url: z.string().optional(),
   serial_number: z.string().optional(),
@@ -137,7 +147,7 @@ const availabilitySchema = z.array(z.looseObject({
   value_template: z.string().optional(),
 }));
 const componentSchema = z.looseObject({
-  name: z.string().nullable().optional(),
+  name: nameSchema.nullable().optional(),
   unique_id: z.string().optional(),
   object_id: z.string().min(1).optional(),
   default_entity_id: z.string().min(1).optional(),

@@ -106,6 +106,14 @@ test("a topic deeper than homeassistant.max_topic_levels is refused, naming the 
   assert.deepEqual(long, { kind: "invalid", reason: "command_topic: topic longer than 65535 bytes" });
 });
 
+test("a name longer than 255 characters is refused, naming the field; 255 is accepted", () => {
+  const huge = read("homeassistant/switch/huge/config", { name: "y".repeat(60_000), cmd_t: "h/set" });
+  assert.deepEqual(huge, { kind: "invalid", reason: "name: longer than 255 characters" });
+  const device = read("homeassistant/switch/huge/config", { name: "ok", cmd_t: "h/set", dev: { ids: ["d1"], name: "d".repeat(256) } });
+  assert.deepEqual(device, { kind: "invalid", reason: "device.name: longer than 255 characters" });
+  assert.equal(read("homeassistant/switch/long/config", { name: "n".repeat(255), cmd_t: "h/set" }).kind, "configs");
+});
+
 test("single availability_topic becomes a one-entry list with the shared payloads", () => {
   const m = read("homeassistant/switch/s/config", { cmd_t: "s/set", avty_t: "s/lwt", pl_avail: "Online", pl_not_avail: "Offline", avty_tpl: "{{ value }}" });
   assert.equal(m.kind, "configs");
