@@ -38,6 +38,47 @@ export function placeholderOf(name: string, list: SlotList | undefined): string 
   return undefined;
 }
 
+/** Words the training text says literally, per sentence set: the templates' own words and the values of lists kept as words. */
+const literalWordsOf = new WeakMap<CustomIntents, ReadonlySet<string>>();
+
+/**
+ * The words `set`'s training text says literally: every word of its
+ * templates and expansion rules, and the values of the lists whose values
+ * stay words (placeholderOf is undefined for them).
+ */
+export function literalWords(set: CustomIntents): ReadonlySet<string> {
+  let words = literalWordsOf.get(set);
+  if (words) return words;
+  const out = new Set<string>();
+  const walk = (node: TemplateNode): void => {
+    if (node.type === "word") for (const t of phraseTokens(node.text)) out.add(t);
+    else if (node.type === "sequence") node.items.forEach(walk);
+    else if (node.type === "alternative") node.options.forEach(walk);
+  };
+  for (const intent of set.intents) for (const sentence of intent.sentences) walk(sentence.tree);
+  for (const rule of Object.values(set.rules)) walk(rule);
+  for (const [name, list] of Object.entries(set.lists)) {
+    if (!("values" in list) || placeholderOf(name, list) !== undefined) continue;
+    for (const v of list.values) for (const t of phraseTokens(typeof v === "string" ? v : v.in)) out.add(t);
+  }
+  literalWordsOf.set(set, (words = out));
+  return words;
+}
+
+/**
+ * The placeholder of one value of list `name`, said as `tokens`: that of its
+ * list (placeholderOf), except for a value of a closed list that is said only
+ * in words the templates say themselves ("off" of the water heater modes,
+ * "light" of the detected objects). Such a value stays words, in training
+ * and in the text to classify alike: a placeholder would erase the word
+ * "off" from every "turn off …" and read it as a water heater mode.
+ */
+export function valuePlaceholder(name: string, list: SlotList | undefined, tokens: readonly string[], literal: ReadonlySet<string>): string | undefined {
+  const placeholder = placeholderOf(name, list);
+  if (placeholder === undefined || !list || !("values" in list) || OPEN_LISTS.has(name)) return placeholder;
+  return tokens.length > 0 && tokens.every((t) => literal.has(t)) ? undefined : placeholder;
+}
+
 /** One data block of an intent: the classifier's label. Sentences with the same intent and conditions share one. */
 export interface Label {
   key: string;
@@ -162,7 +203,7 @@ export function expandSentence(set: CustomIntents, intent: CustomIntent, sentenc
           slots.push({ slot: node.slot, list: node.list, start, end: tokens.length, value: words.join(" ") });
           return;
         }
-        if (placeholder && options.placeholders) {
+        if (placeholder && options.placeholders && OPEN_LISTS.has(node.list)) {
           // Training text: the placeholder stands for any value, so an empty registry list trains the same model.
           tokens.push(placeholder);
           slots.push({ slot: node.slot, list: node.list, start, end: tokens.length, value: placeholder });
@@ -179,6 +220,12 @@ export function expandSentence(set: CustomIntents, intent: CustomIntent, sentenc
         const words = phraseTokens(value.in);
         if (words.length === 0) {
           failed = true;
+          return;
+        }
+        if (placeholder && options.placeholders && valuePlaceholder(node.list, list, words, literalWords(set)) !== undefined) {
+          // A closed list's value in training text: its placeholder, unless the value is said in template words (valuePlaceholder).
+          tokens.push(placeholder);
+          slots.push({ slot: node.slot, list: node.list, start, end: tokens.length, value: placeholder });
           return;
         }
         tokens.push(...words);

@@ -13,7 +13,7 @@
  */
 import type { CustomIntents } from "../custom-intents.ts";
 import { phraseTokens } from "../normalize.ts";
-import { NUMBER_PLACEHOLDER, placeholderOf } from "./expand.ts";
+import { literalWords, NUMBER_PLACEHOLDER, valuePlaceholder } from "./expand.ts";
 import { phoneticKey, wordSimilarity } from "./fuzzy.ts";
 
 /** Similarity given to a single distinctive word of a longer entity name. */
@@ -69,13 +69,14 @@ export class Lexicon {
   constructor(set: CustomIntents, structuralWords: ReadonlySet<string>) {
     const wordOwners = new Map<string, Set<string>>();
     const nameEntries = new Map<string, Entry>();
+    const literal = literalWords(set);
     for (const [list, def] of Object.entries(set.lists)) {
       if (!("values" in def)) continue;
-      const placeholder = placeholderOf(list, def);
       for (const v of def.values) {
         const spoken = typeof v === "string" ? v : v.in;
         const tokens = phraseTokens(spoken);
         if (tokens.length === 0) continue;
+        const placeholder = valuePlaceholder(list, def, tokens, literal);
         const entry: Entry = { tokens, squashed: tokens.join(""), list, value: typeof v === "string" ? v : v.out, placeholder, ...(typeof v !== "string" && v.context ? { context: v.context } : {}) };
         push(this.byFirst, tokens[0]!, entry);
         push(this.bySquashed, entry.squashed, entry);

@@ -12,32 +12,12 @@ import type { EntityRegistry } from "../../../devices/registry.ts";
 import { logger } from "../../log.ts";
 import type { CustomIntents } from "../custom-intents.ts";
 import type { LiveIntentRecognizer, RecognitionContext } from "../recognizer.ts";
-import { isLocalIntent } from "../../local/local-intents.ts";
 import { FallbackRecognizer, type FallbackReading } from "./recognizer.ts";
 
 const log = logger("agent/intent/fallback");
 
 /** Quiet time after the last name change before the fallback is rebuilt (as the strict recognizer's). */
 const REBUILD_DEBOUNCE_MS = 250;
-
-/** Per strict sentence set, the one the fallback learns: device intents only. */
-const deviceSets = new WeakMap<CustomIntents, CustomIntents>();
-
-/**
- * The fallback reads only intents that act on devices or ask about them:
- * clock, timers, broadcast and the "needs Home Assistant" refusals have short,
- * distinctive sentences the templates already cover, and as classes they pull
- * device commands with a typo toward them ("turn off the garage lihgt" read
- * as a volume change).
- */
-function deviceIntents(set: CustomIntents): CustomIntents {
-  let kept = deviceSets.get(set);
-  if (!kept) {
-    kept = { ...set, intents: set.intents.filter((i) => !isLocalIntent(i.name)) };
-    deviceSets.set(set, kept);
-  }
-  return kept;
-}
 
 export class LiveFallbackRecognizer {
   private recognizer: FallbackRecognizer | undefined;
@@ -63,7 +43,8 @@ export class LiveFallbackRecognizer {
 
   /** The fallback built for the strict recognizer's current sentence set (built now when that set changed). */
   current(): FallbackRecognizer {
-    const set = deviceIntents(this.strict.current().sentenceSet);
+    // Local intents are learned but never read (model.ts isUnreadIntent).
+    const set = this.strict.current().sentenceSet;
     this.builtVersion = this.registry.namesVersion;
     if (this.recognizer?.set !== set) {
       const started = performance.now();

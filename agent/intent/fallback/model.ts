@@ -13,7 +13,8 @@
  * registry changes; see `modelFor`.
  */
 import type { CustomIntents } from "../custom-intents.ts";
-import { sampleExpansions, type Expansion, type Label } from "./expand.ts";
+import { isLocalIntent } from "../../local/local-intents.ts";
+import { NUMBER_PLACEHOLDER, sampleExpansions, type Expansion, type Label } from "./expand.ts";
 import { featuresOf } from "./features.ts";
 import { pseudoWordGenerator, seededRandom } from "./random.ts";
 import { SoftmaxClassifier } from "./softmax.ts";
@@ -27,11 +28,27 @@ const FUNCTION_WORD_SHARE = 0.2;
 /** Intents the fallback never guesses: a reply, not a command. */
 export const FALLBACK_SKIPPED_INTENTS: ReadonlySet<string> = new Set(["HassNevermind"]);
 
+/**
+ * Intents the fallback learns but never reads: hearth's local intents (clock,
+ * timers, broadcast, the "needs Home Assistant" refusals;
+ * agent/local/local-intents.ts). Their sentences are short and distinctive
+ * and the templates already cover them, so a reading of one is never needed;
+ * but as classes they keep their words known ("weather", "timer"), and the
+ * probability the classifier gives them counts against every device reading
+ * of the text (its possible mass, recognizer.ts): "what's the weather like
+ * in paris" is no temperature question asked with unknown words.
+ */
+export function isUnreadIntent(intent: string): boolean {
+  return isLocalIntent(intent);
+}
+
 /** What a label's sentences fill: slot → the lists that fill it, and the slot sets that occur together. */
 export interface SlotSchema {
   listsOf: Map<string, Set<string>>;
   /** Distinct sets of list-filled slots (sorted names), largest first. */
   slotSets: string[][];
+  /** Slot filled by a number → the words its sentences say right after the number ("</s>": none). */
+  numberFollowers: Map<string, Set<string>>;
 }
 
 export interface FallbackModel {
@@ -67,7 +84,7 @@ export function trainModel(set: CustomIntents): FallbackModel {
   if (expansions.length === 0) throw new Error(`${set.file}: no sentence to train the fallback recognizer on`);
   const labels: Label[] = [];
   const index = new Map<string, number>();
-  const schemaSets: { listsOf: Map<string, Set<string>>; slotSets: Map<string, string[]> }[] = [];
+  const schemaSets: { listsOf: Map<string, Set<string>>; slotSets: Map<string, string[]>; numberFollowers: Map<string, Set<string>> }[] = [];
   const wordSets: Map<string, ReadonlySet<string>>[] = [];
   const vocabulary = new Set<string>();
   const samples = expansions.map((e: Expansion) => {
@@ -76,7 +93,7 @@ export function trainModel(set: CustomIntents): FallbackModel {
       id = labels.length;
       index.set(e.label.key, id);
       labels.push(e.label);
-      schemaSets.push({ listsOf: new Map(), slotSets: new Map() });
+      schemaSets.push({ listsOf: new Map(), slotSets: new Map(), numberFollowers: new Map() });
       wordSets.push(new Map());
     }
     const schema = schemaSets[id]!;
@@ -86,6 +103,10 @@ export function trainModel(set: CustomIntents): FallbackModel {
       const lists = schema.listsOf.get(s.slot) ?? new Set<string>();
       lists.add(s.list);
       schema.listsOf.set(s.slot, lists);
+      if (e.tokens[s.start] === NUMBER_PLACEHOLDER) {
+        const followers = schema.numberFollowers.get(s.slot) ?? schema.numberFollowers.set(s.slot, new Set()).get(s.slot)!;
+        followers.add(e.tokens[s.end] ?? "</s>");
+      }
     }
     for (const t of e.tokens) vocabulary.add(t);
     const words = wordSets[id]!;
@@ -103,7 +124,7 @@ export function trainModel(set: CustomIntents): FallbackModel {
     key: modelKey(set),
     labels,
     classifier,
-    schemas: schemaSets.map((s) => ({ listsOf: s.listsOf, slotSets: [...s.slotSets.values()].sort((a, b) => b.length - a.length) })),
+    schemas: schemaSets.map((s) => ({ listsOf: s.listsOf, slotSets: [...s.slotSets.values()].sort((a, b) => b.length - a.length), numberFollowers: s.numberFollowers })),
     vocabulary,
     functionWords,
     wordSets: wordSets.map((m) => [...m.values()]),

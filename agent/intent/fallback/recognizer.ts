@@ -22,10 +22,10 @@ import type { SlotValue } from "../matcher.ts";
 import { normalizeUtterance } from "../normalize.ts";
 import type { RecognitionContext, RecognizedIntent } from "../recognizer.ts";
 import { Calibrator, type CalibrationExample } from "./calibration.ts";
-import { contextAllowed, sampleExpansions, type Expansion, type Label } from "./expand.ts";
+import { contextAllowed, literalWords, sampleExpansions, type Expansion, type Label } from "./expand.ts";
 import { featuresOf } from "./features.ts";
 import { Lexicon, segment, type Span } from "./lexicon.ts";
-import { FALLBACK_SKIPPED_INTENTS, modelFor, type FallbackModel } from "./model.ts";
+import { FALLBACK_SKIPPED_INTENTS, isUnreadIntent, modelFor, type FallbackModel } from "./model.ts";
 import { perturb, type PerturbationKind } from "./perturb.ts";
 import { pseudoWordGenerator, seededRandom } from "./random.ts";
 
@@ -114,6 +114,8 @@ function countValues(set: CustomIntents, list: string): number {
 export class FallbackRecognizer {
   private readonly lexicon: Lexicon;
   private readonly intents = new Map<string, CustomIntent>();
+  /** Words the templates say themselves (expand.ts). */
+  private readonly literal: ReadonlySet<string>;
   private calibrator!: Calibrator;
   /** Milliseconds spent building (training reused from a previous build counts nothing) and calibrating. */
   readonly buildMs: number;
@@ -126,6 +128,7 @@ export class FallbackRecognizer {
   constructor(readonly set: CustomIntents, readonly model: FallbackModel = modelFor(set)) {
     const started = performance.now();
     this.lexicon = new Lexicon(set, model.vocabulary);
+    this.literal = literalWords(set);
     for (const intent of set.intents) this.intents.set(intent.name, intent);
     const bucket = Math.round(Math.log2(1 + countValues(set, "name") + countValues(set, "area")));
     const byBucket = calibrations.get(model) ?? calibrations.set(model, new Map()).get(model)!;
@@ -162,7 +165,9 @@ export class FallbackRecognizer {
   private readTokens(tokens: string[], context: RecognitionContext, calibrated = true): Candidate[] {
     const spans = this.lexicon.find(tokens);
     const open = spans.filter((s) => s.placeholder !== undefined);
-    const segmentations = [segment(open, tokens.length, "name"), segment(open, tokens.length, "place")];
+    // A third reading keeps the words the templates say themselves as words: "lights" is no fuzzy "Light" entity in "turn off the kitchen lights".
+    const unsaid = open.filter((s) => !tokens.slice(s.start, s.end).every((t) => this.literal.has(t)));
+    const segmentations = [segment(open, tokens.length, "name"), segment(open, tokens.length, "place"), segment(unsaid, tokens.length, "place")];
     const seen = new Set<string>();
     const candidates: Candidate[] = [];
     for (const chosen of segmentations) {
@@ -182,12 +187,14 @@ export class FallbackRecognizer {
           i = s.end;
         } else delex.push(tokens[i++]!);
       }
+      // The classifier's token after position i (a placeholder where a chosen value starts), or undefined at the end.
+      const after = (i: number): string | undefined => chosen.find((x) => x.start === i)?.placeholder ?? tokens[i];
       const unknownWords = tokens.filter((t, i) => covered[i] === 0 && !this.model.vocabulary.has(t));
       const raw = this.model.classifier.predict([...new Set(featuresOf(delex))]);
       // The classifier's posterior given that the reading is possible: labels whose slots these values cannot fill drop out.
       const fills = new Map<number, NonNullable<ReturnType<FallbackRecognizer["fill"]>>>();
       for (const id of [...raw.keys()].sort((a, b) => raw[b]! - raw[a]!).slice(0, TOP_LABELS * 3)) {
-        const filled = this.fill(id, chosen, literal, context);
+        const filled = this.fill(id, chosen, literal, context, after);
         if (filled) fills.set(id, filled);
       }
       const mass = [...fills.keys()].reduce((sum, id) => sum + raw[id]!, 0) || 1e-9;
@@ -236,8 +243,9 @@ export class FallbackRecognizer {
   }
 
   /** Put spotted values into label `id`'s slots; undefined when a slot set cannot be filled or a condition fails. */
-  private fill(id: number, open: Span[], literal: Span[], context: RecognitionContext): { slots: Record<string, SlotValue>; used: Span[] } | undefined {
+  private fill(id: number, open: Span[], literal: Span[], context: RecognitionContext, after: (i: number) => string | undefined): { slots: Record<string, SlotValue>; used: Span[] } | undefined {
     const label = this.model.labels[id]!;
+    if (isUnreadIntent(label.intent)) return undefined;
     const schema = this.model.schemas[id]!;
     const available = [...open, ...literal];
     for (const slotSet of schema.slotSets) {
@@ -248,7 +256,7 @@ export class FallbackRecognizer {
         const lists = schema.listsOf.get(slot) ?? new Set<string>();
         const fits = available
           .filter((s) => !used.includes(s) && !used.some((u) => s.start < u.end && u.start < s.end))
-          .filter((s) => (s.list === "#" ? [...lists].some((l) => this.inRange(l, Number(s.value))) : lists.has(s.list)))
+          .filter((s) => (s.list === "#" ? [...lists].some((l) => this.inRange(l, Number(s.value))) && this.numberFits(schema, slot, after(s.end)) : lists.has(s.list)))
           .sort((a, b) => b.score * (b.end - b.start) - a.score * (a.end - a.start) || a.start - b.start);
         const span = fits[0];
         if (!span || (span.list === "name" && !contextAllowed(span.context, label))) {
@@ -267,6 +275,20 @@ export class FallbackRecognizer {
       return { slots, used };
     }
     return undefined;
+  }
+
+  /**
+   * Whether a number followed by `next` (the classifier's token: a
+   * placeholder for a value; undefined: the text ends) can fill `slot`: the
+   * token after it is one the label's sentences say there, or a word they do
+   * not know (a typo, an extra word). "set an alarm for 7" is
+   * no siren sounding "for 7 minutes": the unit is never left out there.
+   */
+  private numberFits(schema: FallbackModel["schemas"][number], slot: string, next: string | undefined): boolean {
+    const followers = schema.numberFollowers.get(slot);
+    if (!followers) return true;
+    const word = next ?? "</s>";
+    return followers.has(word) || (next !== undefined && !next.startsWith("{") && !this.model.vocabulary.has(next));
   }
 
   private inRange(list: string, n: number): boolean {
@@ -298,6 +320,7 @@ export class FallbackRecognizer {
   private calibrationExamples(): CalibrationExample[] {
     const random = seededRandom(0xca11b);
     const pseudoWord = pseudoWordGenerator(random);
+    // The unread intents' sentences stay in: read as a device intent, they are wrong readings the calibration must see.
     const expansions = sampleExpansions(this.set, CALIBRATION_PER_LABEL, { placeholders: false, random, pseudoWord }, FALLBACK_SKIPPED_INTENTS);
     const labelsOf = new Map<string, Set<number>>();
     for (const [i, sets] of this.model.wordSets.entries()) {
