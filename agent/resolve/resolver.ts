@@ -265,6 +265,8 @@ export function actionFor(intent: string, entity: Entity, slots: Record<string, 
       const action: Extract<Action, { type: "light_set" }> = { type: "light_set" };
       if (typeof slots.brightness === "number") action.brightness_pct = Math.max(0, Math.min(100, slots.brightness));
       else if (slots.brightness_change === "up" || slots.brightness_change === "down") {
+        // "Lower the lights" leaves a light that is off alone: dimming must not switch it on.
+        if (slots.brightness_change === "down" && entity.state === "off") return undefined;
         action.brightness_pct = steppedBrightness(entity, slots.brightness_change, stepOf(slots.brightness_step));
       }
       if (slots.color === DIFFERENT_COLOR) {

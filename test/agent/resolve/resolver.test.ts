@@ -171,6 +171,8 @@ test("relative changes: brightness from the light's state, clamped to 1..100; co
   assert.equal(steppedBrightness(light("off", { brightness: 200 }), "up", 25), 25, "an off light starts from 0");
   assert.equal(steppedBrightness(light("on", { brightness: 20 }), "down", 50), 1, "dimming never turns it off");
   assert.equal(steppedBrightness(light("on", { brightness: 250 }), "up", 50), 100);
+  assert.equal(actionFor("HassLightSet", light("off", { brightness: 255 }), { brightness_change: "down" }), undefined, "dimming leaves an off light off");
+  assert.deepEqual(actionFor("HassLightSet", light("off"), { brightness_change: "up" }), { type: "light_set", brightness_pct: 25 }, "brightening an off light turns it on low");
   assert.equal(steppedKelvin(light("on", { color_temp_kelvin: 3000, min_color_temp_kelvin: 2200, max_color_temp_kelvin: 4000 }), "warmer", 50), 2200);
   assert.equal(steppedKelvin(light("on", { color_temp_kelvin: 3000, min_color_temp_kelvin: 2200, max_color_temp_kelvin: 4000 }), "cooler", 10), 3180);
   // Covers and thermostats: from their position or set-point; a cover without one opens or closes.
