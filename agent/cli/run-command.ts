@@ -71,8 +71,13 @@ function watchPipelines(agent: Agent, health: HealthRegistry, config: Config): v
     };
     onState(session.state);
     session.on("state", onState);
-    session.on("activity", () => health.progress("mqtt"));
-    session.on("reconnecting", () => health.progress("mqtt"));
+    // A closed session (stopping, or taken over by a newer hearth with this id) is not judged: a late
+    // packet must not start watching it again, or the watchdog would restart a hearth that rightly stopped.
+    const progress = () => {
+      if (session.state !== "closed") health.progress("mqtt");
+    };
+    session.on("activity", progress);
+    session.on("reconnecting", progress);
   }
   // A session may legitimately wait for "yes" or for the answer to a question that long.
   const controllerLimit = config.service.stall_after_ms + Math.max(config.agent.confirmation_timeout_ms, config.agent.clarification_timeout_ms);

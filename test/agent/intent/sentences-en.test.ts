@@ -130,7 +130,7 @@ test("covers and thermostats move by a step too", async () => {
 });
 
 test("what is no command stays no command", async () => {
-  for (const text of ["alexa what's the weather", "turn up the volume", "set an alarm for 7", "play some jazz", "lower the garage", "make it brighter", "start the timer", "can you tell me a joke please"]) {
+  for (const text of ["alexa what's the weather", "turn up the volume", "set an alarm for 7", "play some jazz", "lower the garage", "start the timer", "can you tell me a joke please"]) {
     const result = await effect(text);
     assert.ok(result[0]?.startsWith("("), `${text} → ${result.join(", ")}`);
   }
