@@ -96,8 +96,9 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
     if (this.stopDiscovery) return;
     const prefix = this.config.homeassistant.discovery_prefix;
     // QoS 0 like HA: a broker limits queued QoS 1 messages per client (mosquitto: 1000), which
-    // would drop retained configs of a large home at subscribe time.
-    this.stopDiscovery = this.source.subscribe(`${prefix}/#`, (message) => this.onDiscovery(message), { qos: 0 });
+    // would drop retained configs of a large home at subscribe time. In bulk: a large home's tens
+    // of thousands of retained configs and states must not hold up typed commands or the keepalive.
+    this.stopDiscovery = this.source.subscribe(`${prefix}/#`, (message) => this.onDiscovery(message), { qos: 0, bulk: true });
   }
 
   /** Unsubscribe everything and remove the discovered entities from the registry. */
@@ -279,7 +280,7 @@ export class DiscoveryConsumer extends EventEmitter<ConsumerEvents> {
       created.unsubscribe = this.source.subscribe(topic, (message) => {
         created.last = message;
         for (const h of [...created.handlers]) h(message);
-      }, { qos: 0 });
+      }, { qos: 0, bulk: true });
       this.routes.set(topic, created);
       route = created;
     }

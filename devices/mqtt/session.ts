@@ -39,7 +39,8 @@ import { reconnectDelayMs } from "./backoff.ts";
 import { CommandInbox } from "./command-inbox.ts";
 import { redactFromMqttDebug } from "./debug-redaction.ts";
 import { SendQuota } from "./send-quota.ts";
-import { topicMatches, topicProblem } from "./topic.ts";
+import { topicProblem } from "./topic.ts";
+import { TopicTrie } from "./topic-trie.ts";
 
 const log = logger("devices/mqtt");
 
@@ -94,6 +95,14 @@ export interface SubscribeOptions {
   ackAfterHandling?: boolean;
   /** With `ackAfterHandling`: called (instead of the handler) for a QoS 0 message refused because too many are pending. */
   onRefused?: (message: IncomingMessage, reason: string) => void;
+  /**
+   * The handler takes its messages from a backlog drained in slices of
+   * BULK_SLICE_MS, in arrival order but possibly a few turns of the event loop
+   * later, so a flood on its filter (discovery's retained configs and states)
+   * does not hold up other handlers (typed commands) or the keepalive.
+   * Ignored with `ackAfterHandling`.
+   */
+  bulk?: boolean;
 }
 
 /** Why a connection failed, in the categories a user can act on. */
@@ -138,6 +147,43 @@ const MQTT5_DEFAULT_RECEIVE_MAXIMUM = 65_535;
 
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_OSSL|HOSTNAME|ALTNAME/i;
 
+/**
+ * Most filters in one SUBSCRIBE packet. Batching matters at scale (a Zigbee2MQTT home of 4,000
+ * devices has ~9,000 state and availability topics); the bound keeps each packet around 50 KiB.
+ */
+const FILTERS_PER_SUBSCRIBE = 1000;
+
+interface Subscription {
+  filter: string;
+  /**
+   * The MQTT 5 subscription identifier of the SUBSCRIBE that carried it, shared by a batch of
+   * wildcard-free filters (two distinct topic names never match the same message, so the
+   * identifier still tells the filters a message matched); a wildcard filter has one of its own.
+   * Undefined until sent.
+   */
+  id?: number;
+  qos: 0 | 1 | 2;
+  /** Each handler, and whether it takes its messages in bulk (see `subscribe`). */
+  handlers: Map<MessageHandler, boolean>;
+  /** Acknowledge only once the handlers settled (typed commands; see `subscribe`). */
+  ackAfterHandling: boolean;
+  onRefused?: SubscribeOptions["onRefused"];
+}
+
+/** A message waiting for a bulk handler. */
+interface Pending {
+  message: IncomingMessage;
+  subscription: Subscription;
+  handler: MessageHandler;
+}
+
+/**
+ * Longest run of bulk handlers between two turns of the event loop: the ~40,000 retained
+ * messages of a large home are handled in slices, so keepalives, typed commands and
+ * timers are served in between rather than after seconds.
+ */
+const BULK_SLICE_MS = 10;
+
 function readPemOrSecret(configured: string, field: string): string {
   let path: string;
   try {
@@ -181,7 +227,16 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   /** The code of the last socket error (ECONNREFUSED: the broker's port is closed, it is probably restarting). */
   private lastErrorCode?: string;
   /** By filter; `id` is the MQTT 5 subscription identifier that tells overlapping filters apart. */
-  private readonly subscriptions = new Map<string, { id: number; qos: 0 | 1 | 2; handlers: Set<MessageHandler>; ackAfterHandling: boolean; onRefused?: SubscribeOptions["onRefused"] }>();
+  private readonly subscriptions = new TopicTrie<Subscription>();
+  /** Every subscription by filter, for re-subscribing after a connect. */
+  private readonly allSubscriptions = new Map<string, Subscription>();
+  /** Filters added since the last SUBSCRIBE was sent; sent together on the next turn of the event loop. */
+  private readonly unsent = new Set<string>();
+  private syncScheduled = false;
+  /** Messages for bulk handlers, oldest first from `backlogHead`. */
+  private backlog: Pending[] = [];
+  private backlogHead = 0;
+  private drainScheduled = false;
   /** Commands being handled (`ackAfterHandling`): the bound, redeliveries, refusals. */
   readonly commands: CommandInbox;
   /** PUBLISH packets whose acknowledgement waits for their handlers (set in dispatch, read in handleMessage). */
@@ -484,14 +539,14 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     const correlation = packet.properties?.correlationData;
     if (correlation) message.correlationData = correlation;
     const named = packet.properties?.subscriptionIdentifier;
-    let ids = named === undefined ? undefined : new Set(Array.isArray(named) ? named : [named]);
+    let ids = named === undefined ? undefined : Array.isArray(named) ? named : [named];
+    const matched = this.subscriptions.match(topic);
     // Messages queued in the broker for a previous run carry that run's identifiers: match by topic.
-    if (ids && ![...this.subscriptions.values()].some((s) => ids!.has(s.id))) ids = undefined;
+    if (ids && !matched.some((s) => s.id !== undefined && ids!.includes(s.id))) ids = undefined;
     let admission: ReturnType<CommandInbox["admit"]> | undefined;
     const held: Promise<unknown>[] = [];
-    for (const [filter, subscription] of this.subscriptions) {
-      if (ids && !ids.has(subscription.id)) continue;
-      if (!topicMatches(filter, topic)) continue;
+    for (const subscription of matched) {
+      if (ids && (subscription.id === undefined || !ids.includes(subscription.id))) continue;
       if (subscription.ackAfterHandling) {
         admission ??= this.admitCommand(message, packet);
         if (admission.kind === "redelivery") {
@@ -503,15 +558,16 @@ export class MqttSession extends EventEmitter<SessionEvents> {
           continue;
         }
       }
-      for (const handler of subscription.handlers) {
-        try {
-          const result = handler(message);
-          if (subscription.ackAfterHandling && result instanceof Promise) {
-            held.push(result.catch((err: Error) => log.error({ topic, filter, err: err?.message }, "command handler failed")));
-          }
-        } catch (err) {
-          log.error({ topic, filter, err: (err as Error).message }, "message handler failed");
-          log.debug({ stack: (err as Error).stack }, "message handler stack");
+      for (const [handler, bulk] of subscription.handlers) {
+        // Bulk handlers take QoS 0 floods (discovery); a command's acknowledgement never waits in the backlog.
+        if (bulk && !subscription.ackAfterHandling) {
+          this.backlog.push({ message, subscription, handler });
+          this.scheduleDrain();
+          continue;
+        }
+        const result = this.deliver(message, subscription, handler);
+        if (subscription.ackAfterHandling && result instanceof Promise) {
+          held.push(result.catch((err: Error) => log.error({ topic, filter: subscription.filter, err: err?.message }, "command handler failed")));
         }
       }
     }
@@ -519,6 +575,41 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       this.heldAcks.set(packet, this.commands.track(CommandInbox.fingerprint(packet.messageId, topic, payload), Promise.all(held)));
     } else if (held.length > 0) this.heldAcks.set(packet, Promise.all(held).then(() => undefined));
   }
+
+  /** Call one handler; a handler that throws is logged, the others still run. */
+  private deliver(message: IncomingMessage, subscription: Subscription, handler: MessageHandler): unknown {
+    try {
+      return handler(message);
+    } catch (err) {
+      log.error({ topic: message.topic, filter: subscription.filter, err: (err as Error).message }, "message handler failed");
+      log.debug({ stack: (err as Error).stack }, "message handler stack");
+      return undefined;
+    }
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(this.drainBacklog);
+  }
+
+  /** Hand backlogged messages to their handlers for at most BULK_SLICE_MS, then yield. */
+  private readonly drainBacklog = (): void => {
+    this.drainScheduled = false;
+    const until = performance.now() + BULK_SLICE_MS;
+    while (this.backlogHead < this.backlog.length) {
+      const { message, subscription, handler } = this.backlog[this.backlogHead]!;
+      this.backlog[this.backlogHead++] = undefined as unknown as Pending;
+      // A handler removed since the message arrived no longer wants it.
+      if (subscription.handlers.has(handler) && this.allSubscriptions.get(subscription.filter) === subscription) this.deliver(message, subscription, handler);
+      if (performance.now() >= until) break;
+    }
+    if (this.backlogHead < this.backlog.length) this.scheduleDrain();
+    else {
+      this.backlog = [];
+      this.backlogHead = 0;
+    }
+  };
 
   /** Admission of one command delivery, logged when it is a redelivery or refused. */
   private admitCommand(message: IncomingMessage, packet: IPublishPacket): ReturnType<CommandInbox["admit"]> {
@@ -534,21 +625,62 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     return admission;
   }
 
-  /** Send SUBSCRIBE for every filter the broker does not hold yet. */
+  /**
+   * Send SUBSCRIBE for the filters the broker does not hold yet (after a
+   * connect all of them: onConnect forgets what it held). Filters go
+   * in batches (one packet carries one MQTT 5 subscription identifier): a
+   * wildcard filter alone, wildcard-free filters up to FILTERS_PER_SUBSCRIBE a
+   * packet, grouped by QoS and by the identifier they already have, so a
+   * re-subscription keeps it.
+   */
   private syncSubscriptions(): void {
+    this.unsent.clear();
     const client = this.client;
     if (!client || !this.connected) return;
-    for (const [filter, { id, qos }] of this.subscriptions) {
-      if (this.brokerFilters.has(filter)) continue;
-      this.brokerFilters.add(filter);
-      // One SUBSCRIBE per filter: MQTT 5 allows one subscription identifier per packet.
-      const options = this.version === 5 ? { qos, properties: { subscriptionIdentifier: id } } : { qos };
-      client.subscribe(filter, options, (err) => {
-        if (!err) return;
-        this.brokerFilters.delete(filter);
-        log.warn({ filter, err: err.message }, "subscribe failed; will retry on the next connect");
-      });
+    const batches = new Map<string, Subscription[]>();
+    for (const subscription of this.allSubscriptions.values()) {
+      if (this.brokerFilters.has(subscription.filter)) continue;
+      const wildcard = /[+#]/.test(subscription.filter);
+      if (wildcard && subscription.id === undefined) subscription.id = this.nextSubscriptionId++;
+      const key = wildcard ? `w ${subscription.id}` : `${subscription.qos} ${subscription.id ?? "new"}`;
+      let batch = batches.get(key);
+      if (!batch) batches.set(key, (batch = []));
+      batch.push(subscription);
     }
+    for (const batch of batches.values()) {
+      for (let i = 0; i < batch.length; i += FILTERS_PER_SUBSCRIBE) this.sendSubscribe(client, batch.slice(i, i + FILTERS_PER_SUBSCRIBE));
+    }
+  }
+
+  private sendSubscribe(client: MqttClient, batch: Subscription[]): void {
+    const id = batch[0]!.id ?? this.nextSubscriptionId++;
+    const filters: Record<string, { qos: 0 | 1 | 2 }> = {};
+    for (const subscription of batch) {
+      subscription.id = id;
+      filters[subscription.filter] = { qos: subscription.qos };
+      this.brokerFilters.add(subscription.filter);
+    }
+    const options = this.version === 5 ? { qos: batch[0]!.qos, properties: { subscriptionIdentifier: id } } : { qos: batch[0]!.qos };
+    client.subscribe(filters, options, (err, granted) => {
+      if (!err) return;
+      // The SUBACK refuses filters one by one (reason code ≥ 0x80); without one the whole packet failed.
+      const refused = new Set((granted ?? []).filter((g) => (g.qos & 0x80) !== 0).map((g) => g.topic));
+      for (const subscription of batch) {
+        if (refused.size > 0 && !refused.has(subscription.filter)) continue;
+        this.brokerFilters.delete(subscription.filter);
+        log.warn({ filter: subscription.filter, err: err.message }, "subscribe failed; will retry on the next connect");
+      }
+    });
+  }
+
+  /** Send the filters added in this turn of the event loop together, before any later publish. */
+  private scheduleSync(): void {
+    if (this.syncScheduled) return;
+    this.syncScheduled = true;
+    setImmediate(() => {
+      this.syncScheduled = false;
+      if (this.unsent.size > 0) this.syncSubscriptions();
+    });
   }
 
   /**
@@ -564,22 +696,26 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       return () => undefined;
     }
     if (options.ackAfterHandling && options.qos === 2) throw new Error(`subscribe ${filter}: ackAfterHandling needs QoS 0 or 1`);
-    let subscription = this.subscriptions.get(filter);
+    let subscription = this.allSubscriptions.get(filter);
     if (!subscription) {
-      subscription = { id: this.nextSubscriptionId++, qos: options.qos ?? 1, handlers: new Set(), ackAfterHandling: options.ackAfterHandling === true, onRefused: options.onRefused };
+      subscription = { filter, qos: options.qos ?? 1, handlers: new Map(), ackAfterHandling: options.ackAfterHandling === true, onRefused: options.onRefused };
       this.subscriptions.set(filter, subscription);
+      this.allSubscriptions.set(filter, subscription);
+      this.unsent.add(filter);
+      this.scheduleSync();
     } else if (options.ackAfterHandling) {
       subscription.ackAfterHandling = true;
       subscription.onRefused ??= options.onRefused;
     }
-    subscription.handlers.add(handler);
-    this.syncSubscriptions();
+    subscription.handlers.set(handler, options.bulk === true);
     return () => {
-      const current = this.subscriptions.get(filter);
+      const current = this.allSubscriptions.get(filter);
       if (!current) return;
       current.handlers.delete(handler);
       if (current.handlers.size > 0) return;
       this.subscriptions.delete(filter);
+      this.allSubscriptions.delete(filter);
+      this.unsent.delete(filter);
       if (this.brokerFilters.delete(filter) && this.client && this.connected) this.client.unsubscribe(filter);
     };
   }
@@ -596,6 +732,8 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     if (!client || this.currentState === "closed") return Promise.reject(new Error(`MQTT session closed: cannot publish to ${message.topic}`));
     const problem = topicProblem(message.topic, "publish");
     if (problem) return Promise.reject(new Error(`cannot publish to ${JSON.stringify(message.topic.slice(0, 200))}: ${problem}`));
+    // Subscriptions made before this publish reach the broker before it (a reply to it is not missed).
+    if (this.unsent.size > 0) this.syncSubscriptions();
     const send = () => new Promise<void>((resolve, reject) => {
       client.publish(message.topic, message.payload, { qos: message.qos, retain: message.retain }, (err) => (err ? reject(err) : resolve()));
     });
