@@ -13,6 +13,8 @@ export interface CommandOrigin {
   source?: string;
   /** Area of the input (the microphone's room, `--area`), used when the text names none. */
   area?: string;
+  /** The publisher's id of a typed command (`{"id": …, "text": …}` on the text topic), echoed in its event so a client can match the reply. */
+  id?: string;
 }
 
 export interface CommandRequest {

@@ -338,7 +338,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
       }
       this.commandIds.add(command.id);
     }
-    await this.submit(command.text, { kind: "mqtt", source: this.topics.text, area: command.area });
+    await this.submit(command.text, { kind: "mqtt", source: this.topics.text, area: command.area, ...(command.id !== undefined ? { id: command.id } : {}) });
   }
 
   /** A typed command that the session refused (too many pending): said on the events topic, never dropped silently. */

@@ -147,4 +147,10 @@ test("the same command id twice (a publisher retrying) acts once; the log says w
   assert.deepEqual(acted.slice(mark), ["2000", "2001", "2002"]);
   await hearth.waitForLog(/typed command with an id already handled; not acted on again.*|"id":"retry-7"/);
   assert.equal((hearth.stderr.match(/typed command with an id already handled/g) ?? []).length, 2, "one line per skipped duplicate");
+  // The id comes back in the command's event, so a client can match the reply to its request.
+  const replies = (text: string) => events.filter((e) => e.text === text).map((e) => (e as { origin?: { id?: string } }).origin?.id);
+  await until(() => replies("rel ping 2001").length > 0, () => "the event of the correlated command");
+  assert.deepEqual(replies("rel ping 2000"), ["retry-7"]);
+  assert.deepEqual(replies("rel ping 2001"), [`correlation:${Buffer.from("cd-1").toString("base64")}`]);
+  assert.deepEqual(replies("rel ping 2002"), [undefined]);
 });
