@@ -26,14 +26,13 @@ import { sharedData, sharedDataMissing } from "../../helpers/shared-data.ts";
 
 const missing = sharedDataMissing();
 let recognizer: PocketSphinxRecognizer;
-let moonshine: MoonshineGrammarRecognizer;
+let moonshine: MoonshineGrammarRecognizer | undefined;
 let shipped: ReturnType<typeof speechGrammar>;
 
+// One recognizer at a time (Moonshine for the first test, PocketSphinx for the second): less native and WASM memory in one process.
 before(async () => {
   if (missing) return;
-  const registry = loadFixtures(sharedData("intents", "ha-en-fixtures.yaml"));
-  recognizer = await PocketSphinxRecognizer.create(buildSentenceSet(registry, []));
-  shipped = speechGrammar(registry, []);
+  shipped = speechGrammar(loadFixtures(sharedData("intents", "ha-en-fixtures.yaml")), []);
   moonshine = await MoonshineGrammarRecognizer.create(shipped.sentences, { families: shipped.families });
 });
 after(() => {
@@ -58,7 +57,7 @@ test("spoken timer, clock and refusal requests decode into HA's intents and slot
   for (const [text, intent, slots] of cases) {
     const audio = await synthesizeFlite(text, "slt");
     assert.equal(audio.sampleRate, 16000);
-    const result = await moonshine.recognize(audio.samples, { intents });
+    const result = await moonshine!.recognize(audio.samples, { intents });
     const got = isRejected(result) ? `rejected (${result.reason})` : `${result.intent} ${JSON.stringify(result.slots)}`;
     if (got !== `${intent} ${JSON.stringify(slots)}`) wrong.push(`"${text}": ${got}`);
   }
@@ -66,6 +65,9 @@ test("spoken timer, clock and refusal requests decode into HA's intents and slot
 });
 
 test("unrelated real speech is still rejected under the whole built-in grammar", { skip: missing }, async () => {
+  moonshine?.close();
+  moonshine = undefined;
+  recognizer = await PocketSphinxRecognizer.create(buildSentenceSet(loadFixtures(sharedData("intents", "ha-en-fixtures.yaml")), []));
   const accepted: string[] = [];
   for (const f of ["rhino_out_of_context.flac", "cards_001.flac", "cards_002.flac", "cards_003.flac", "cards_004.flac", "cards_005.flac", "vosk_digits.flac"]) {
     const path = sharedData("speech-misc", f);
