@@ -1,11 +1,2 @@
-/** mulberry32: a small seeded PRNG (Tommy Ettinger), uniform in [0, 1), so fuzz tests send the same inputs every run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG, uniform in [0, 1), so fuzz tests send the same inputs every run: the fallback's mulberry32. */
+export { seededRandom as mulberry32 } from "../../agent/intent/fallback/random.ts";
