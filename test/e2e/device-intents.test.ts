@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { OutgoingMessage } from "../../devices/entity.ts";
 import { E2E_SKIP, startE2eHome, type E2eHome } from "../helpers/e2e-home.ts";
-import { runHearth, writeConfigFile, writeJsonLines } from "../helpers/hearth-cli.ts";
+import { sayJson, writeConfigFile, writeJsonLines } from "../helpers/hearth-cli.ts";
 import type { RecordedMessage } from "../helpers/mqtt-recorder.ts";
 
 const skip = E2E_SKIP;
@@ -53,11 +53,7 @@ interface SayLine {
   response: string;
 }
 
-async function say(records: { text: string; context?: { area: string } }[]): Promise<SayLine[]> {
-  const result = await runHearth(["say", "--input", writeJsonLines(records), "--config", config, "--json", "--wait-ms", "2000"]);
-  assert.equal(result.code, 0, result.stderr);
-  return result.stdout.trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as SayLine);
-}
+const say = (records: { text: string; context?: { area: string } }[]) => sayJson<SayLine>(config, ["--input", writeJsonLines(records)]);
 
 const msg = (topic: string, payload: string): OutgoingMessage => ({ topic, payload, qos: 0, retain: false });
 const asSent = (m: RecordedMessage): OutgoingMessage => ({ topic: m.topic, payload: m.text, qos: m.qos, retain: m.retain });

@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { OutgoingMessage } from "../../devices/entity.ts";
 import { E2E_SKIP, startE2eHome, type E2eHome } from "../helpers/e2e-home.ts";
-import { runHearth, writeConfigFile, writeJsonLines } from "../helpers/hearth-cli.ts";
+import { sayJson, writeConfigFile, writeJsonLines } from "../helpers/hearth-cli.ts";
 
 const skip = E2E_SKIP;
 
@@ -45,11 +45,7 @@ interface SayLine {
   awaiting?: string;
 }
 
-async function say(config: string, lines: { text: string; context?: { area: string } }[]): Promise<SayLine[]> {
-  const result = await runHearth(["say", "--input", writeJsonLines(lines), "--config", config, "--json", "--wait-ms", "2000"]);
-  assert.equal(result.code, 0, result.stderr);
-  return result.stdout.trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as SayLine);
-}
+const say = (config: string, lines: { text: string; context?: { area: string } }[]) => sayJson<SayLine>(config, ["--input", writeJsonLines(lines)]);
 
 async function commandsSince(mark: number): Promise<OutgoingMessage[]> {
   await new Promise((r) => setTimeout(r, 200));

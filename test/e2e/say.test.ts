@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { OutgoingMessage } from "../../devices/entity.ts";
 import { E2E_SKIP, startE2eHome, type E2eHome } from "../helpers/e2e-home.ts";
-import { runHearth, writeConfigFile, writeJsonLines } from "../helpers/hearth-cli.ts";
+import { sayJson, writeConfigFile, writeJsonLines } from "../helpers/hearth-cli.ts";
 import type { RecordedMessage } from "../helpers/mqtt-recorder.ts";
 
 const skip = E2E_SKIP;
@@ -56,12 +56,7 @@ interface SayLine {
   error?: string;
 }
 
-/** Run `hearth say ARGS --config C --json` and parse its JSON lines. */
-async function say(args: string[]): Promise<SayLine[]> {
-  const result = await runHearth(["say", ...args, "--config", config, "--json", "--wait-ms", "2000"]);
-  assert.equal(result.code, 0, result.stderr);
-  return result.stdout.trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as SayLine);
-}
+const say = (args: string[]) => sayJson<SayLine>(config, args);
 
 const asSent = (m: RecordedMessage): OutgoingMessage => ({ topic: m.topic, payload: m.text, qos: m.qos, retain: m.retain });
 const byTopic = (a: OutgoingMessage, b: OutgoingMessage) => a.topic.localeCompare(b.topic) || String(a.payload).localeCompare(String(b.payload));

@@ -4,6 +4,7 @@
  * with exit code, stdout and stderr; the long-running service is a
  * HearthProcess that a test stops with SIGTERM.
  */
+import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -136,4 +137,14 @@ export function writeJsonLines(records: unknown[]): string {
   const file = join(mkdtempSync(join(tmpdir(), "hearth-e2e-input-")), "input.jsonl");
   writeFileSync(file, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
   return file;
+}
+
+/**
+ * Run `hearth say ARGS --config CONFIG --json --wait-ms 2000`, require exit 0,
+ * and parse its stdout as one JSON object per line.
+ */
+export async function sayJson<T>(config: string, args: string[]): Promise<T[]> {
+  const result = await runHearth(["say", ...args, "--config", config, "--json", "--wait-ms", "2000"]);
+  assert.equal(result.code, 0, result.stderr);
+  return result.stdout.trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as T);
 }
