@@ -49,9 +49,9 @@ const READ_WAIT_MS = 500;
  * `onTakenOver` is called at most once, with the newer instance; the caller
  * closes the session (without publishing `offline`: the other one is online).
  *
- * On every connect the topic is subscribed afresh, so the broker sends the
- * retained announcement even when it resumed a persistent session (which
- * sends nothing retained), and ours is published only after that read: an
+ * The session subscribes every filter again on each connect (so the broker
+ * sends the retained announcement even when it resumed a persistent session);
+ * ours is published only after that read, or READ_WAIT_MS without one: an
  * instance must see who announced last before it overwrites it.
  */
 export class TakeoverWatch {
@@ -73,18 +73,17 @@ export class TakeoverWatch {
 
   /** Read and announce now (when connected) and on every later connect. */
   start(): void {
+    this.unsubscribe = this.session.subscribe(this.topic, (message) => this.onAnnouncement(message.payload), { qos: 1 });
     this.session.on("connected", this.onConnected);
     if (this.session.connected) this.read();
   }
 
   private read(): void {
     if (this.takenOver) return;
-    this.unsubscribe?.();
     this.awaitingRead = true;
     clearTimeout(this.readTimer);
     this.readTimer = setTimeout(() => this.readDone(), READ_WAIT_MS);
     this.readTimer.unref();
-    this.unsubscribe = this.session.subscribe(this.topic, (message) => this.onAnnouncement(message.payload), { qos: 1 });
   }
 
   private onAnnouncement(payload: Buffer): void {
