@@ -286,7 +286,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
 
   /**
    * Resolves once discovery has been quiet for `quietMs` (retained configs and
-   * their states have arrived), or after `maxMs`.
+   * their states have arrived) and the broker acknowledged every state
+   * subscription (a live state change from then on is seen), or after `maxMs`.
    */
   async settle(quietMs = 300, maxMs = 3000): Promise<void> {
     const started = Date.now();
@@ -298,6 +299,11 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     } finally {
       this.registry.off("change", touch);
     }
+    if (!this.session) return;
+    let timer: NodeJS.Timeout | undefined;
+    const left = Math.max(0, maxMs - (Date.now() - started));
+    await Promise.race([this.session.subscribed(), new Promise((r) => (timer = setTimeout(r, left)))]);
+    clearTimeout(timer);
   }
 
   /**

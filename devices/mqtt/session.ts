@@ -248,6 +248,12 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   private nextSubscriptionId = 1;
   /** Filters subscribed on the current connection. */
   private readonly brokerFilters = new Set<string>();
+  /** SUBSCRIBE packets sent on the current connection and not yet answered by a SUBACK. */
+  private subscribesInFlight = 0;
+  /** Counts connects, so a late SUBACK callback of an earlier connection is not counted against this one. */
+  private connectionGeneration = 0;
+  /** Callers of `subscribed()` waiting for every filter to be acknowledged. */
+  private subscribedWaiters: (() => void)[] = [];
   private lastFailure?: MqttConnectionError;
 
   constructor(private readonly config: MqttConfig, private readonly options: MqttSessionOptions) {
@@ -285,6 +291,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   private setState(state: SessionState): void {
     if (state === this.currentState) return;
     this.currentState = state;
+    if (state === "closed") this.wakeSubscribedWaiters();
     this.emit("state", state);
   }
 
@@ -414,6 +421,8 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     // makes it resend retained messages, so discovery configs and states changed during the
     // outage arrive (QoS 0 messages are not queued for an absent client).
     this.brokerFilters.clear();
+    this.subscribesInFlight = 0;
+    this.connectionGeneration++;
     // MQTT.js leaves Nagle's algorithm on: a device command written right after the controller's
     // state message would wait for the broker's delayed ACK (up to 40 ms on Linux).
     (this.client?.stream as { setNoDelay?: (noDelay: boolean) => void } | undefined)?.setNoDelay?.(true);
@@ -650,6 +659,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     for (const batch of batches.values()) {
       for (let i = 0; i < batch.length; i += FILTERS_PER_SUBSCRIBE) this.sendSubscribe(client, batch.slice(i, i + FILTERS_PER_SUBSCRIBE));
     }
+    this.wakeSubscribedWaiters();
   }
 
   private sendSubscribe(client: MqttClient, batch: Subscription[]): void {
@@ -661,7 +671,11 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       this.brokerFilters.add(subscription.filter);
     }
     const options = this.version === 5 ? { qos: batch[0]!.qos, properties: { subscriptionIdentifier: id } } : { qos: batch[0]!.qos };
+    this.subscribesInFlight++;
+    const generation = this.connectionGeneration;
     client.subscribe(filters, options, (err, granted) => {
+      if (generation === this.connectionGeneration) this.subscribesInFlight--;
+      this.wakeSubscribedWaiters();
       if (!err) return;
       // The SUBACK refuses filters one by one (reason code ≥ 0x80); without one the whole packet failed.
       const refused = new Set((granted ?? []).filter((g) => (g.qos & 0x80) !== 0).map((g) => g.topic));
@@ -671,6 +685,29 @@ export class MqttSession extends EventEmitter<SessionEvents> {
         log.warn({ filter: subscription.filter, err: err.message }, "subscribe failed; will retry on the next connect");
       }
     });
+  }
+
+  /**
+   * Resolves once the broker acknowledged every filter subscribed so far (no
+   * filter unsent, no SUBSCRIBE awaiting its SUBACK, connected): from then on a
+   * message published on a subscribed topic reaches its handler. Waits across
+   * reconnects; a closed session resolves at once (nothing will arrive).
+   */
+  subscribed(): Promise<void> {
+    if (this.allSubscribed()) return Promise.resolve();
+    return new Promise((resolve) => this.subscribedWaiters.push(resolve));
+  }
+
+  private allSubscribed(): boolean {
+    if (this.currentState === "closed") return true;
+    return this.connected && this.unsent.size === 0 && this.subscribesInFlight === 0 && this.syncScheduled === false;
+  }
+
+  private wakeSubscribedWaiters(): void {
+    if (this.subscribedWaiters.length === 0 || !this.allSubscribed()) return;
+    const waiters = this.subscribedWaiters;
+    this.subscribedWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   /** Send the filters added in this turn of the event loop together, before any later publish. */
