@@ -67,13 +67,16 @@ export function chooseCandidate(text: string, candidates: Entity[]): Entity | un
 export const REPLY_INTENT = "HearthReply";
 
 /**
- * `sentences` plus the follow-up replies a speech grammar must let through: the yes/no phrases above and a
- * candidate named by name, area or position. Only for speech: the text recognizer reads replies as they come.
+ * `sentences` plus the follow-up replies a speech grammar must let through: the yes/no phrases above, a
+ * candidate named by name, area or position, and a bare percentage. Only for speech: the text recognizer reads replies as they come.
  */
 export function withReplySentences(sentences: CustomIntents): CustomIntents {
   const templates = [...YES, ...NO, "please", "the (first|second|third|fourth|last) [one]"];
   if (sentences.lists.name) templates.push("[the] {name}");
   if (sentences.lists.area) templates.push("[the] {area} [one]", "[the] one in [the] {area}");
+  // A bare value ("twenty six percent") answers a question; said with none open it is no command (the speech
+  // recognizers drop a command transcript that is also a reply while no question is pending).
+  if (sentences.lists.brightness) templates.push("[to] {brightness} percent");
   const reply = {
     name: REPLY_INTENT,
     sentences: templates.map((template) => ({ template, tree: parseTemplate(template), fixedSlots: {}, requiresContext: {}, excludesContext: {} })),

@@ -159,6 +159,12 @@ export const SKIP_TRAILING: readonly (readonly string[])[] = phrases([
 ]);
 
 /**
+ * The trailing phrases the speech grammar admits too (a subset of SKIP_TRAILING: "for me", "now", "thanks";
+ * not "ok" or the assistant's names, which the wake word and the noise rejection would trip over).
+ */
+export const SPOKEN_SKIP_TRAILING: readonly (readonly string[])[] = [["for", "me"], ["for", "us"], ["now"], ["right", "now"], ["thanks"], ["thank", "you"]];
+
+/**
  * Normalise a user's text for matching: `tokenize`, then drop politeness
  * words ("please" anywhere; "could you", "alexa", ... at the start; "now",
  * "thanks", ... at the end). `assistantNames` are further names to drop at

@@ -105,10 +105,7 @@ export class VoiceExtension {
       log.info("speech grammar rebuilt after the registry changed");
     }
     // A bare "yes" means nothing while no question is open: the replies are heard only after one.
-    const result =
-      this.recognizer instanceof MoonshineGrammarRecognizer && !this.questionPending.has(context.source)
-        ? await this.recognizer.recognize(pcm, { intents: this.commands })
-        : await this.recognizer!.recognize(pcm);
+    const result = await this.recognizer!.recognize(pcm, this.questionPending.has(context.source) ? {} : { intents: this.commands });
     return isRejected(result) ? result : { text: result.text, confidence: result.confidence, ...(result.continues ? { continues: true } : {}) };
   };
 

@@ -1,11 +1,13 @@
 /**
  * Politeness words in speech, as in text: the text matcher drops "please"
- * (and "kindly") anywhere and "could you", "can you", "hey", "ok", … at the
- * start of a sentence (agent/intent/normalize.ts); the speech grammar admits
- * the very same words at the same places, so what can be typed politely can
- * be said politely, and the word matcher drops them again before matching.
+ * (and "kindly") anywhere, "could you", "can you", "hey", "ok", … at the
+ * start of a sentence and "for me", "now", "thanks", … at its end
+ * (agent/intent/normalize.ts); the speech grammar admits the same words at
+ * the same places (the spoken subsets of those lists), so what can be typed
+ * politely can be said politely, and the word matcher drops them again
+ * before matching.
  */
-import { dropSkipWords, SKIP_ANYWHERE, SKIP_LEADING } from "../../agent/intent/normalize.ts";
+import { dropSkipWords, dropTrailing, SKIP_ANYWHERE, SKIP_LEADING, SPOKEN_SKIP_TRAILING } from "../../agent/intent/normalize.ts";
 import { spokenPhrase } from "./spoken-words.ts";
 
 /** Filler words a sentence may carry (spoken form, lower case). */
@@ -14,18 +16,21 @@ export interface Fillers {
   anywhere: ReadonlySet<string>;
   /** Phrases that may open a sentence, several in a row ("hey could you …"). */
   leading: readonly (readonly string[])[];
+  /** Phrases that may close a sentence, several in a row ("… for me now"). */
+  trailing: readonly (readonly string[])[];
 }
 
 /** The text matcher's fillers, spoken. */
 export const TEXT_FILLERS: Fillers = {
   anywhere: new Set([...SKIP_ANYWHERE].flatMap((w) => spokenPhrase(w))),
   leading: SKIP_LEADING.map((phrase) => phrase.flatMap((w) => spokenPhrase(w))),
+  trailing: SPOKEN_SKIP_TRAILING.map((phrase) => phrase.flatMap((w) => spokenPhrase(w))),
 };
 
 /** No fillers: the sentences exactly as written. */
-export const NO_FILLERS: Fillers = { anywhere: new Set(), leading: [] };
+export const NO_FILLERS: Fillers = { anywhere: new Set(), leading: [], trailing: [] };
 
 /** `words` without the fillers, as the text matcher reads a text. */
 export function stripFillers(words: readonly string[], fillers: Fillers = TEXT_FILLERS): string[] {
-  return dropSkipWords(words, (w) => w, fillers.anywhere, fillers.leading);
+  return dropTrailing(dropSkipWords(words, (w) => w, fillers.anywhere, fillers.leading), (w) => w, fillers.trailing);
 }

@@ -6,12 +6,27 @@
  * Rhasspy and Home Assistant's Speech-to-Phrase.
  *
  * One JSGF rule per intent, per slot list and per expansion rule; the public
- * rule `<command>` is the alternative of all intents. Wildcard lists cannot be
- * expressed as a finite grammar: sentences that use one are left out (and
- * reported in `skipped`), they stay available to the open-vocabulary backend.
+ * rule `<command>` is the alternative of all intents (or of some: `intents`),
+ * opened by the text matcher's leading fillers ("could you", "hey") and a
+ * "please", closed by a "please" and its trailing fillers ("for me", "now";
+ * fillers.ts). The word network admits "please" between any two words too;
+ * a JSGF with an optional "please" at every word boundary would double the
+ * grammar PocketSphinx searches, so here it stands at either end only.
+ *
+ * A slot is filled at most once per sentence, as in the word network: a run
+ * of the same optional choice of slots becomes its selections of distinct
+ * slots (`distinctRuns`), and two other items of one sequence that can both
+ * fill a slot ("[<place>] blinds [<loc>]", both naming an area) become the
+ * alternative of the sequence without the one and without the other
+ * (`splitRepeatedSlots`), as far as the items are optional.
+ *
+ * Wildcard lists cannot be expressed as a finite grammar: sentences that use
+ * one are left out (and reported in `skipped`), they stay available to the
+ * open-vocabulary backend.
  */
 import type { CustomIntents, SlotList } from "../../agent/intent/custom-intents.ts";
 import type { TemplateNode } from "../../agent/intent/template.ts";
+import { TEXT_FILLERS, type Fillers } from "./fillers.ts";
 import { numberToWords, spokenPhrase, spokenWords } from "./spoken-words.ts";
 
 export interface Grammar {
@@ -157,11 +172,76 @@ function slotChoices(node: TemplateNode, intents: CustomIntents): TemplateNode[]
   return inner.options;
 }
 
+/** The slots `node` can fill (through rules, cut at the word network's rule depth). */
+function slotsOf(node: TemplateNode, intents: CustomIntents, depth = 0): Set<string> {
+  switch (node.type) {
+    case "word":
+      return new Set();
+    case "list":
+      return new Set([node.slot]);
+    case "rule": {
+      const rule = intents.rules[node.name];
+      return rule && depth < 8 ? slotsOf(rule, intents, depth + 1) : new Set();
+    }
+    case "sequence":
+      return new Set(node.items.flatMap((n) => [...slotsOf(n, intents, depth)]));
+    case "alternative":
+      return new Set(node.options.flatMap((n) => [...slotsOf(n, intents, depth)]));
+  }
+}
+
+/** True when `node` may match no words at all (an optional alternative, one with an empty option, a rule or sequence of such). */
+function canBeLeftOut(node: TemplateNode, intents: CustomIntents, depth = 0): boolean {
+  switch (node.type) {
+    case "word":
+      return spokenWords(node.text).length === 0;
+    case "list":
+      return false;
+    case "rule": {
+      const rule = intents.rules[node.name];
+      return !!rule && depth < 8 && canBeLeftOut(rule, intents, depth + 1);
+    }
+    case "sequence":
+      return node.items.every((n) => canBeLeftOut(n, intents, depth));
+    case "alternative":
+      return node.optional || node.options.some((o) => canBeLeftOut(o, intents, depth));
+  }
+}
+
 /**
- * Build the JSGF grammar for every intent sentence.
+ * The variants of a sequence in which no two items fill the same slot: for the first two items that share a slot
+ * (leaving out the runs of identical slot choices, which `distinctRuns` handles), the sequence without the later
+ * one and the sequence without the earlier one, whichever of them may be left out; null when no item repeats a
+ * slot, or neither may be left out (the sentence then always fills it twice, and the word matcher rejects it).
+ */
+function splitRepeatedSlots(items: TemplateNode[], intents: CustomIntents): TemplateNode[][] | null {
+  const slots = items.map((n) => slotsOf(n, intents));
+  for (let j = 1; j < items.length; j++) {
+    for (let i = 0; i < j; i++) {
+      if (![...slots[i]!].some((s) => slots[j]!.has(s))) continue;
+      if (JSON.stringify(items[i]) === JSON.stringify(items[j]) && slotChoices(items[i]!, intents)) continue;
+      const variants: TemplateNode[][] = [];
+      if (canBeLeftOut(items[j]!, intents)) variants.push(items.filter((_, k) => k !== j));
+      if (canBeLeftOut(items[i]!, intents)) variants.push(items.filter((_, k) => k !== i));
+      if (variants.length) return variants;
+    }
+  }
+  return null;
+}
+
+export interface GrammarOptions {
+  /** Fillers around each sentence (default: the text matcher's, fillers.ts). */
+  fillers?: Fillers;
+  /** Only the sentences of these intents (default all): the command grammar without the follow-up replies. */
+  intents?: ReadonlySet<string>;
+}
+
+/**
+ * Build the JSGF grammar for every intent sentence (of `options.intents`).
  * @throws Error when no sentence can be expressed (the grammar would be empty).
  */
-export function buildGrammar(intents: CustomIntents): Grammar {
+export function buildGrammar(intents: CustomIntents, options: GrammarOptions = {}): Grammar {
+  const fillers = options.fillers ?? TEXT_FILLERS;
   const words = new Set<string>();
   const skipped: string[] = [];
   const usedLists = new Set<string>();
@@ -181,6 +261,11 @@ export function buildGrammar(intents: CustomIntents): Grammar {
         usedRules.add(node.name);
         return `<${ruleName("rule", node.name)}>`;
       case "sequence": {
+        const variants = splitRepeatedSlots(node.items, intents);
+        if (variants) {
+          const options = variants.map((items) => expr({ type: "sequence", items })).filter((o) => o !== "<NULL>");
+          return options.length ? `(${options.join(" | ")})` : "<NULL>";
+        }
         const parts = distinctRuns(node.items, intents, expr).filter((p) => p !== "<NULL>");
         return parts.length ? parts.join(" ") : "<NULL>";
       }
@@ -206,6 +291,7 @@ export function buildGrammar(intents: CustomIntents): Grammar {
   const intentRules: string[] = [];
   const lines: string[] = [];
   for (const intent of intents.intents) {
+    if (options.intents && !options.intents.has(intent.name)) continue;
     const alternatives: string[] = [];
     for (const sentence of intent.sentences) {
       if (usesWildcard(sentence.tree, intents)) {
@@ -221,7 +307,10 @@ export function buildGrammar(intents: CustomIntents): Grammar {
     intentRules.push(`<${name}>`);
     lines.push(`<${name}> = ${alternatives.join(" | ")};`);
   }
-  if (!intentRules.length) throw new Error(`${intents.file}: no sentence can be turned into a speech grammar`);
+  if (!intentRules.length) {
+    const which = options.intents ? ` of the intents ${[...options.intents].join(", ")}` : "";
+    throw new Error(`${intents.file}: no sentence${which} can be turned into a speech grammar`);
+  }
 
   // Rules may reference further rules and lists: expand until closed.
   const emittedRules = new Set<string>();
@@ -239,6 +328,25 @@ export function buildGrammar(intents: CustomIntents): Grammar {
     }
   }
 
-  const jsgf = ["#JSGF V1.0;", "grammar hearth;", `public <command> = ${intentRules.join(" | ")};`, ...lines, ""].join("\n");
+  const fillerRules: string[] = [];
+  const phrases = (list: readonly (readonly string[])[]) => {
+    const spoken = list.filter((p) => p.length).map((p) => [...p]);
+    spoken.forEach((p) => p.forEach((w) => words.add(w)));
+    return spoken.length ? prefixTree(spoken) : null;
+  };
+  const leading = phrases(fillers.leading);
+  const anywhere = phrases([...fillers.anywhere].map((w) => [w]));
+  const trailing = phrases(fillers.trailing);
+  if (leading) fillerRules.push(`<filler_leading> = ${leading};`);
+  if (anywhere) fillerRules.push(`<filler_anywhere> = ${anywhere};`);
+  if (trailing) fillerRules.push(`<filler_trailing> = ${trailing};`);
+  const command = [
+    leading ? "<filler_leading>*" : "",
+    anywhere ? "[<filler_anywhere>]" : "",
+    `(${intentRules.join(" | ")})`,
+    anywhere ? "[<filler_anywhere>]" : "",
+    trailing ? "<filler_trailing>*" : "",
+  ].filter(Boolean);
+  const jsgf = ["#JSGF V1.0;", "grammar hearth;", `public <command> = ${command.join(" ")};`, ...fillerRules, ...lines, ""].join("\n");
   return { jsgf, words: [...words].sort(), skipped };
 }

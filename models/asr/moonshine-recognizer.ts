@@ -24,7 +24,10 @@
  * unrelated family crowd the right one out before its distinctive words come.
  * The score margin to the runner-up family is reported (`familyMargin`).
  * Per utterance the caller may allow only some intents (the replies only
- * while a question is pending).
+ * while a question is pending); a family's sentence that is also a sentence
+ * of an intent left out ("twenty six percent" is a light command and a bare
+ * reply) is then passed over for the next family's, so a reply-shaped
+ * fragment cannot take the audio of an order while no question is open.
  */
 import { logger } from "../../agent/log.ts";
 import type { CustomIntents } from "../../agent/intent/custom-intents.ts";
@@ -32,7 +35,7 @@ import { freeTranscript } from "./free-transcript.ts";
 import { GrammarSearch } from "./grammar-search.ts";
 import { MoonshineModel, type MoonshineOptions } from "./moonshine.ts";
 import { WordMatcher } from "./match-words.ts";
-import { ASR_SAMPLE_RATE, type RecognitionResult, type SpeechRecognizer } from "./recognizer.ts";
+import { ASR_SAMPLE_RATE, type RecognitionResult, type RecognizeOptions, type SpeechRecognizer } from "./recognizer.ts";
 import { trimSilence } from "./trim-silence.ts";
 import { WordNetwork } from "./word-network.ts";
 
@@ -127,7 +130,7 @@ export class MoonshineGrammarRecognizer implements SpeechRecognizer {
    * families without any of them are not searched.
    * @throws Error when `options.intents` allows no intent of the grammar.
    */
-  async recognize(pcm: Int16Array, options: { intents?: ReadonlySet<string> } = {}): Promise<RecognitionResult> {
+  async recognize(pcm: Int16Array, options: RecognizeOptions = {}): Promise<RecognitionResult> {
     const speech = this.options.trimMarginMs === null ? pcm : trimSilence(pcm, { marginMs: this.options.trimMarginMs });
     if (speech.length < MIN_SAMPLES) return { rejected: true, reason: "utterance shorter than 100 ms" };
     const audio = Float32Array.from(speech, (s) => s / 32768);
@@ -138,9 +141,11 @@ export class MoonshineGrammarRecognizer implements SpeechRecognizer {
     const families = this.familySets.map((f) => (allowed ? new Set([...f].filter((i) => allowed.has(i))) : f)).filter((f) => f.size);
     if (!families.length) throw new Error(`no intent of the speech grammar is allowed (asked for ${[...allowed!].join(", ")})`);
     const results = [];
+    const excluded = allowed ? new Set(this.network.intents.filter((i) => !allowed.has(i))) : null;
     for (const family of families) {
       const result = await this.search.search(encoded, { beam: this.options.beam, maxTokens, start: this.network.start(family) });
-      if (result) results.push(result);
+      // A sentence the left-out intents say too (a bare reply) is no command now.
+      if (result && !(excluded?.size && this.network.accepts(result.words, excluded))) results.push(result);
     }
     results.sort((a, b) => b.score - a.score);
     const found = results[0];

@@ -12,6 +12,12 @@
  * close enough to the phone loop's: a log-likelihood ratio test. Speech that
  * is not in the grammar fits the free phone loop much better than any forced
  * command; a real command fits the grammar about as well as the loop.
+ *
+ * Per utterance the caller may allow only some intents (`options.intents`: the
+ * follow-up replies only while a question is pending): the decoder then
+ * searches the JSGF of those intents alone (built once per set and switched
+ * with `set_grammar`), and a command that is also a sentence of an intent
+ * left out (a bare "twenty six percent" is a reply too) is rejected.
  */
 import createModule, { type Decoder, type SoundSwallowerModule } from "soundswallower";
 import { readFileSync } from "node:fs";
@@ -22,7 +28,7 @@ import type { CustomIntents } from "../../agent/intent/custom-intents.ts";
 import { buildGrammar, type Grammar } from "./grammar.ts";
 import { letterToSound } from "./letter-to-sound.ts";
 import { WordMatcher } from "./match-words.ts";
-import { ASR_SAMPLE_RATE, type RecognitionResult, type SpeechRecognizer } from "./recognizer.ts";
+import { ASR_SAMPLE_RATE, type RecognitionResult, type RecognizeOptions, type SpeechRecognizer } from "./recognizer.ts";
 import { trimSilence } from "./trim-silence.ts";
 
 const log = logger("models/asr/pocketsphinx");
@@ -95,6 +101,10 @@ export interface VocabularyReport {
 export class PocketSphinxRecognizer implements SpeechRecognizer {
   private matcher!: WordMatcher;
   private grammar!: Grammar;
+  private intents!: CustomIntents;
+  /** The intents whose grammar the command decoder holds now ("" for all), and the grammars built per set. */
+  private activeKey = "";
+  private readonly subsets = new Map<string, { jsgf: string; excluded: WordMatcher | null }>();
   private vocabulary: VocabularyReport = { guessed: {}, configured: [] };
   /** Letter-to-sound pronunciations already added to the dictionary (it keeps them across grammars). */
   private readonly guessedWords = new Map<string, string>();
@@ -201,6 +211,9 @@ export class PocketSphinxRecognizer implements SpeechRecognizer {
     }
     this.commandDecoder.set_grammar(grammar.jsgf);
     this.grammar = grammar;
+    this.intents = intents;
+    this.activeKey = "";
+    this.subsets.clear();
     this.matcher = new WordMatcher(intents);
     this.vocabulary = { guessed, configured };
     log.info({ words: grammar.words.length, intents: intents.intents.length }, "speech grammar set");
@@ -217,7 +230,12 @@ export class PocketSphinxRecognizer implements SpeechRecognizer {
     return this.grammar.jsgf;
   }
 
-  async recognize(pcm: Int16Array): Promise<RecognitionResult> {
+  /**
+   * Recognise one utterance; `options.intents` restricts it to those intents.
+   * @throws Error when `options.intents` allows no sentence of the grammar.
+   */
+  async recognize(pcm: Int16Array, options: RecognizeOptions = {}): Promise<RecognitionResult> {
+    const subset = this.useIntents(options.intents);
     const speech = this.options.trimMarginMs === null ? pcm : trimSilence(pcm, { marginMs: this.options.trimMarginMs });
     const frames = Math.floor(speech.length / (ASR_SAMPLE_RATE / 100));
     if (frames < 10) return { rejected: true, reason: "utterance shorter than 100 ms" };
@@ -228,6 +246,7 @@ export class PocketSphinxRecognizer implements SpeechRecognizer {
     const words = command.text.split(" ");
     const match = this.matcher.match(words);
     if (!match) return { rejected: true, reason: `decoded "${command.text}" matches no intent sentence` };
+    if (subset?.excluded?.match(words)) return { rejected: true, reason: `"${command.text}" is also a sentence of an intent not allowed now (a bare reply with no question pending)` };
 
     let margin = Number.POSITIVE_INFINITY;
     if (this.options.rejection) {
@@ -242,6 +261,23 @@ export class PocketSphinxRecognizer implements SpeechRecognizer {
     }
     const confidence = Number.isFinite(margin) ? 1 / (1 + Math.exp(-(margin + this.options.maxLoopGap) / CONFIDENCE_SCALE)) : 1;
     return { text: command.text, confidence, intent: match.intent, slots: match.slots, ...(Number.isFinite(margin) ? { loopMargin: margin } : {}) };
+  }
+
+  /** Put the grammar of `intents` (all when undefined) into the command decoder; returns its subset entry, if any. */
+  private useIntents(intents: ReadonlySet<string> | undefined): { jsgf: string; excluded: WordMatcher | null } | undefined {
+    const all = this.intents.intents.map((i) => i.name);
+    const key = intents && all.some((i) => !intents.has(i)) ? all.filter((i) => intents.has(i)).join("\n") : "";
+    let subset = key ? this.subsets.get(key) : undefined;
+    if (key && !subset) {
+      const left = this.intents.intents.filter((i) => !intents!.has(i.name));
+      subset = { jsgf: buildGrammar(this.intents, { intents: intents! }).jsgf, excluded: left.length ? new WordMatcher({ ...this.intents, intents: left }) : null };
+      this.subsets.set(key, subset);
+    }
+    if (key !== this.activeKey) {
+      this.commandDecoder.set_grammar(subset ? subset.jsgf : this.grammar.jsgf);
+      this.activeKey = key;
+    }
+    return subset;
   }
 
   close(): void {

@@ -36,9 +36,18 @@ export interface Rejected {
 
 export type RecognitionResult = Transcript | Rejected;
 
+/** Per-utterance options of a recognizer. */
+export interface RecognizeOptions {
+  /**
+   * Grammar backends: the intents this utterance may express (default all), e.g. every intent but the
+   * follow-up replies while no question is pending. Open-vocabulary backends ignore it.
+   */
+  intents?: ReadonlySet<string>;
+}
+
 export interface SpeechRecognizer {
   /** Recognise one utterance: `pcm` is 16 kHz mono signed 16-bit. */
-  recognize(pcm: Int16Array): Promise<RecognitionResult>;
+  recognize(pcm: Int16Array, options?: RecognizeOptions): Promise<RecognitionResult>;
   /** Release the decoder (WASM memory or native handles). */
   close(): void;
 }

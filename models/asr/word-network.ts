@@ -15,7 +15,8 @@
  *
  * Fillers (fillers.ts): one of the text matcher's "anywhere" words ("please")
  * may stand anywhere in a sentence, once; its leading phrases ("could you")
- * may open one.
+ * may open one, its trailing phrases ("for me", "now") close one, several in
+ * a row each. A trailing filler does not make a sentence "continue".
  *
  * Wildcard lists have no finite set of words; sentences that use one are left
  * out, exactly as in the JSGF grammar.
@@ -73,6 +74,8 @@ export class WordNetwork {
   private readonly transitions = new Map<number, Map<string, NetworkState>>();
   private readonly byId: InternalState[] = [];
   private readonly fillers: Fillers;
+  /** Nodes whose word edges are trailing fillers (the final node and the inner nodes of the trailing phrases). */
+  private readonly trailingNodes = new Set<number>();
   /** Slot name → bit, for the sentence being built. */
   private slotBits = new Map<string, number>();
   private sentenceText = "";
@@ -106,6 +109,15 @@ export class WordNetwork {
       }
     }
     if (!this.entries.length) throw new Error(`${intents.file}: no sentence can be turned into a word network`);
+    // Trailing fillers loop from the final node back to it ("… for me now").
+    this.trailingNodes.add(this.finalNode);
+    for (const phrase of this.fillers.trailing) {
+      if (!phrase.length) continue;
+      const first = this.nodes.length;
+      const end = this.chain(this.finalNode, [...phrase]);
+      for (let n = first; n < end; n++) this.trailingNodes.add(n);
+      this.nodes[end]!.epsilon.push(this.finalNode);
+    }
     this.intents = [...new Set(this.entries.map((e) => e.intent))];
   }
 
@@ -252,7 +264,7 @@ export class WordNetwork {
     for (const m of list) {
       for (const [w] of this.nodes[m.node]!.words) {
         words.add(w);
-        if (!this.fillers.anywhere.has(w)) continues = true;
+        if (!this.fillers.anywhere.has(w) && !this.trailingNodes.has(m.node)) continues = true;
       }
       if (!m.fillerSaid) for (const w of this.fillers.anywhere) words.add(w);
     }

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { compileCustomIntents, customIntentsSchema, loadCustomIntents } from "../../../agent/intent/custom-intents.ts";
+import { NO_FILLERS } from "../../../models/asr/fillers.ts";
 import { buildGrammar, prefixTree } from "../../../models/asr/grammar.ts";
 import { letterToSound } from "../../../models/asr/letter-to-sound.ts";
 import { WordMatcher } from "../../../models/asr/match-words.ts";
@@ -40,7 +41,10 @@ test("numbers and symbols become spoken words", () => {
 
 test("grammar has one rule per intent, list and expansion rule, with alternatives and optionals", () => {
   const { jsgf, words, skipped } = buildGrammar(lights);
-  assert.match(jsgf, /^#JSGF V1\.0;\ngrammar hearth;\npublic <command> = <intent_SetBrightness> \| <intent_Hello>;/);
+  assert.match(
+    jsgf,
+    /^#JSGF V1\.0;\ngrammar hearth;\npublic <command> = <filler_leading>\* \[<filler_anywhere>\] \(<intent_SetBrightness> \| <intent_Hello>\) \[<filler_anywhere>\] <filler_trailing>\*;/,
+  );
   assert.ok(jsgf.includes("<intent_SetBrightness> = ([please] set [the] <list_name> to <list_level> percent) | ((dim | lower) <list_name>);"), jsgf);
   assert.ok(jsgf.includes("<list_name> = (kitchen light | lamp);"), jsgf);
   assert.ok(jsgf.includes("<list_level> = (zero | twenty five | fifty | seventy five | one hundred);"), jsgf);
@@ -115,4 +119,47 @@ test("the JSGF fills a slot at most once per sentence: repeated optional slot ch
     const slots = o.split(" ");
     assert.equal(new Set(slots).size, slots.length, `a slot twice in "${o}"`);
   }
+});
+
+test("the JSGF carries the text matcher's fillers: leading phrases, please at either end, trailing phrases", () => {
+  const { jsgf, words } = buildGrammar(lights);
+  assert.ok(jsgf.includes("<filler_leading> = (could you | can you | would you | will you | hey | ok | okay);"), jsgf);
+  assert.ok(jsgf.includes("<filler_anywhere> = (please | kindly);"), jsgf);
+  assert.ok(jsgf.includes("<filler_trailing> = (for (me | us) | now | right now | thanks | thank you);"), jsgf);
+  for (const w of ["could", "you", "kindly", "thanks", "me"]) assert.ok(words.includes(w), w);
+  const bare = buildGrammar(lights, { fillers: NO_FILLERS }).jsgf;
+  assert.match(bare, /public <command> = \(<intent_SetBrightness> \| <intent_Hello>\);/);
+  assert.ok(!bare.includes("filler"), bare);
+});
+
+test("the JSGF of some intents only: the others' rules are left out; none is an error naming the file", () => {
+  const { jsgf } = buildGrammar(lights, { intents: new Set(["Hello"]) });
+  assert.match(jsgf, /\(<intent_Hello>\)/);
+  assert.ok(!jsgf.includes("intent_SetBrightness") && !jsgf.includes("list_level"), jsgf);
+  assert.throws(() => buildGrammar(lights, { intents: new Set(["Nope"]) }), /test\.yaml: no sentence of the intents Nope can be turned into a speech grammar/);
+});
+
+test("the JSGF fills a slot once where two optional items could both fill it: the sequence without one, or without the other", () => {
+  const g = buildGrammar(
+    intents({
+      intents: { Lights: { data: [{ sentences: ["[in the {area}] lights on [in the {area}]", "{area} lights [in the {area}]", "{area} fan {area}"] }] } },
+      lists: { area: { values: ["kitchen", "hall"] } },
+    }),
+    { fillers: NO_FILLERS },
+  );
+  const rule = g.jsgf.split("\n").find((l) => l.startsWith("<intent_Lights>"))!;
+  assert.equal(
+    rule,
+    "<intent_Lights> = (([in the <list_area>] lights on | lights on [in the <list_area>])) | ((<list_area> lights)) | (<list_area> fan <list_area>);",
+  );
+});
+
+test("the shipped grammar's JSGF names no slot twice on one path where the items may be left out (HassStopMoving's place and location)", () => {
+  const stop = intents({
+    intents: { Stop: { data: [{ sentences: ["stop [<place>] blinds [<loc>]"] }] } },
+    lists: { area: { values: ["kitchen"] }, floor: { values: ["upstairs"] } },
+    expansion_rules: { place: "(<area>|<floor>)", area: "[the] {area}", floor: "[the] {floor}", loc: "(in|on) <place>" },
+  });
+  const rule = buildGrammar(stop, { fillers: NO_FILLERS }).jsgf.split("\n").find((l) => l.startsWith("<intent_Stop>"))!;
+  assert.equal(rule, "<intent_Stop> = ((stop [<rule_place>] blinds | stop blinds [<rule_loc>]));");
 });
