@@ -16,7 +16,7 @@ export interface Fillers {
   anywhere: ReadonlySet<string>;
   /** Phrases that may open a sentence, several in a row ("hey could you …"). */
   leading: readonly (readonly string[])[];
-  /** Phrases that may close a sentence, several in a row ("… for me now"). */
+  /** Phrases that may close a sentence, one of them (the text matcher drops several in a row; speech takes one, see word-network.ts). */
   trailing: readonly (readonly string[])[];
 }
 

@@ -8,8 +8,8 @@
  * One JSGF rule per intent, per slot list and per expansion rule; the public
  * rule `<command>` is the alternative of all intents (or of some: `intents`),
  * opened by the text matcher's leading fillers ("could you", "hey") and a
- * "please", closed by a "please" and its trailing fillers ("for me", "now";
- * fillers.ts). The word network admits "please" between any two words too;
+ * "please", closed by a "please" and one of its trailing fillers ("for me",
+ * "now"; fillers.ts). The word network admits "please" between any two words too;
  * a JSGF with an optional "please" at every word boundary would double the
  * grammar PocketSphinx searches, so here it stands at either end only.
  *
@@ -345,7 +345,7 @@ export function buildGrammar(intents: CustomIntents, options: GrammarOptions = {
     anywhere ? "[<filler_anywhere>]" : "",
     `(${intentRules.join(" | ")})`,
     anywhere ? "[<filler_anywhere>]" : "",
-    trailing ? "<filler_trailing>*" : "",
+    trailing ? "[<filler_trailing>]" : "",
   ].filter(Boolean);
   const jsgf = ["#JSGF V1.0;", "grammar hearth;", `public <command> = ${command.join(" ")};`, ...fillerRules, ...lines, ""].join("\n");
   return { jsgf, words: [...words].sort(), skipped };

@@ -15,8 +15,11 @@
  *
  * Fillers (fillers.ts): one of the text matcher's "anywhere" words ("please")
  * may stand anywhere in a sentence, once; its leading phrases ("could you")
- * may open one, its trailing phrases ("for me", "now") close one, several in
- * a row each. A trailing filler does not make a sentence "continue".
+ * may open one (several in a row), one of its trailing phrases ("for me",
+ * "now") may close one. Only one: a loop of trailing fillers let the decoder
+ * pad noise with "now now now …" until its mean deficit passed the rejection
+ * test (bench/speech-intent.ts at 6 dB). A trailing filler does not make a
+ * sentence "continue".
  *
  * Wildcard lists have no finite set of words; sentences that use one are left
  * out, exactly as in the JSGF grammar.
@@ -76,6 +79,8 @@ export class WordNetwork {
   private readonly fillers: Fillers;
   /** Nodes whose word edges are trailing fillers (the final node and the inner nodes of the trailing phrases). */
   private readonly trailingNodes = new Set<number>();
+  /** Where a trailing filler ends: final too, with no further trailing filler. */
+  private trailedNode = -1;
   /** Slot name → bit, for the sentence being built. */
   private slotBits = new Map<string, number>();
   private sentenceText = "";
@@ -109,14 +114,15 @@ export class WordNetwork {
       }
     }
     if (!this.entries.length) throw new Error(`${intents.file}: no sentence can be turned into a word network`);
-    // Trailing fillers loop from the final node back to it ("… for me now").
+    // One trailing filler after the final node ("… for me").
     this.trailingNodes.add(this.finalNode);
+    this.trailedNode = this.node();
     for (const phrase of this.fillers.trailing) {
       if (!phrase.length) continue;
       const first = this.nodes.length;
       const end = this.chain(this.finalNode, [...phrase]);
       for (let n = first; n < end; n++) this.trailingNodes.add(n);
-      this.nodes[end]!.epsilon.push(this.finalNode);
+      this.nodes[end]!.epsilon.push(this.trailedNode);
     }
     this.intents = [...new Set(this.entries.map((e) => e.intent))];
   }
@@ -268,7 +274,7 @@ export class WordNetwork {
       }
       if (!m.fillerSaid) for (const w of this.fillers.anywhere) words.add(w);
     }
-    const state: InternalState = { id: this.byId.length, final: list.some((m) => m.node === this.finalNode), words: [...words].sort(), continues, members: list };
+    const state: InternalState = { id: this.byId.length, final: list.some((m) => m.node === this.finalNode || m.node === this.trailedNode), words: [...words].sort(), continues, members: list };
     this.states.set(key, state);
     this.byId.push(state);
     return state;
