@@ -266,7 +266,9 @@ export class PocketSphinxRecognizer implements SpeechRecognizer {
   /** Put the grammar of `intents` (all when undefined) into the command decoder; returns its subset entry, if any. */
   private useIntents(intents: ReadonlySet<string> | undefined): { jsgf: string; excluded: WordMatcher | null } | undefined {
     const all = this.intents.intents.map((i) => i.name);
-    const key = intents && all.some((i) => !intents.has(i)) ? all.filter((i) => intents.has(i)).join("\n") : "";
+    const chosen = intents ? all.filter((i) => intents.has(i)) : all;
+    if (!chosen.length) throw new Error(`no intent of the speech grammar is allowed (asked for ${[...intents!].join(", ")})`);
+    const key = chosen.length < all.length ? chosen.join("\n") : "";
     let subset = key ? this.subsets.get(key) : undefined;
     if (key && !subset) {
       const left = this.intents.intents.filter((i) => !intents!.has(i.name));
