@@ -3,8 +3,8 @@
  * sentences as the text recognizer (rebuilt when entity, area or floor names
  * change: REBUILD_DEBOUNCE_MS after the last such change, in the background,
  * never inside a recognition, which uses the previous grammar until the new
- * one is whole; state and availability never rebuild it), transcripts handed to the controller as voice commands from the
- * microphone's area, the per-microphone presence gate (a wake word counts only
+ * one is whole; state and availability never rebuild it), transcripts handed
+ * to the controller as voice commands from the microphone's area, the per-microphone presence gate (a wake word counts only
  * when a camera sees a person in that room), and spoken responses.
  */
 import type { CustomIntents } from "../intent/custom-intents.ts";
