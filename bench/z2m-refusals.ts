@@ -13,11 +13,14 @@
  *   (Danfoss Icon numbers, ENGO/TECH datapoint typos, Ubisys `identify_default`);
  * - F08 `read-only`: the device's expose for that property lacks the set
  *   access bit, yet a command topic was published for it (Tuya `system_mode`);
- * - F09 `own payload refused`: the converter refuses the payload the config
+ * - F09 `button without payload_press`: the config gives no `payload_press`,
+ *   so HA (and hearth) press with HA's default `PRESS`, which the expose or
+ *   converter of that key does not take;
+ * - F10 `own payload refused`: the converter refuses the payload the config
  *   itself gives (`payload_press: "factory reset"` for a key that wants
  *   `factory_reset`; `payload_on: true`, which Zigbee2MQTT JSON-parses back
  *   to a boolean its converter rejects);
- * - F10 `text format`: a text entity's expose takes any string, its converter
+ * - F11 `text format`: a text entity's expose takes any string, its converter
  *   wants a format the config does not state (schedules, times, colours,
  *   pairing codes), so a user's words reach the converter intact and are
  *   refused on content, as they would be from HA.
@@ -27,8 +30,12 @@ import type { Entity } from "../devices/entity.ts";
 const KINDS: { kind: string; test: (problem: string, entity: Entity) => boolean }[] = [
   { kind: "F07 no converter for an advertised key", test: (p) => /^No converter available for '/.test(p) || /failed: 'Error: No datapoint defined for '/.test(p) },
   { kind: "F08 read-only expose with a command topic", test: (p) => /^expose "[^"]+" is not settable/.test(p) },
-  { kind: "F09 own payload refused", test: (p) => /failed: 'Error: Key '[^']+' not found in: /.test(p) || /failed: 'Error: Expected string or number, got: boolean'/.test(p) },
-  { kind: "F10 text format the config does not state", test: (p, e) => e.domain === "text" && /^Publish 'set' '[^']+' to '[^']+' failed: /.test(p) },
+  {
+    kind: "F09 button without payload_press",
+    test: (p, e) => e.domain === "button" && e.config?.payload_press === undefined && (/^"[^"]+": /.test(p) || /^Publish 'set' '[^']+' to '[^']+' failed: /.test(p)),
+  },
+  { kind: "F10 own payload refused", test: (p) => /failed: 'Error: Key '[^']+' not found in: /.test(p) || /failed: 'Error: Expected string or number, got: boolean'/.test(p) },
+  { kind: "F11 text format the config does not state", test: (p, e) => e.domain === "text" && /^Publish 'set' '[^']+' to '[^']+' failed: /.test(p) },
 ];
 
 /** The command topics an entity's config advertises. */

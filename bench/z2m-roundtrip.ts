@@ -139,8 +139,13 @@ const problemsOf = (v: Z2mVerdict, friendly: string): string[] => {
   return [...p, ...v.exposeProblems, ...v.errors];
 };
 
+let lastProgress = Date.now();
 for (const ieee of [...sampled].sort((a, b) => byIeee.get(a)!.i - byIeee.get(b)!.i)) {
   const device = byIeee.get(ieee)!;
+  if (Date.now() - lastProgress > 30_000) {
+    lastProgress = Date.now();
+    process.stderr.write(`… ${rows.length} commands, ${rows.filter((r) => r.outcome === "accepted").length} accepted\n`);
+  }
   for (const entity of entitiesByDevice.get(ieee)!) {
     for (const tried of actionsFor(entity)) {
       const base = { component: entity.domain, kind: tried.kind, label: tried.label, entity: entity.id, model: device.model, vendor: device.vendor };
