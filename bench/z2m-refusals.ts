@@ -23,7 +23,10 @@
  * - F11 `text format`: a text entity's expose takes any string, its converter
  *   wants a format the config does not state (schedules, times, colours,
  *   pairing codes), so a user's words reach the converter intact and are
- *   refused on content, as they would be from HA.
+ *   refused on content, as they would be from HA;
+ * - F12 `range the converter narrows`: a value within the expose's range
+ *   (Stelpro/Stello outdoor temperature display: expose up to 199, converter
+ *   −32..119).
  */
 import type { Entity } from "../devices/entity.ts";
 
@@ -35,6 +38,8 @@ const KINDS: { kind: string; test: (problem: string, entity: Entity) => boolean 
     test: (p, e) => e.domain === "button" && e.config?.payload_press === undefined && (/^"[^"]+": /.test(p) || /^Publish 'set' '[^']+' to '[^']+' failed: /.test(p)),
   },
   { kind: "F10 own payload refused", test: (p) => /failed: 'Error: Key '[^']+' not found in: /.test(p) || /failed: 'Error: Expected string or number, got: boolean'/.test(p) },
+  // The value lies within the expose's range (the static check passed), the converter takes less.
+  { kind: "F12 range the converter narrows", test: (p) => /failed: 'Error: [^']* must be between -?[\d.]+ and -?[\d.]+/.test(p) },
   { kind: "F11 text format the config does not state", test: (p, e) => e.domain === "text" && /^Publish 'set' '[^']+' to '[^']+' failed: /.test(p) },
 ];
 

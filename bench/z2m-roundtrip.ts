@@ -184,7 +184,13 @@ const tDone = Date.now();
 
 // 4. Report.
 // Reasons grouped across devices: the device's name and the numbers vary, the reason does not.
-const norm = (s: string) => s.replace(/ (to|on) '[^']*'/g, " $1 '<device>'").replace(/(?<![F\w])\d+(\.\d+)?/g, "N").slice(0, 220);
+const norm = (s: string) =>
+  s
+    .replace(/ to '[^']*' failed/g, " to '<device>' failed")
+    .replace(/ on '[^']*': /g, " on '<device>': ")
+    .replace(/Device '[^']*' has no endpoint '[^']*'/g, "Device '<device>' has no endpoint '<name>'")
+    .replace(/(?<![F\w])\d+(\.\d+)?/g, "N")
+    .slice(0, 220);
 const tally = (xs: string[]) => Object.fromEntries(Object.entries(xs.reduce<Record<string, number>>((a, x) => ((a[x] = (a[x] ?? 0) + 1), a), {})).sort((a, b) => b[1] - a[1]));
 const pct = (a: number, b: number) => (b === 0 ? "—" : `${((100 * a) / b).toFixed(2).replace(/\.?0+$/, "")} %`);
 const perComponent = COMPONENTS.map((component) => {

@@ -130,13 +130,29 @@ class Endpoint {
   }
   async write(cluster: unknown, attributes: unknown): Promise<void> {
     this.record("write", cluster, attributes);
+    this.remember(cluster, attributes);
   }
   async writeStructured(cluster: unknown, payload: unknown): Promise<void> {
     this.record("writeStructured", cluster, payload);
   }
-  /** A device answers a read with each attribute asked for (0: the converters that read back only need an answer). */
-  async read(_cluster: unknown, attributes: unknown): Promise<Record<string, number>> {
-    return Object.fromEntries((Array.isArray(attributes) ? attributes : []).map((a) => [String(a), 0]));
+  /**
+   * A device answers a read with each attribute asked for: what was last written to it (converters
+   * that confirm a write read it back), else 0.
+   */
+  async read(cluster: unknown, attributes: unknown): Promise<Record<string, unknown>> {
+    const written = this.written.get(String(cluster)) ?? {};
+    return Object.fromEntries((Array.isArray(attributes) ? attributes : []).map((a) => [String(a), written[String(a)] ?? 0]));
+  }
+  /** Attributes written per cluster, as the device would now report them. */
+  private readonly written = new Map<string, Record<string, unknown>>();
+  private remember(cluster: unknown, attributes: unknown): void {
+    if (attributes === null || typeof attributes !== "object") return;
+    const store = this.written.get(String(cluster)) ?? {};
+    for (const [k, v] of Object.entries(attributes)) store[k] = v !== null && typeof v === "object" && "value" in v ? (v as { value: unknown }).value : v;
+    this.written.set(String(cluster), store);
+  }
+  async zclCommandBroadcast(_endpoint: unknown, _destination: unknown, cluster: unknown, command: unknown, payload: unknown): Promise<void> {
+    this.record("zclCommandBroadcast", cluster, { command, payload });
   }
   async save(): Promise<void> {}
   async bind(): Promise<void> {}
@@ -181,7 +197,8 @@ class Device {
     readonly manufacturerName: string,
   ) {
     this.networkAddress = Number.parseInt(ieeeAddr.slice(-4), 16);
-    this.getEndpoint(1);
+    // Multi-gang definitions map their `l1`..`l8` endpoint names from the endpoints the device has.
+    for (let id = 1; id <= 16; id++) this.getEndpoint(id);
   }
   getEndpoint(ID: number): Endpoint | undefined {
     if (!Number.isInteger(ID) || ID < 1 || ID > 254) return undefined;
@@ -407,7 +424,8 @@ function reportedState(features: Any[]): Record<string, unknown> {
   for (const f of features) {
     if (!f.property || f.property in out) continue;
     if (f.type === "binary") out[f.property] = f.value_on;
-    else if (f.type === "numeric") out[f.property] = f.value_min ?? 0;
+    // Limit pairs (lower/upper, min/max) are checked against each other: the upper one at its maximum.
+    else if (f.type === "numeric") out[f.property] = /(upper|max|high)/.test(f.property) ? (f.value_max ?? f.value_min ?? 0) : (f.value_min ?? 0);
     else if (f.type === "enum") out[f.property] = (f.values as unknown[] | undefined)?.find((v) => v !== "off") ?? f.values?.[0];
     else if (f.type === "text") out[f.property] = "";
     else if (f.type === "list") out[f.property] = [];
