@@ -26,7 +26,13 @@
  *   refused on content, as they would be from HA;
  * - F12 `range the converter narrows`: a value within the expose's range
  *   (Stelpro/Stello outdoor temperature display: expose up to 199, converter
- *   −32..119).
+ *   −32..119);
+ * - F13 `endpoint name the definition does not map`: the config's command
+ *   topic is `<device>/<endpoint>/set` for an endpoint name (`l1`) the
+ *   definition has no endpoint map for, or leaves out of it (Manhot
+ *   MH03-*-OLED, Tuya multi-gang TS0601): Zigbee2MQTT answers "has no
+ *   endpoint" whatever the device. A map that comes out empty only for the
+ *   stand-in (Sunricher DALI) counts against the bench, not Zigbee2MQTT.
  */
 import type { Entity } from "../devices/entity.ts";
 
@@ -38,6 +44,7 @@ const KINDS: { kind: string; test: (problem: string, entity: Entity) => boolean 
     test: (p, e) => e.domain === "button" && e.config?.payload_press === undefined && (/^"[^"]+": /.test(p) || /^Publish 'set' '[^']+' to '[^']+' failed: /.test(p)),
   },
   { kind: "F10 own payload refused", test: (p) => /failed: 'Error: Key '[^']+' not found in: /.test(p) || /failed: 'Error: Expected string or number, got: boolean'/.test(p) },
+  { kind: "F13 endpoint name the definition does not map", test: (p) => /^Device '.*' has no endpoint '[^']*' \(the definition maps (no endpoint names|only )/.test(p) },
   // The value lies within the expose's range (the static check passed), the converter takes less.
   { kind: "F12 range the converter narrows", test: (p) => /failed: 'Error: [^']* must be between -?[\d.]+ and -?[\d.]+/.test(p) },
   { kind: "F11 text format the config does not state", test: (p, e) => e.domain === "text" && /^Publish 'set' '[^']+' to '[^']+' failed: /.test(p) },

@@ -367,7 +367,7 @@ export async function loadZ2mWorld(scratchDir: string, dataDir: string, devices:
       ]);
       clearTimeout(timer);
       verdict.ms = performance.now() - started;
-      verdict.errors = errors.splice(before);
+      verdict.errors = errors.splice(before).map((e) => (/^Device '.*' has no endpoint '[^']*'$/.test(e) ? `${e} ${endpointMapNote(zigbee.deviceLookup.get(ieee), zh)}` : e));
       if (outcome !== "done") verdict.errors.push(`onMQTTMessage ${outcome}`);
       verdict.zigbee = zh.calls;
       return verdict;
@@ -411,6 +411,18 @@ function exposeProblems(device: Any, features: Any[], topicEndpoint: string | un
     if (!verdicts.includes(undefined)) problems.push(`"${property}": ${verdicts[0]}`);
   }
   return problems;
+}
+
+/**
+ * Why Zigbee2MQTT found no endpoint of that name: the definition maps no
+ * endpoint names at all, or maps others (both would hold for a real device
+ * too), or its map comes out empty for the stand-in (it is built from the
+ * real device's endpoints and clusters, which the stand-in lacks).
+ */
+function endpointMapNote(model: Any, zh: Device): string {
+  if (typeof model.definition.endpoint !== "function") return "(the definition maps no endpoint names)";
+  const names = Object.keys(model.definition.endpoint(zh) ?? {});
+  return names.length ? `(the definition maps only ${names.join(", ")})` : "(the definition's endpoint map is empty for the stand-in device)";
 }
 
 /**
