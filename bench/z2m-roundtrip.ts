@@ -21,6 +21,7 @@
  * network once for the install).
  *
  *   npx tsx bench/z2m-roundtrip.ts [--devices 300] [--all] [--scratch DIR]
+ *   (--devices: the sample holds at least that many devices, each component its share)
  *
  * Prints the table and writes reports/z2m-roundtrip.md and .json
  * (reports/z2m-roundtrip-all.* with --all), with every command not accepted.
@@ -126,6 +127,7 @@ interface Row {
   kind: string;
   label: string;
   entity: string;
+  ieee: string;
   model: string;
   vendor: string;
   outcome: Outcome;
@@ -153,7 +155,7 @@ for (const ieee of [...sampled].sort((a, b) => byIeee.get(a)!.i - byIeee.get(b)!
   }
   for (const entity of entitiesByDevice.get(ieee)!) {
     for (const tried of actionsFor(entity)) {
-      const base = { component: entity.domain, kind: tried.kind, label: tried.label, entity: entity.id, model: device.model, vendor: device.vendor };
+      const base = { component: entity.domain, kind: tried.kind, label: tried.label, entity: entity.id, ieee, model: device.model, vendor: device.vendor };
       let messages;
       try {
         messages = encodeAction(entity, tried.action);
@@ -202,7 +204,7 @@ const perComponent = COMPONENTS.map((component) => {
   const procedures = rs.filter((r) => r.outcome === "device procedure").length;
   return {
     component,
-    devices: new Set(rs.map((r) => r.model)).size,
+    devices: new Set(rs.map((r) => r.ieee)).size,
     entities: new Set(rs.map((r) => r.entity)).size,
     commands: rs.length,
     accepted,

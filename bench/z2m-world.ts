@@ -241,7 +241,8 @@ export interface Z2mWorld {
 /** Keys Zigbee2MQTT's converters take that no expose describes (scenes, transition, raw read/write). */
 const NON_EXPOSE_KEYS = new Set(["transition", "scene_recall", "scene_store", "scene_add", "scene_remove", "scene_remove_all", "scene_rename", "read", "write", "command"]);
 
-// biome-ignore lint: Zigbee2MQTT is loaded untyped from the scratch folder.
+/** Zigbee2MQTT is loaded untyped from the scratch folder. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
 /**
