@@ -13,9 +13,10 @@ import type { CommandRequest, Decision, Understanding } from "./controller/types
 import { LiveFallbackRecognizer } from "./intent/fallback/live.ts";
 import { FallbackRecognizer } from "./intent/fallback/recognizer.ts";
 import type { LiveIntentRecognizer, RecognizedIntent } from "./intent/recognizer.ts";
+import { coordinatedCommands } from "./intent/coordination.ts";
 import { chooseCandidate } from "./intent/follow-up.ts";
 import { LocalIntents } from "./local/local-intents.ts";
-import { responseFor } from "./intent/responses.ts";
+import { joinResponses, responseFor } from "./intent/responses.ts";
 import { resolveIntent, type Resolution } from "./resolve/resolver.ts";
 import { isHere, resolveCommandArea, type OccupancySnapshot } from "./vision/fusion.ts";
 import { isVisionIntent, NO_CAMERAS, occupancyQuestion, presenceQuestion, type VisionAnswerer } from "./vision/questions.ts";
@@ -106,8 +107,10 @@ export function createUnderstander(deps: UnderstandDeps) {
    * or a "which one?" of middle confidence is refused rather than asked about,
    * and so is an answer to a question with words hearth does not know.
    */
-  const tryFallback = (request: CommandRequest, area: string | undefined): Understanding | undefined => {
+  const tryFallback = async (request: CommandRequest, area: string | undefined): Promise<Understanding | undefined> => {
     if (!fallback) return undefined;
+    // Built on a worker thread at start-up (live.ts prepare): wait for it rather than build it here.
+    await fallback.ready();
     const limits = request.origin.kind === "voice" || request.freeTranscript ? thresholds.voice : thresholds.text;
     const readings = fallback.recognize(request.text, { area });
     for (const reading of readings) {
@@ -130,6 +133,35 @@ export function createUnderstander(deps: UnderstandDeps) {
     // Refused: the event still says how sure the best guess was.
     if (readings[0]) return { kind: "not_understood", response: NOT_UNDERSTOOD, decision: "refuse", confidence: readings[0].confidence, recognizedBy: "fallback" };
     return undefined;
+  };
+
+  /**
+   * A text of commands joined by "and" (coordination.ts): every part resolved
+   * on its own, their targets acted on together (each entity once), one
+   * response. A part that does not resolve to an action (an unknown area, a
+   * "which one?") is what hearth says instead, and nothing is done. Local and
+   * vision intents are never joined.
+   */
+  const coordinated = (request: CommandRequest, area: string | undefined): Understanding | undefined => {
+    const commands = coordinatedCommands(request.text, (text) => deps.recognizer.recognize(text, { area }));
+    if (!commands || commands.some((c) => local.handles(c.intent) || isVisionIntent(c.intent))) return undefined;
+    const parts = commands.map((c) => ({ recognized: c, resolution: resolveIntent(c, deps.registry, { area }) }));
+    const stuck = parts.find((p) => p.resolution.kind !== "act");
+    if (stuck) return strictDecision(toUnderstanding(stuck.resolution, stuck.recognized, deps.eventTopic), 1, "template");
+    const acts = parts.map((p) => toUnderstanding(p.resolution, p.recognized, deps.eventTopic) as Extract<Understanding, { kind: "act" }>);
+    const seen = new Set<string>();
+    const targets = acts.flatMap((u) => u.targets).filter((t) => !seen.has(t.entity.id) && seen.add(t.entity.id) !== undefined);
+    const asking = acts.filter((u) => u.confirmation);
+    const oneIntent = acts.every((u) => u.intent === acts[0]!.intent);
+    const joined: Understanding = {
+      kind: "act",
+      intent: acts[0]!.intent,
+      slots: acts[0]!.slots,
+      targets,
+      response: joinResponses(acts.map((u) => u.response), oneIntent),
+      ...(asking.length ? { confirmation: joinResponses(asking.map((u) => u.confirmation!), oneIntent) } : {}),
+    };
+    return strictDecision(joined, 1, "template");
   };
 
   // Clock, timers and "that needs Home Assistant" are understood by every understander; only the agent gives them timers and speakers.
@@ -156,7 +188,7 @@ export function createUnderstander(deps: UnderstandDeps) {
       return strictDecision(toUnderstanding(resolveIntent(recognized, deps.registry, { area }), recognized, deps.eventTopic), pending.confidence ?? 1, "reply");
     }
     if (request.freeTranscript) {
-      return tryFallback(request, area) ?? { kind: "not_understood", response: NOT_UNDERSTOOD, decision: "refuse", confidence: 0, recognizedBy: "fallback" };
+      return (await tryFallback(request, area)) ?? { kind: "not_understood", response: NOT_UNDERSTOOD, decision: "refuse", confidence: 0, recognizedBy: "fallback" };
     }
     const recognized: RecognizedIntent | null = request.intent
       ? { intent: request.intent.name, slots: request.intent.slots as RecognizedIntent["slots"], confidence: 1, unknownSlots: [], sentence: "(rule)", text: request.text }
@@ -198,7 +230,9 @@ export function createUnderstander(deps: UnderstandDeps) {
     // No template matched, or one only with an unknown name that names nothing: the fallback may read more.
     const unresolvedWildcard = recognized !== null && recognized.unknownSlots.length > 0 && strict.kind === "error";
     if (!request.intent && (recognized === null || unresolvedWildcard)) {
-      const read = tryFallback(request, area);
+      const joined = coordinated(request, area);
+      if (joined) return joined;
+      const read = await tryFallback(request, area);
       // A refused fallback reading keeps the template's own explanation ("I don't know any device called radio").
       if (read && (read.decision !== "refuse" || recognized === null)) return read;
     }
