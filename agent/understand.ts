@@ -23,6 +23,17 @@ import { isVisionIntent, NO_CAMERAS, occupancyQuestion, presenceQuestion, type V
 
 export const NOT_UNDERSTOOD = "Sorry, I didn't understand";
 
+/** The last word of an unknown name that says what kind of device it is ("my bedside lamp", "the tv socket"), by domain. */
+const KIND_WORDS: Record<string, string> = {
+  light: "light", lights: "light", lamp: "light", lamps: "light", bulb: "light", bulbs: "light", lighting: "light", lightbulb: "light", lightbulbs: "light",
+  plug: "switch", plugs: "switch", socket: "switch", sockets: "switch", outlet: "switch", outlets: "switch",
+  fan: "fan", fans: "fan",
+};
+/** Intents an unknown name of a known kind may be guessed for (switching and light settings; never a lock or a cover). */
+const KIND_GUESS_INTENTS = new Set(["HassTurnOn", "HassTurnOff", "HassToggle", "HassLightSet"]);
+/** A request after a statement: "it's too bright in here, can you turn a light off". */
+const REQUEST_MARKER = /[\s,.!?;:]((can|could|would|will) (you|u)|please)\s+\S/g;
+
 export interface UnderstandDeps {
   registry: EntityRegistry;
   recognizer: LiveIntentRecognizer;
@@ -164,6 +175,42 @@ export function createUnderstander(deps: UnderstandDeps) {
     return strictDecision(joined, 1, "template");
   };
 
+  /**
+   * An unknown name whose last word says its kind ("turn off my bedside lamp",
+   * "the closet light" where no such name exists): a name hearth has not been
+   * told, for a device of a kind it knows. hearth asks whether the lights (plugs,
+   * fans) of the place said, else of the microphone's room, are meant — a guess
+   * is never acted on without a yes.
+   */
+  const kindGuess = (recognized: RecognizedIntent, area: string | undefined): Understanding | undefined => {
+    if (!KIND_GUESS_INTENTS.has(recognized.intent) || !recognized.unknownSlots.includes("name") || recognized.unknownSlots.length !== 1) return undefined;
+    const words = String(recognized.slots.name).toLowerCase().split(/\s+/);
+    const domain = KIND_WORDS[words[words.length - 1]!];
+    if (!domain || words.length < 2) return undefined;
+    if (recognized.intent === "HassLightSet" && domain !== "light") return undefined;
+    const { name: _name, ...slots } = recognized.slots;
+    const place = slots.area ?? slots.floor ?? area;
+    if (place === undefined) return undefined;
+    const guess: RecognizedIntent = {
+      ...recognized, slots: { ...slots, domain, ...(slots.area === undefined && slots.floor === undefined ? { area: place } : {}) }, unknownSlots: [],
+      fromContext: slots.area === undefined && slots.floor === undefined ? ["area"] : [],
+    };
+    const resolution = resolveIntent(guess, deps.registry, { area });
+    if (resolution.kind !== "act") return undefined;
+    const u = toUnderstanding(resolution, guess, deps.eventTopic);
+    if (u.kind !== "act") return undefined;
+    return { ...u, decision: "confirm", confidence: recognized.confidence, recognizedBy: "template", confirmation: u.confirmation ?? proposal(resolution) };
+  };
+
+  /** The command after a statement ("it's too bright in here can you turn a light off"), when the templates match it whole. */
+  const requestAfterStatement = (text: string, area: string | undefined): string | undefined => {
+    let tail: string | undefined;
+    for (const m of text.toLowerCase().matchAll(REQUEST_MARKER)) tail = text.slice(m.index! + 1);
+    if (!tail) return undefined;
+    const r = deps.recognizer.recognize(tail, { area });
+    return r && r.confidence === 1 && r.unknownSlots.length === 0 ? tail : undefined;
+  };
+
   // Clock, timers and "that needs Home Assistant" are understood by every understander; only the agent gives them timers and speakers.
   const local = deps.local ?? new LocalIntents({ check: (text, origin) => understand({ text, origin }) });
   const localUnderstanding = async (recognized: RecognizedIntent, origin: CommandRequest["origin"], area: string | undefined) =>
@@ -232,9 +279,15 @@ export function createUnderstander(deps: UnderstandDeps) {
     if (!request.intent && (recognized === null || unresolvedWildcard)) {
       const joined = coordinated(request, area);
       if (joined) return joined;
+      const tail = recognized === null ? requestAfterStatement(request.text, area) : undefined;
+      if (tail) return understand({ ...request, text: tail });
       const read = await tryFallback(request, area);
+      if (read && read.decision !== "refuse") return read;
+      // An unknown name of a known kind, which the fallback did not place either: ask about the kind here.
+      const guessed = unresolvedWildcard ? kindGuess(recognized!, area) : undefined;
+      if (guessed) return guessed;
       // A refused fallback reading keeps the template's own explanation ("I don't know any device called radio").
-      if (read && (read.decision !== "refuse" || recognized === null)) return read;
+      if (read && recognized === null) return read;
     }
     return strictDecision(strict, recognized?.confidence ?? 0, request.intent ? "rule" : "template");
   };

@@ -22,8 +22,9 @@ import type { RecognizedIntent } from "./recognizer.ts";
 
 /** At most this many conjuncts ("the kitchen, the hall, the bedroom and the office"). */
 export const MAX_CONJUNCTS = 6;
-/** Words a shared prefix or suffix may hold (bounds the search: commands are short). */
+/** Words a shared prefix may hold, and a shared suffix ("lights", "light bulbs please"): bounds the search, since commands are short. */
 const MAX_SHARED = 10;
+const MAX_SHARED_SUFFIX = 3;
 const SEPARATORS = new Set(["and", "&", ","]);
 
 /** The conjuncts of `text`: its words split at "and", "&" and commas; undefined when there are fewer than two non-empty ones. */
@@ -62,7 +63,7 @@ export function coordinatedCommands(text: string, recognize: (text: string) => R
   const last = parts[parts.length - 1]!;
   const middle = parts.slice(1, -1);
   let best: { shared: number; commands: RecognizedIntent[] } | undefined;
-  for (let s = 0; s < last.length && s <= MAX_SHARED; s++) {
+  for (let s = 0; s < last.length && s <= MAX_SHARED_SUFFIX; s++) {
     const suffix = last.slice(last.length - s);
     const head = strict([...first, ...suffix]);
     if (!head) continue;
