@@ -29,6 +29,7 @@ const KIND_WORDS: Record<string, string> = {
   plug: "switch", plugs: "switch", socket: "switch", sockets: "switch", outlet: "switch", outlets: "switch",
   fan: "fan", fans: "fan",
 };
+const NUMBER_WORD = /^(\d+|one|two|three|four|five|six|seven|eight|nine|ten)$/;
 /** Intents an unknown name of a known kind may be guessed for (switching and light settings; never a lock or a cover). */
 const KIND_GUESS_INTENTS = new Set(["HassTurnOn", "HassTurnOff", "HassToggle", "HassLightSet"]);
 /** A request after a statement: "it's too bright in here, can you turn a light off". */
@@ -185,6 +186,8 @@ export function createUnderstander(deps: UnderstandDeps) {
   const kindGuess = (recognized: RecognizedIntent, area: string | undefined): Understanding | undefined => {
     if (!KIND_GUESS_INTENTS.has(recognized.intent) || !recognized.unknownSlots.includes("name") || recognized.unknownSlots.length !== 1) return undefined;
     const words = String(recognized.slots.name).toLowerCase().split(/\s+/);
+    // A number after the kind tells one of several apart ("desk lamp one", "light 2").
+    if (words.length > 2 && NUMBER_WORD.test(words[words.length - 1]!)) words.pop();
     const domain = KIND_WORDS[words[words.length - 1]!];
     if (!domain || words.length < 2) return undefined;
     if (recognized.intent === "HassLightSet" && domain !== "light") return undefined;

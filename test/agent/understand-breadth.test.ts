@@ -21,7 +21,7 @@ const say = (text: string) => understand({ text, origin: { kind: "cli", area: "L
 const ids = (u: Understanding) => (u.kind === "act" ? u.targets.map((t) => t.entity.id).sort() : []);
 
 test("an unknown name of a known kind asks about that kind here, never acts on a guess", async () => {
-  for (const text of ["turn off my bedside lamp", "turn off the closet light", "can you turn off my desk lamp"]) {
+  for (const text of ["turn off my bedside lamp", "turn off the closet light", "can you turn off my desk lamp", "desk lamp one off"]) {
     const u = await say(text);
     assert.equal(u.decision, "confirm", text);
     assert.equal(u.kind === "act" && u.intent, "HassTurnOff");
