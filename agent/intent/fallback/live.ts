@@ -92,16 +92,22 @@ export class LiveFallbackRecognizer {
     const built = new Promise<void>((resolve) => {
       // A model trained before (only the calibration bucket changed) goes along, so the worker does not train it again.
       const model = hasModelFor(set) ? modelToData(modelFor(set)) : undefined;
-      const worker = new Worker(new URL("./build-worker.mjs", import.meta.url), { workerData: { set, model } });
-      worker.unref();
       let settled = false;
+      let worker: Worker | undefined;
       const done = (problem?: string) => {
         if (settled) return;
         settled = true;
         if (problem) log.error({ err: problem }, "fallback recognizer could not be built on a worker thread; it will be built when first needed");
-        void worker.terminate();
+        void worker?.terminate();
         resolve();
       };
+      try {
+        worker = new Worker(new URL("./build-worker.mjs", import.meta.url), { workerData: { set, model } });
+      } catch (err) {
+        // A set that cannot be cloned (or no worker threads): the old way, on first need.
+        return done((err as Error).message);
+      }
+      worker.unref();
       worker.once("message", (result: { model: FallbackModelData; calibration: CalibrationData } | { error: string }) => {
         if ("error" in result) return done(result.error);
         try {

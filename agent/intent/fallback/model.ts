@@ -152,8 +152,9 @@ export function modelToData(model: FallbackModel): FallbackModelData {
   return { ...model, classifier: model.classifier.toData() };
 }
 
-/** Make a model trained elsewhere (build-worker.ts) the one `modelFor` reuses; returns it. */
+/** Make a model trained elsewhere (build-worker.ts) the one `modelFor` reuses; returns it (the one already here when it is the same). */
 export function installModel(data: FallbackModelData): FallbackModel {
+  if (cached?.key === data.key) return cached;
   cached = { ...data, classifier: SoftmaxClassifier.fromData(data.classifier) };
   return cached;
 }
