@@ -33,7 +33,9 @@ const NUMBER_WORD = /^(\d+|one|two|three|four|five|six|seven|eight|nine|ten)$/;
 /** Intents an unknown name of a known kind may be guessed for (switching and light settings; never a lock or a cover). */
 const KIND_GUESS_INTENTS = new Set(["HassTurnOn", "HassTurnOff", "HassToggle", "HassLightSet"]);
 /** A request after a statement: "it's too bright in here, can you turn a light off". */
-const REQUEST_MARKER = /[\s,.!?;:]((can|could|would|will) (you|u)|please)\s+\S/g;
+const REQUEST_MARKER = /[\s,.!?;:]((can|could) (you|u)|please)\s+\S/g;
+/** A text that starts as a question about something done is no request ("why would you turn off the lights", "did you …"). */
+const QUESTION_START = /^\s*(why|how|what|when|where|who|did|didn|do|does|don|doesn|have|has|is|are|was|were)\b/i;
 
 export interface UnderstandDeps {
   registry: EntityRegistry;
@@ -207,6 +209,7 @@ export function createUnderstander(deps: UnderstandDeps) {
 
   /** The command after a statement ("it's too bright in here can you turn a light off"), when the templates match it whole. */
   const requestAfterStatement = (text: string, area: string | undefined): string | undefined => {
+    if (QUESTION_START.test(text)) return undefined;
     let tail: string | undefined;
     for (const m of text.toLowerCase().matchAll(REQUEST_MARKER)) tail = text.slice(m.index! + 1);
     if (!tail) return undefined;

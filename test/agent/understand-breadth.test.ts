@@ -41,6 +41,10 @@ test("a request after a statement is read when the templates match it whole", as
   assert.deepEqual([u.decision, u.kind === "act" && u.intent, ids(u)], ["act", "HassTurnOff", ["light.living_room"]]);
   const unrelated = await say("the weather is bad could you tell me a joke");
   assert.equal(unrelated.decision, "refuse");
+  // A question about what was done is no request.
+  for (const text of ["why would you turn off the lights", "why can you turn off the lights", "did you turn off the lights can you turn off the lights"]) {
+    assert.notEqual((await say(text)).decision, "act", text);
+  }
 });
 
 test("light requests by the light wanted, colour changes from one to another, minimise and maximise", async () => {
