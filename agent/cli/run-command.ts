@@ -100,7 +100,7 @@ export async function runService(config: Config, configFile?: string): Promise<{
   if (missing.length) throw new ConfigError(configFile ?? "<config>", missing);
   const notifier = new SystemdNotifier();
   const metrics = new AgentMetrics({ processMetrics: true });
-  const agent = new Agent(config, { textTopic: true, announce: true, configFile, keepTimers: true, speak: true });
+  const agent = new Agent(config, { textTopic: true, announce: true, configFile, keepTimers: true, journalCommands: true, speak: true });
   const health = new HealthRegistry(config.service.stall_after_ms);
   watchPipelines(agent, health, config);
   metrics.watchHealth(health);

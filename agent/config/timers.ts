@@ -6,9 +6,8 @@
  * timers: { path: /var/lib/hearth/timers.db, late_command_limit_s: 900 }
  * ```
  */
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { z } from "zod";
+import { stateFilePath } from "./state-dir.ts";
 
 export const timersSchema = z.strictObject({
   /** SQLite file; default `$STATE_DIRECTORY/timers-<agent id>.db` (systemd), else `$XDG_DATA_HOME/hearth/timers-<agent id>.db`. */
@@ -29,8 +28,5 @@ export type TimersConfig = z.infer<typeof timersSchema>;
  * announce each other's timers.
  */
 export function timersPath(config: TimersConfig, agentId: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (config.path) return config.path;
-  const file = `timers-${agentId}.db`;
-  if (env.STATE_DIRECTORY) return join(env.STATE_DIRECTORY.split(":")[0]!, file);
-  return join(env.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "hearth", file);
+  return config.path ?? stateFilePath(`timers-${agentId}.db`, env);
 }

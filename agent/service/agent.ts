@@ -12,6 +12,8 @@ import type { Config } from "../config/schema.ts";
 import { DiscoveryConsumer } from "../../devices/discovery/consumer.ts";
 import { agentTopics, DiscoveryProducer } from "../../devices/discovery/producer.ts";
 import { loadFixtures } from "../../devices/fixtures.ts";
+import { FINGERPRINT_TTL_MS } from "../../devices/mqtt/command-inbox.ts";
+import { HandledJournal } from "../../devices/mqtt/handled-journal.ts";
 import { MqttSession, type IncomingMessage } from "../../devices/mqtt/session.ts";
 import { TakeoverWatch } from "./takeover.ts";
 import { RecentKeys } from "../../devices/mqtt/recent-keys.ts";
@@ -35,6 +37,7 @@ import type { VisionAnswerer } from "../vision/questions.ts";
 import { loadHaCustomSentences } from "../intent/ha-custom-sentences.ts";
 import { LocalIntents } from "../local/local-intents.ts";
 import { planTimerFinish, type TimerFinishedEvent } from "../local/timer-finish.ts";
+import { commandJournalPath } from "../config/state-dir.ts";
 import { timersPath } from "../config/timers.ts";
 import { TimerManager, type FinishedTimer } from "../timers/timer-manager.ts";
 import { TimerStore } from "../timers/timer-store.ts";
@@ -84,6 +87,12 @@ export interface AgentOptions {
    * (the service does; a one-shot CLI run cannot wait for a timer).
    */
   keepTimers?: boolean;
+  /**
+   * Keep the fingerprints of handled typed commands in the state directory
+   * (devices/mqtt/handled-journal.ts), so a command the broker redelivers
+   * after hearth was killed is not acted on twice (the service does).
+   */
+  journalCommands?: boolean;
   /** Speak finished timers and broadcasts through `tts` (the service does). */
   speak?: boolean;
 }
@@ -101,6 +110,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
   private consumer?: DiscoveryConsumer;
   /** Answers "is anyone in the kitchen", "when did you last see the cat" (set by the vision extension). */
   visionAnswerer?: VisionAnswerer;
+  /** Handled typed commands kept across restarts (with `journalCommands`). */
+  private readonly journal?: HandledJournal;
   /** hearth's own timers (with `keepTimers`). */
   readonly timers?: TimerManager;
   /** Resolves once stored timers are armed (after discovery settled, so a due delayed command finds its devices). */
@@ -169,8 +180,18 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
         problems.push((err as Error).message);
       }
     }
+    let journal: HandledJournal | undefined;
+    if (options.journalCommands && !options.offline && !options.observer) {
+      try {
+        // As long as the longer of the two memories it backs: packet fingerprints and command ids.
+        journal = new HandledJournal(commandJournalPath(config.agent.id), Math.max(FINGERPRINT_TTL_MS, COMMAND_ID_TTL_MS));
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+    }
     if (problems.length) {
       timerStore?.close();
+      journal?.close();
       throw new ConfigError(options.configFile ?? "<config>", problems);
     }
     if (timerStore) {
@@ -184,7 +205,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     for (const file of this.customIntents) {
       for (const intent of file.intents) if (intent.action && "mqtt" in intent.action) this.guard.allowConfigured(intent.action.mqtt.topic);
     }
-    if (!options.offline) this.session = new MqttSession(config.mqtt, { agentId: config.agent.id, observer: options.observer });
+    this.journal = journal;
+    if (!options.offline) this.session = new MqttSession(config.mqtt, { agentId: config.agent.id, observer: options.observer, handledJournal: journal });
     // The configured wake words are names the assistant is addressed by in typed text too ("hey jarvis, lights on").
     const wakeWords = config.wakeword.models.map((m) => m.name ?? m.model.replace(/^.*[\\/]/, "").replace(/\.onnx$/i, "").replace(/^oww-/, ""));
     this.recognizer = new LiveIntentRecognizer(this.registry, this.customIntents, { assistantNames: wakeWords, cameraZones: config.cameras.flatMap((c) => c.zones.map((z) => z.name)) });
@@ -338,11 +360,13 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     const command = this.parseTextMessage(message);
     if (!command) return;
     if (command.id !== undefined) {
-      if (this.commandIds.has(command.id)) {
+      const key = `id\0${command.id}`;
+      if (this.commandIds.has(command.id) || this.journal?.has(key)) {
         log.info({ topic: this.topics.text, id: command.id }, "typed command with an id already handled; not acted on again");
         return;
       }
       this.commandIds.add(command.id);
+      this.journal?.add(key);
     }
     await this.submit(command.text, { kind: "mqtt", source: this.topics.text, area: command.area, ...(command.id !== undefined ? { id: command.id } : {}) });
   }
@@ -520,5 +544,6 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     clearTimeout(timer);
     if (!flushed) log.warn("device commands still unacknowledged after 2 s at shutdown; stopping anyway");
     await this.session?.close({ publishOffline: true });
+    this.journal?.close();
   }
 }

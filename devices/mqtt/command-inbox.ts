@@ -13,7 +13,9 @@
  * command that happens to reuse a packet identifier and text is still acted on.
  */
 import { createHash } from "node:crypto";
+import type { HandledRecord } from "./handled-journal.ts";
 import { RecentKeys } from "./recent-keys.ts";
+
 
 /** What to do with one incoming command message. */
 export type Admission =
@@ -25,7 +27,7 @@ export type Admission =
   | { kind: "full"; pending: number };
 
 /** How long a handled delivery's fingerprint is remembered: longer than any broker outage a session survives is not needed, the resend follows the reconnect. */
-const FINGERPRINT_TTL_MS = 15 * 60_000;
+export const FINGERPRINT_TTL_MS = 15 * 60_000;
 const FINGERPRINTS_KEPT = 10_000;
 
 export class CommandInbox {
@@ -38,8 +40,11 @@ export class CommandInbox {
   /** Redeliveries recognised and not handled again. */
   redeliveries = 0;
 
-  /** @param limit most messages handled at once (handed over and not yet settled) */
-  constructor(readonly limit: number) {}
+  /**
+   * @param limit most messages handled at once (handed over and not yet settled)
+   * @param journal where handled fingerprints are also kept across restarts (handled-journal.ts); none: this process only
+   */
+  constructor(readonly limit: number, private readonly journal?: HandledRecord) {}
 
   /** Messages handed to handlers whose promises have not settled yet. */
   get pending(): number {
@@ -66,7 +71,7 @@ export class CommandInbox {
         this.redeliveries++;
         return { kind: "redelivery", settled: running };
       }
-      if (this.handled.has(fingerprint)) {
+      if (this.handled.has(fingerprint) || (this.journal?.has(fingerprint) ?? false)) {
         this.redeliveries++;
         return { kind: "redelivery", settled: Promise.resolve() };
       }
@@ -91,6 +96,7 @@ export class CommandInbox {
       if (fingerprint !== undefined) {
         this.inFlight.delete(fingerprint);
         this.handled.add(fingerprint);
+        this.journal?.add(fingerprint);
       }
     });
     if (fingerprint !== undefined) this.inFlight.set(fingerprint, settled);

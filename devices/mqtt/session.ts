@@ -37,6 +37,7 @@ import { logger } from "../../agent/log.ts";
 import type { OutgoingMessage } from "../entity.ts";
 import { reconnectDelayMs } from "./backoff.ts";
 import { CommandInbox } from "./command-inbox.ts";
+import type { HandledRecord } from "./handled-journal.ts";
 import { redactFromMqttDebug } from "./debug-redaction.ts";
 import { SendQuota } from "./send-quota.ts";
 import { topicProblem } from "./topic.ts";
@@ -207,6 +208,8 @@ export interface MqttSessionOptions {
    * publishes, so the agent's session and status are left alone.
    */
   observer?: boolean;
+  /** Handled command deliveries kept across restarts (the service's command journal), so a redelivery after a kill is not acted on twice. */
+  handledJournal?: HandledRecord;
 }
 
 /**
@@ -261,7 +264,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     this.statusTopic = `hearth/${options.agentId}/status`;
     this.endpoint = `${config.host}:${config.port}`;
     this.version = config.protocol_version;
-    this.commands = new CommandInbox(config.max_pending_commands);
+    this.commands = new CommandInbox(config.max_pending_commands, options.handledJournal);
   }
 
   get state(): SessionState {

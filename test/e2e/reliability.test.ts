@@ -154,3 +154,20 @@ test("the same command id twice (a publisher retrying) acts once; the log says w
   assert.deepEqual(replies("rel ping 2001"), [`correlation:${Buffer.from("cd-1").toString("base64")}`]);
   assert.deepEqual(replies("rel ping 2002"), [undefined]);
 });
+
+test("a command id handled before hearth was killed is not acted on after the restart (the command journal in the state directory)", { skip, timeout: 120_000 }, async () => {
+  const mark = acted.length;
+  const command = JSON.stringify({ id: "across-kill-1", text: "rel ping 3000" });
+  await sender.publishAsync(TEXT, command, { qos: 1 });
+  await until(() => acted.slice(mark).includes("3000"), () => "the first delivery");
+  await hearth.stop("SIGKILL");
+  hearth = HearthProcess.start(["run", "--config", config], { HEARTH_LOG_LEVEL: "info", HEARTH_LOG_FORMAT: "json" });
+  await hearth.waitUntilReady(socket, 0, 60_000);
+  // The publisher retries after it saw hearth go away; then something new.
+  await sender.publishAsync(TEXT, command, { qos: 1 });
+  await sender.publishAsync(TEXT, "rel ping 3001", { qos: 1 });
+  await until(() => acted.slice(mark).includes("3001"), () => "the next command");
+  await sleep(500);
+  assert.deepEqual(acted.slice(mark), ["3000", "3001"]);
+  await hearth.waitForLog(/typed command with an id already handled/);
+});

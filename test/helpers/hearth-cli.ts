@@ -21,6 +21,20 @@ export interface CliResult {
   stderr: string;
 }
 
+let testStateDirectory: string | undefined;
+
+/**
+ * The child's environment: the caller's additions over this process's, and a
+ * state directory of this test file's own unless the caller names one, so
+ * timers and the command journal of one test run never leak into the next
+ * (or into the user's ~/.local/share/hearth).
+ */
+function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  if (extra.STATE_DIRECTORY !== undefined || extra.XDG_DATA_HOME !== undefined) return { ...process.env, ...extra };
+  testStateDirectory ??= mkdtempSync(join(tmpdir(), "hearth-test-state-"));
+  return { ...process.env, STATE_DIRECTORY: testStateDirectory, ...extra };
+}
+
 function hearthArgs(args: string[]): string[] {
   return ["--import", "tsx", HEARTH_MAIN, ...args];
 }
@@ -32,7 +46,7 @@ function hearthArgs(args: string[]): string[] {
 export function runHearth(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, hearthArgs(args), { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...options.env } });
+    const child = spawn(process.execPath, hearthArgs(args), { stdio: ["ignore", "pipe", "pipe"], env: childEnv(options.env) });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -71,7 +85,7 @@ export class HearthProcess {
   }
 
   static start(args: string[], env: NodeJS.ProcessEnv = {}): HearthProcess {
-    return new HearthProcess(spawn(process.execPath, hearthArgs(args), { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } }));
+    return new HearthProcess(spawn(process.execPath, hearthArgs(args), { stdio: ["ignore", "pipe", "pipe"], env: childEnv(env) }));
   }
 
   get pid(): number {

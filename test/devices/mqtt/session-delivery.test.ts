@@ -7,15 +7,21 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { parseConfig } from "../../../agent/config/load.ts";
+import { FINGERPRINT_TTL_MS } from "../../../devices/mqtt/command-inbox.ts";
+import { HandledJournal } from "../../../devices/mqtt/handled-journal.ts";
 import { MqttSession, type IncomingMessage } from "../../../devices/mqtt/session.ts";
 import { Mosquitto, mosquittoAvailable } from "../../helpers/mosquitto.ts";
 
 const skip = !mosquittoAvailable() && "mosquitto not installed";
 const sessionModule = fileURLToPath(new URL("../../../devices/mqtt/session.ts", import.meta.url));
+const journalModule = fileURLToPath(new URL("../../../devices/mqtt/handled-journal.ts", import.meta.url));
 
 function mqttConfig(port: number, extra: Record<string, unknown> = {}) {
   return parseConfig({ mqtt: { host: "127.0.0.1", port, reconnect_min_ms: 50, reconnect_max_ms: 400, ...extra } }).mqtt;
@@ -37,8 +43,8 @@ async function publisher(port: number, options: IClientOptions = {}): Promise<Mq
 }
 
 /** Start a session for `agentId` that records what its command handler saw on `topic`. */
-async function commandSession(port: number, agentId: string, topic: string, handle: (m: IncomingMessage) => Promise<unknown> = async () => undefined, extra: Record<string, unknown> = {}) {
-  const session = new MqttSession(mqttConfig(port, extra), { agentId });
+async function commandSession(port: number, agentId: string, topic: string, handle: (m: IncomingMessage) => Promise<unknown> = async () => undefined, extra: Record<string, unknown> = {}, handledJournal?: HandledJournal) {
+  const session = new MqttSession(mqttConfig(port, extra), { agentId, handledJournal });
   const seen: IncomingMessage[] = [];
   const refused: string[] = [];
   const connects: boolean[] = [];
@@ -162,6 +168,78 @@ test("a process killed while handling a command gets it again after restart; han
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await pub.endAsync(true);
+    await broker.dispose();
+  }
+});
+
+/**
+ * A child session that handles each command, then dies before its PUBACK leaves
+ * (every PUBACK it would write is withheld, as if the process were killed right then).
+ * With `journalPath` it keeps the command journal hearth's service keeps.
+ */
+async function actThenDie(port: number, agentId: string, text: string, journalPath?: string): Promise<void> {
+  const script = `
+    import { MqttSession } from ${JSON.stringify(sessionModule)};
+    import { HandledJournal } from ${JSON.stringify(journalModule)};
+    const journal = ${journalPath ? `new HandledJournal(${JSON.stringify(journalPath)}, 60000)` : "undefined"};
+    const s = new MqttSession({ host: "127.0.0.1", port: ${port}, protocol: "mqtt", reject_unauthorized: true, keepalive_s: 30,
+      reconnect_min_ms: 100, reconnect_max_ms: 1000, protocol_version: 5, session_expiry_s: 3600, max_pending_commands: 100, max_incoming_bytes: 1048576 },
+      { agentId: ${JSON.stringify(agentId)}, handledJournal: journal });
+    s.subscribe("hearth/${agentId}/text", (m) => {
+      process.stdout.write("acted " + m.payload.toString() + "\\n");
+      return Promise.resolve();
+    }, { qos: 1, ackAfterHandling: true });
+    await s.start();
+    const stream = s["client"].stream;
+    const write = stream.write.bind(stream);
+    stream.write = (chunk, ...rest) => {
+      if (Buffer.isBuffer(chunk) && (chunk[0] & 0xf0) === 0x40) { process.stdout.write("puback withheld\\n"); return true; }
+      return write(chunk, ...rest);
+    };
+    process.stdout.write("up\\n");
+  `;
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  const pub = await publisher(port);
+  try {
+    await until(() => out.includes("up\n"), "the child session");
+    await pub.publishAsync(`hearth/${agentId}/text`, text, { qos: 1 });
+    await until(() => out.includes(`acted ${text}\n`) && out.includes("puback withheld\n"), () => `the child acting without acknowledging: ${out}`);
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await pub.endAsync(true);
+  }
+}
+
+test("killed after acting but before its PUBACK: with the command journal the redelivery is acknowledged, not acted on again", { skip, timeout: 60_000 }, async () => {
+  const broker = await Mosquitto.start({ persistence: true });
+  const dir = mkdtempSync(join(tmpdir(), "hearth-journal-"));
+  try {
+    // Without a journal the broker's redelivery (DUP) is acted on a second time: the case the journal exists for.
+    await actThenDie(broker.port, "t-nojournal", "open the blinds");
+    const bare = await commandSession(broker.port, "t-nojournal", "hearth/t-nojournal/text");
+    await until(() => bare.seen.length >= 1, "the redelivered command");
+    assert.equal(bare.seen[0]!.dup, true);
+    await bare.session.close();
+
+    const path = join(dir, "commands-t-journal.db");
+    await actThenDie(broker.port, "t-journal", "toggle the kitchen light", path);
+    const journal = new HandledJournal(path, FINGERPRINT_TTL_MS);
+    const restarted = await commandSession(broker.port, "t-journal", "hearth/t-journal/text", undefined, {}, journal);
+    await until(() => restarted.session.commands.redeliveries === 1, "the redelivery recognised from the journal");
+    assert.deepEqual(restarted.texts(), [], "not acted on again");
+    await restarted.session.close();
+    // It was acknowledged this time: a third start gets nothing.
+    const third = await commandSession(broker.port, "t-journal", "hearth/t-journal/text");
+    await sleep(500);
+    assert.deepEqual(third.texts(), []);
+    await third.session.close();
+    journal.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
     await broker.dispose();
   }
 });
