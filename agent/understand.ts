@@ -13,14 +13,29 @@ import type { CommandRequest, Decision, Understanding } from "./controller/types
 import { LiveFallbackRecognizer } from "./intent/fallback/live.ts";
 import { FallbackRecognizer } from "./intent/fallback/recognizer.ts";
 import type { LiveIntentRecognizer, RecognizedIntent } from "./intent/recognizer.ts";
+import { coordinatedCommands } from "./intent/coordination.ts";
 import { chooseCandidate } from "./intent/follow-up.ts";
 import { LocalIntents } from "./local/local-intents.ts";
-import { responseFor } from "./intent/responses.ts";
+import { joinResponses, responseFor } from "./intent/responses.ts";
 import { resolveIntent, type Resolution } from "./resolve/resolver.ts";
 import { isHere, resolveCommandArea, type OccupancySnapshot } from "./vision/fusion.ts";
 import { isVisionIntent, NO_CAMERAS, occupancyQuestion, presenceQuestion, type VisionAnswerer } from "./vision/questions.ts";
 
 export const NOT_UNDERSTOOD = "Sorry, I didn't understand";
+
+/** The last word of an unknown name that says what kind of device it is ("my bedside lamp", "the tv socket"), by domain. */
+const KIND_WORDS: Record<string, string> = {
+  light: "light", lights: "light", lamp: "light", lamps: "light", bulb: "light", bulbs: "light", lighting: "light", lightbulb: "light", lightbulbs: "light",
+  plug: "switch", plugs: "switch", socket: "switch", sockets: "switch", outlet: "switch", outlets: "switch",
+  fan: "fan", fans: "fan",
+};
+const NUMBER_WORD = /^(\d+|one|two|three|four|five|six|seven|eight|nine|ten)$/;
+/** Intents an unknown name of a known kind may be guessed for (switching and light settings; never a lock or a cover). */
+const KIND_GUESS_INTENTS = new Set(["HassTurnOn", "HassTurnOff", "HassToggle", "HassLightSet"]);
+/** A request after a statement: "it's too bright in here, can you turn a light off". */
+const REQUEST_MARKER = /[\s,.!?;:]((can|could) (you|u)|please)\s+\S/g;
+/** A text that starts as a question about something done is no request ("why would you turn off the lights", "did you …"). */
+const QUESTION_START = /^\s*(why|how|what|when|where|who|did|didn|do|does|don|doesn|have|has|is|are|was|were)\b/i;
 
 export interface UnderstandDeps {
   registry: EntityRegistry;
@@ -106,8 +121,10 @@ export function createUnderstander(deps: UnderstandDeps) {
    * or a "which one?" of middle confidence is refused rather than asked about,
    * and so is an answer to a question with words hearth does not know.
    */
-  const tryFallback = (request: CommandRequest, area: string | undefined): Understanding | undefined => {
+  const tryFallback = async (request: CommandRequest, area: string | undefined): Promise<Understanding | undefined> => {
     if (!fallback) return undefined;
+    // Built on a worker thread at start-up (live.ts prepare): wait for it rather than build it here.
+    await fallback.ready();
     const limits = request.origin.kind === "voice" || request.freeTranscript ? thresholds.voice : thresholds.text;
     const readings = fallback.recognize(request.text, { area });
     for (const reading of readings) {
@@ -130,6 +147,74 @@ export function createUnderstander(deps: UnderstandDeps) {
     // Refused: the event still says how sure the best guess was.
     if (readings[0]) return { kind: "not_understood", response: NOT_UNDERSTOOD, decision: "refuse", confidence: readings[0].confidence, recognizedBy: "fallback" };
     return undefined;
+  };
+
+  /**
+   * A text of commands joined by "and" (coordination.ts): every part resolved
+   * on its own, their targets acted on together (each entity once), one
+   * response. A part that does not resolve to an action (an unknown area, a
+   * "which one?") is what hearth says instead, and nothing is done. Local and
+   * vision intents are never joined.
+   */
+  const coordinated = (request: CommandRequest, area: string | undefined): Understanding | undefined => {
+    const commands = coordinatedCommands(request.text, (text) => deps.recognizer.recognize(text, { area }));
+    if (!commands || commands.some((c) => local.handles(c.intent) || isVisionIntent(c.intent))) return undefined;
+    const parts = commands.map((c) => ({ recognized: c, resolution: resolveIntent(c, deps.registry, { area }) }));
+    const stuck = parts.find((p) => p.resolution.kind !== "act");
+    if (stuck) return strictDecision(toUnderstanding(stuck.resolution, stuck.recognized, deps.eventTopic), 1, "template");
+    const acts = parts.map((p) => toUnderstanding(p.resolution, p.recognized, deps.eventTopic) as Extract<Understanding, { kind: "act" }>);
+    const seen = new Set<string>();
+    const targets = acts.flatMap((u) => u.targets).filter((t) => !seen.has(t.entity.id) && seen.add(t.entity.id) !== undefined);
+    const asking = acts.filter((u) => u.confirmation);
+    const oneIntent = acts.every((u) => u.intent === acts[0]!.intent);
+    const joined: Understanding = {
+      kind: "act",
+      intent: acts[0]!.intent,
+      slots: acts[0]!.slots,
+      targets,
+      response: joinResponses(acts.map((u) => u.response), oneIntent),
+      ...(asking.length ? { confirmation: joinResponses(asking.map((u) => u.confirmation!), oneIntent) } : {}),
+    };
+    return strictDecision(joined, 1, "template");
+  };
+
+  /**
+   * An unknown name whose last word says its kind ("turn off my bedside lamp",
+   * "the closet light" where no such name exists): a name hearth has not been
+   * told, for a device of a kind it knows. hearth asks whether the lights (plugs,
+   * fans) of the place said, else of the microphone's room, are meant — a guess
+   * is never acted on without a yes.
+   */
+  const kindGuess = (recognized: RecognizedIntent, area: string | undefined): Understanding | undefined => {
+    if (!KIND_GUESS_INTENTS.has(recognized.intent) || !recognized.unknownSlots.includes("name") || recognized.unknownSlots.length !== 1) return undefined;
+    const words = String(recognized.slots.name).toLowerCase().split(/\s+/);
+    // A number after the kind tells one of several apart ("desk lamp one", "light 2").
+    if (words.length > 2 && NUMBER_WORD.test(words[words.length - 1]!)) words.pop();
+    const domain = KIND_WORDS[words[words.length - 1]!];
+    if (!domain || words.length < 2) return undefined;
+    if (recognized.intent === "HassLightSet" && domain !== "light") return undefined;
+    const { name: _name, ...slots } = recognized.slots;
+    const place = slots.area ?? slots.floor ?? area;
+    if (place === undefined) return undefined;
+    const guess: RecognizedIntent = {
+      ...recognized, slots: { ...slots, domain, ...(slots.area === undefined && slots.floor === undefined ? { area: place } : {}) }, unknownSlots: [],
+      fromContext: slots.area === undefined && slots.floor === undefined ? ["area"] : [],
+    };
+    const resolution = resolveIntent(guess, deps.registry, { area });
+    if (resolution.kind !== "act") return undefined;
+    const u = toUnderstanding(resolution, guess, deps.eventTopic);
+    if (u.kind !== "act") return undefined;
+    return { ...u, decision: "confirm", confidence: recognized.confidence, recognizedBy: "template", confirmation: u.confirmation ?? proposal(resolution) };
+  };
+
+  /** The command after a statement ("it's too bright in here can you turn a light off"), when the templates match it whole. */
+  const requestAfterStatement = (text: string, area: string | undefined): string | undefined => {
+    if (QUESTION_START.test(text)) return undefined;
+    let tail: string | undefined;
+    for (const m of text.toLowerCase().matchAll(REQUEST_MARKER)) tail = text.slice(m.index! + 1);
+    if (!tail) return undefined;
+    const r = deps.recognizer.recognize(tail, { area });
+    return r && r.confidence === 1 && r.unknownSlots.length === 0 ? tail : undefined;
   };
 
   // Clock, timers and "that needs Home Assistant" are understood by every understander; only the agent gives them timers and speakers.
@@ -156,7 +241,7 @@ export function createUnderstander(deps: UnderstandDeps) {
       return strictDecision(toUnderstanding(resolveIntent(recognized, deps.registry, { area }), recognized, deps.eventTopic), pending.confidence ?? 1, "reply");
     }
     if (request.freeTranscript) {
-      return tryFallback(request, area) ?? { kind: "not_understood", response: NOT_UNDERSTOOD, decision: "refuse", confidence: 0, recognizedBy: "fallback" };
+      return (await tryFallback(request, area)) ?? { kind: "not_understood", response: NOT_UNDERSTOOD, decision: "refuse", confidence: 0, recognizedBy: "fallback" };
     }
     const recognized: RecognizedIntent | null = request.intent
       ? { intent: request.intent.name, slots: request.intent.slots as RecognizedIntent["slots"], confidence: 1, unknownSlots: [], sentence: "(rule)", text: request.text }
@@ -198,9 +283,17 @@ export function createUnderstander(deps: UnderstandDeps) {
     // No template matched, or one only with an unknown name that names nothing: the fallback may read more.
     const unresolvedWildcard = recognized !== null && recognized.unknownSlots.length > 0 && strict.kind === "error";
     if (!request.intent && (recognized === null || unresolvedWildcard)) {
-      const read = tryFallback(request, area);
+      const joined = coordinated(request, area);
+      if (joined) return joined;
+      const tail = recognized === null ? requestAfterStatement(request.text, area) : undefined;
+      if (tail) return understand({ ...request, text: tail });
+      const read = await tryFallback(request, area);
+      if (read && read.decision !== "refuse") return read;
+      // An unknown name of a known kind, which the fallback did not place either: ask about the kind here.
+      const guessed = unresolvedWildcard ? kindGuess(recognized!, area) : undefined;
+      if (guessed) return guessed;
       // A refused fallback reading keeps the template's own explanation ("I don't know any device called radio").
-      if (read && (read.decision !== "refuse" || recognized === null)) return read;
+      if (read && recognized === null) return read;
     }
     return strictDecision(strict, recognized?.confidence ?? 0, request.intent ? "rule" : "template");
   };

@@ -16,33 +16,17 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { parseConfig } from "../agent/config/load.ts";
 import { setLogLevel } from "../agent/log.ts";
 import { IntentRecognizer } from "../agent/intent/recognizer.ts";
 import { buildSentenceSet } from "../agent/intent/sentence-set.ts";
 import { resolveIntent, type Resolution } from "../agent/resolve/resolver.ts";
-import { DiscoveryConsumer, type MessageSource } from "../devices/discovery/consumer.ts";
 import type { Entity } from "../devices/entity.ts";
-import { EntityRegistry } from "../devices/registry.ts";
-import { loadZ2mHome } from "./z2m-home.ts";
+import { loadZ2mHome, z2mRegistry } from "./z2m-home.ts";
 
 setLogLevel("error");
 const { values } = parseArgs({ options: { sizes: { type: "string", default: "1000,5000,all" }, sentences: { type: "string", default: "300" } } });
 const sentenceCount = Number(values.sentences);
 const home = loadZ2mHome();
-
-/** The consumer's registry for the corpus, cut at `cap` entities as homeassistant.max_entities does. */
-function registryOf(cap: number): EntityRegistry {
-  const registry = new EntityRegistry();
-  const source: MessageSource = {
-    subscribe: (filter, handler) => {
-      if (filter.endsWith("/#")) for (const m of home.configs) handler({ topic: m.topic, payload: Buffer.from(m.payload), qos: 0, retain: true });
-      return () => undefined;
-    },
-  };
-  new DiscoveryConsumer(source, registry, parseConfig({ agent: { id: "names" }, homeassistant: { max_entities: cap } })).start();
-  return registry;
-}
 
 /** How the sentence lists hear a name: lower case, hassil syntax and spacing removed. */
 const spokenKey = (name: string) => name.replace(/[[\]()|{}<>]/g, "").replace(/\s+/g, " ").trim().toLowerCase();
@@ -98,7 +82,7 @@ interface SizeReport {
 }
 
 function measure(size: string): SizeReport {
-  const registry = registryOf(size === "all" ? 100_000 : Number(size));
+  const registry = z2mRegistry(size === "all" ? 100_000 : Number(size), home);
   const exposed = registry.exposed();
   let started = performance.now();
   const recognizer = new IntentRecognizer(buildSentenceSet(registry, []));
@@ -137,7 +121,7 @@ for (const size of sizes) {
 }
 
 // Two lights that share a name in two rooms, in the 1,000-entity home.
-const registry = registryOf(1_000);
+const registry = z2mRegistry(1_000, home);
 const lights = registry.exposed().filter((e) => e.domain === "light" && !e.readOnly).slice(0, 2);
 if (lights.length < 2) throw new Error("fewer than two commandable lights in the first 1,000 entities");
 registry.addArea({ id: "kitchen", name: "Kitchen", aliases: [] });

@@ -62,7 +62,7 @@ export async function measureTextToPublishLatency(n: number, options: { tcpNoDel
   const service = HearthProcess.start(["run", "--config", config], { HEARTH_LOG_LEVEL: "warn" });
   const samples: number[] = [];
   try {
-    await service.waitUntilReady(socket, 26);
+    await service.waitUntilReady(socket, 25);
     const { recorder } = home;
     for (let i = 0; i < warmup + n; i++) {
       const [text, topic] = COMMANDS[i % COMMANDS.length]!;
@@ -91,4 +91,59 @@ export async function measureTextToPublishLatency(n: number, options: { tcpNoDel
     minMs: round(sorted[0]!),
     broker: `private mosquitto on 127.0.0.1 (${options.tcpNoDelay ? "set_tcp_nodelay true" : "default config: Nagle on"}), hearth run as a child process`,
   };
+}
+
+/** The service just after start-up, while the fallback recognizer is being trained (agent.prepareFallback). */
+export interface StartupReport {
+  /** Typed commands the templates match, sent one after another as soon as the service is ready: ms each, command → device command. */
+  strictMs: number[];
+  /** A command only the fallback reads (a typo and an unknown word), sent right after them: ms until its event line. */
+  firstFallbackMs: number;
+  /** The fallback's decision on it. */
+  fallbackDecision: string;
+}
+
+/**
+ * Start `hearth run` and, as soon as it is ready, send template commands and
+ * then one the fallback must read: the template commands must not wait for
+ * the fallback's training (it runs on a worker thread), and the fallback
+ * command waits only for what is left of it.
+ */
+export async function measureStartup(): Promise<StartupReport> {
+  const home = await startE2eHome([], { listenerLines: ["set_tcp_nodelay true"] });
+  const id = "bench-startup";
+  const socket = join(mkdtempSync(join(tmpdir(), "hearth-bench-")), "status.sock");
+  const config = writeConfigFile([`agent: { id: ${id} }`, `mqtt: { host: 127.0.0.1, port: ${home.broker.port} }`, `service: { status_socket: ${socket} }`]);
+  const service = HearthProcess.start(["run", "--config", config], { HEARTH_LOG_LEVEL: "warn" });
+  const strictMs: number[] = [];
+  try {
+    await service.waitUntilReady(socket, 25);
+    const { recorder } = home;
+    for (const [text, topic] of COMMANDS.slice(0, 5)) {
+      const mark = recorder.mark();
+      const sent = performance.now();
+      await recorder.publish(`hearth/${id}/text`, text, { qos: 0 });
+      const command = await recorder.next(mark, home.isDeviceCommand, `the command for "${text}"`, 30_000);
+      if (command.topic !== topic) throw new Error(`"${text}" published to ${command.topic}, expected ${topic}`);
+      strictMs.push(Math.round((command.at - sent) * 100) / 100);
+      await recorder.next(mark, (m) => m.topic === `hearth/${id}/events`, `the event line for "${text}"`, 30_000);
+    }
+    const mark = recorder.mark();
+    const sent = performance.now();
+    await recorder.publish(`hearth/${id}/text`, "turn off the cofee machine olly", { qos: 0 });
+    const event = await recorder.next(mark, (m) => m.topic === `hearth/${id}/events`, "the event line of the fallback command", 60_000);
+    const decision = (JSON.parse(event.text) as { decision?: string }).decision ?? "?";
+    return { strictMs, firstFallbackMs: Math.round(event.at - sent), fallbackDecision: decision };
+  } finally {
+    await service.stop();
+    await home.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  // npx tsx bench/text-latency.ts: the start-up figures, then the steady-state latency (Nagle off).
+  const startup = await measureStartup();
+  console.log(`Start-up: template commands right after ready ${startup.strictMs.join(", ")} ms; first fallback command (${startup.fallbackDecision}) ${startup.firstFallbackMs} ms to its event line`);
+  const steady = await measureTextToPublishLatency(50, { tcpNoDelay: true });
+  console.log(`Steady state (${steady.broker}): p50 ${steady.p50Ms} ms, p95 ${steady.p95Ms} ms, max ${steady.maxMs} ms over ${steady.n}`);
 }

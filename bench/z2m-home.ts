@@ -8,6 +8,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
+import { parseConfig } from "../agent/config/load.ts";
+import { DiscoveryConsumer, type MessageSource } from "../devices/discovery/consumer.ts";
+import { EntityRegistry } from "../devices/registry.ts";
 
 export const Z2M_CORPUS = fileURLToPath(new URL("../../shared/data/z2m-discovery/corpus.jsonl.gz", import.meta.url));
 
@@ -95,4 +98,23 @@ export function loadZ2mHome(deviceLimit = Infinity): Z2mHome {
   for (const [topic, state] of deviceStates) states.push({ topic, payload: JSON.stringify(state) });
   for (const topic of availability) if (!deviceStates.has(topic)) states.push({ topic, payload: JSON.stringify({ state: "online" }) });
   return { devices: taken.size, configs, states };
+}
+
+let wholeCorpus: Z2mHome | undefined;
+
+/**
+ * The discovery consumer's registry for the whole corpus, cut at `cap` entities as
+ * homeassistant.max_entities cuts it (the retained configs are handed over synchronously);
+ * `home`: the corpus when already loaded.
+ */
+export function z2mRegistry(cap: number, home: Z2mHome = (wholeCorpus ??= loadZ2mHome())): EntityRegistry {
+  const registry = new EntityRegistry();
+  const source: MessageSource = {
+    subscribe: (filter, handler) => {
+      if (filter.endsWith("/#")) for (const m of home.configs) handler({ topic: m.topic, payload: Buffer.from(m.payload), qos: 0, retain: true });
+      return () => undefined;
+    },
+  };
+  new DiscoveryConsumer(source, registry, parseConfig({ agent: { id: "z2m-home" }, homeassistant: { max_entities: cap } })).start();
+  return registry;
 }

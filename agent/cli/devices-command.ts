@@ -54,7 +54,7 @@ export function registerDevicesCommand(program: Command): void {
   program
     .command("devices")
     .description("list the Home Assistant MQTT devices discovered on the broker")
-    .option("--config <file>", "YAML config file (built-in defaults when omitted)")
+    .option("-c, --config <file>", "YAML config file (built-in defaults when omitted)")
     .option("--json", "print one JSON array instead of a table")
     .option("--wait-ms <ms>", "how long to collect retained discovery and state messages", "1500")
     .action(async (options: DevicesOptions) => {

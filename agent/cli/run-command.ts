@@ -201,6 +201,8 @@ export async function runService(config: Config, configFile?: string): Promise<{
   notifier.startWatchdog(() => health.check());
   const ready = (async () => {
     await agent.start();
+    // Off the command path: the fallback's training runs on a worker thread while commands are already served.
+    void agent.prepareFallback();
     await vision?.start();
     if (voice) {
       await agent.settle();

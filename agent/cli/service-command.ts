@@ -103,7 +103,7 @@ export function registerServiceCommand(program: Command): void {
     .command("install")
     .description("write the systemd unit, create the user and directories")
     .option("--user <name>", "system user to run as", "hearth")
-    .option("--config <file>", "config file the service reads", "/etc/hearth/hearth.yaml")
+    .option("-c, --config <file>", "config file the service reads", "/etc/hearth/hearth.yaml")
     .option("--root <dir>", "stage the files under DIR instead of / (no user, no systemctl)")
     .action((options: InstallOptions) => {
       for (const line of install(options)) process.stdout.write(line + "\n");

@@ -79,7 +79,7 @@ export function registerWatchCommand(program: Command): void {
     .command("watch")
     .description("detect, track and report occupancy for one video file, stream or camera device")
     .requiredOption("--input <source>", "video file, rtsp:// or http(s):// URL, or /dev/videoN")
-    .option("--config <file>", "YAML config; its camera for this input (or its only camera) gives zones and thresholds")
+    .option("-c, --config <file>", "YAML config; its camera for this input (or its only camera) gives zones and thresholds")
     .option("--area <area>", "area of the whole picture (default: the camera's, or the file name)")
     .option("--json", "print JSON lines")
     .option("--snapshots <dir>", "write a JPEG with boxes and zones whenever occupancy changes")

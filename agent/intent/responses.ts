@@ -188,3 +188,24 @@ export function responseFor(resolution: Resolution, options: { confirmed?: boole
       return resolution.response ? templates.renderString(resolution.response, { slots: resolution.slots }).trim() : "Done";
   }
 }
+
+/**
+ * One sentence for several responses of a coordinated command
+ * (coordination.ts): the words they all start with are said once ("Turned
+ * off the kitchen lights and the bedroom lights") when `shared` (the
+ * responses of one intent), else each is said whole ("Turned off Fan and
+ * turned on Lamp"). A question mark at the end of any
+ * keeps the whole a question.
+ */
+export function joinResponses(responses: string[], shared = true): string {
+  if (responses.length <= 1) return responses[0] ?? "";
+  const question = responses.some((r) => r.trimEnd().endsWith("?"));
+  const words = responses.map((r) => r.trim().replace(/[.?!]+$/, "").split(/\s+/));
+  const shortest = Math.min(...words.map((w) => w.length));
+  let common = 0;
+  while (shared && common < shortest - 1 && words.every((w) => w[common] === words[0]![common])) common++;
+  const lowerFirst = (s: string) => (/^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s);
+  const rests = words.map((w, i) => (i === 0 || common > 0 ? w.slice(common).join(" ") : lowerFirst(w.join(" "))));
+  const head = common > 0 ? words[0]!.slice(0, common).join(" ") + " " : "";
+  return head + joinWords(common > 0 ? rests : [words[0]!.join(" "), ...rests.slice(1)], "and") + (question ? "?" : "");
+}

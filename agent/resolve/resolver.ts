@@ -101,6 +101,20 @@ export function onOffAction(domain: string, on: boolean): Action | undefined {
   }
 }
 
+/**
+ * What "everything" means ("turn everything off", "turn on everything in the
+ * kitchen"; hearth's slot `everything`): the everyday devices a person
+ * switches in passing. Never locks, alarm panels, covers (a garage door),
+ * valves, thermostats, vacuums or mowers, and turning everything on never
+ * sounds a siren. Config and diagnostic entities are left out by `select`
+ * as for any command without a name, and any action that would need a yes
+ * (isSensitive) is dropped rather than asked about.
+ */
+export const EVERYDAY_DOMAINS: Record<"on" | "off", ReadonlySet<string>> = {
+  on: new Set(["light", "switch", "fan"]),
+  off: new Set(["light", "switch", "fan", "humidifier", "siren"]),
+};
+
 const BUILT_IN = new Set([
   "HassTurnOn", "HassTurnOff", "HassLightSet", "HassSetPosition", "HassClimateSetTemperature", "HassClimateGetTemperature", "HassGetState", "HassNevermind",
   ...DEVICE_INTENTS,
@@ -214,7 +228,9 @@ function select(intent: string, scope: TargetScope, registry: EntityRegistry, co
 
 function act(recognized: RecognizedIntent, scope: TargetScope, registry: EntityRegistry, context: ResolveContext): Resolution {
   const { intent, slots } = recognized;
-  const fits = intentDomains(intent, scope.domain, scope.name !== undefined);
+  const everything = slots.everything === true && (intent === "HassTurnOn" || intent === "HassTurnOff") && scope.name === undefined;
+  const everyday = EVERYDAY_DOMAINS[intent === "HassTurnOn" ? "on" : "off"];
+  const fits = everything ? (e: Entity) => everyday.has(e.domain) : intentDomains(intent, scope.domain, scope.name !== undefined);
   const selection = select(intent, scope, registry, context, fits);
   if (!("entities" in selection)) return selection;
   let entities = selection.entities;
@@ -242,7 +258,8 @@ function act(recognized: RecognizedIntent, scope: TargetScope, registry: EntityR
   for (const entity of entities) {
     const device = deviceActionFor(intent, entity, slots, scope.name !== undefined);
     const action = device === undefined ? actionFor(intent, entity, slots) : device;
-    if (action) targets.push({ entity, action });
+    if (!action || (everything && isSensitive(entity.domain, entity.device_class, action))) continue;
+    targets.push({ entity, action });
   }
   if (targets.length === 0) return { kind: "error", intent, reason: "unsupported", detail: entities.map((e) => e.name).join(", ") };
   const confirm = targets.some((t) => isSensitive(t.entity.domain, t.entity.device_class, t.action));

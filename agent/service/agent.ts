@@ -257,6 +257,17 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
    * Connect and start consuming discovery.
    * @throws MqttConnectionError when credentials or TLS are wrong (or the broker is absent with `failFast`).
    */
+  /**
+   * Train and calibrate the fallback recognizer on a worker thread now, and
+   * after name changes that need it, rather than on the first command that
+   * needs the fallback (seconds on a small CPU; the service calls this at
+   * start-up, a one-shot `hearth say` builds it only if it needs it).
+   * Resolves when the first build is done.
+   */
+  prepareFallback(): Promise<void> {
+    return this.fallback?.prepare() ?? Promise.resolve();
+  }
+
   async start(): Promise<void> {
     if (!this.session) {
       this.timers?.start();

@@ -1,8 +1,10 @@
 /**
  * Voice as an agent extension: the speech recognizer built from the same
  * sentences as the text recognizer (rebuilt when entity, area or floor names
- * change), transcripts handed to the controller as voice commands from the
- * microphone's area, the per-microphone presence gate (a wake word counts only
+ * change: REBUILD_DEBOUNCE_MS after the last such change, in the background,
+ * never inside a recognition, which uses the previous grammar until the new
+ * one is whole; state and availability never rebuild it), transcripts handed
+ * to the controller as voice commands from the microphone's area, the per-microphone presence gate (a wake word counts only
  * when a camera sees a person in that room), and spoken responses.
  */
 import type { CustomIntents } from "../intent/custom-intents.ts";
@@ -22,6 +24,9 @@ import type { Recognize, VoiceEvent } from "../voice/pipeline.ts";
 import type { Agent } from "./agent.ts";
 
 const log = logger("service/voice");
+
+/** Quiet time after the last name change before the speech grammar is rebuilt (a discovery burst costs one rebuild). */
+export const REBUILD_DEBOUNCE_MS = 250;
 
 /** What `hearth listen` prints besides the pipeline's own events. */
 export type CommandRecord =
@@ -63,7 +68,16 @@ export function commandIntents(grammar: SpeechGrammar): Set<string> {
 
 export class VoiceExtension {
   private recognizer?: SpeechRecognizer;
+  /** The registry's namesVersion the grammar in use was built from. */
   private namesVersion = -1;
+  /** The namesVersion a rebuild is under way for (-1: none). */
+  private buildingVersion = -1;
+  private debounce: NodeJS.Timeout | undefined;
+  /** The rebuild under way or last finished (settled() waits on it). */
+  private rebuilding: Promise<void> = Promise.resolve();
+  private builds = 0;
+  /** The namesVersion whose rebuild failed: not retried until the names change again. */
+  private failedVersion = -1;
   private readonly speaker: Speaker;
   /** Sources whose last wake word the presence gate refused: their next utterance is dropped. */
   private readonly gated = new Set<string>();
@@ -74,11 +88,27 @@ export class VoiceExtension {
   /** Sources whose last command ended in a question: only their next utterance may be a bare reply ("yes", "the first"). */
   private readonly questionPending = new Set<string>();
   private commands: Set<string> = new Set();
+  private readonly debounceMs: number;
+  /** Registry changes: a name change (namesVersion moved) schedules a rebuild; state and availability do nothing. */
+  private readonly onRegistryChange = () => {
+    if (!this.recognizer) return;
+    const version = this.agent.registry.namesVersion;
+    if (version === this.buildingVersion || version === this.failedVersion) return;
+    if (version === this.namesVersion && this.buildingVersion === -1) return;
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => void this.rebuild(), this.debounceMs);
+    this.debounce.unref();
+  };
 
-  /** `speak`: say voice responses through the configured sink (the service does; `hearth listen` over files does not). */
-  constructor(private readonly agent: Agent, options: { speak?: boolean } = {}) {
+  /**
+   * `speak`: say voice responses through the configured sink (the service does; `hearth listen` over files does not).
+   * `rebuildDebounceMs`: quiet time before a grammar rebuild (default REBUILD_DEBOUNCE_MS).
+   */
+  constructor(private readonly agent: Agent, options: { speak?: boolean; rebuildDebounceMs?: number } = {}) {
     this.speaker = new Speaker(agent.config.tts);
+    this.debounceMs = options.rebuildDebounceMs ?? REBUILD_DEBOUNCE_MS;
     if (options.speak) agent.on("event", (event) => void this.speak(event));
+    agent.registry.on("change", this.onRegistryChange);
   }
 
   /**
@@ -90,20 +120,70 @@ export class VoiceExtension {
     const grammar = this.grammar();
     this.commands = commandIntents(grammar);
     this.recognizer = await createSpeechRecognizer(this.agent.config.asr, grammar.sentences, { families: grammar.families });
+    // Names that changed while the model loaded.
+    this.onRegistryChange();
   }
 
-  /** The pipeline's recognition callback. */
+  /** Grammar rebuilds done since prepare() (a state update never adds one). */
+  get grammarBuilds(): number {
+    return this.builds;
+  }
+
+  /** The registry namesVersion the grammar in use was built from. */
+  get grammarVersion(): number {
+    return this.namesVersion;
+  }
+
+  /** Resolves once no rebuild is scheduled or under way (for tests and benches: recognitions never wait for one). */
+  async settled(): Promise<void> {
+    while (this.debounce !== undefined || this.buildingVersion !== -1) {
+      await this.rebuilding;
+      if (this.debounce !== undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /**
+   * Rebuild the grammar for the registry's current names, in the background: the Moonshine network in
+   * slices that give the event loop back (MoonshineGrammarRecognizer.prepareIntents), swapped in whole.
+   * A failure is logged and leaves the previous grammar in use.
+   */
+  private rebuild(): Promise<void> {
+    this.debounce = undefined;
+    const recognizer = this.recognizer;
+    const version = this.agent.registry.namesVersion;
+    if (!recognizer || version === this.namesVersion || version === this.buildingVersion) return this.rebuilding;
+    if (!(recognizer instanceof PocketSphinxRecognizer || recognizer instanceof MoonshineGrammarRecognizer)) {
+      this.namesVersion = version; // a transcript backend hands text to the text recognizer, which follows the registry itself
+      return this.rebuilding;
+    }
+    this.buildingVersion = version;
+    const started = performance.now();
+    const run = async () => {
+      try {
+        const grammar = this.grammar();
+        const current =
+          recognizer instanceof MoonshineGrammarRecognizer ? await recognizer.prepareIntents(grammar.sentences, grammar.families) : (recognizer.setIntents(grammar.sentences), true);
+        if (!current) return;
+        this.commands = commandIntents(grammar);
+        this.namesVersion = version;
+        this.builds++;
+        log.info({ ms: Math.round(performance.now() - started), entities: this.agent.registry.all().length }, "speech grammar rebuilt after the registry's names changed");
+      } catch (err) {
+        this.failedVersion = version;
+        log.error({ err: (err as Error).message }, "speech grammar cannot be rebuilt: the previous one stays in use");
+      } finally {
+        if (this.buildingVersion === version) this.buildingVersion = -1;
+        // Names that changed during the build.
+        this.onRegistryChange();
+      }
+    };
+    this.rebuilding = this.rebuilding.then(run);
+    return this.rebuilding;
+  }
+
+  /** The pipeline's recognition callback: decodes with the grammar in use now, never waiting for a rebuild. */
   readonly recognize: Recognize = async (pcm, context) => {
     if (!this.recognizer) await this.prepare();
-    const namesVersion = this.agent.registry.namesVersion;
-    if (namesVersion !== this.namesVersion && (this.recognizer instanceof PocketSphinxRecognizer || this.recognizer instanceof MoonshineGrammarRecognizer)) {
-      this.namesVersion = namesVersion;
-      const grammar = this.grammar();
-      this.commands = commandIntents(grammar);
-      if (this.recognizer instanceof MoonshineGrammarRecognizer) this.recognizer.setIntents(grammar.sentences, grammar.families);
-      else this.recognizer.setIntents(grammar.sentences);
-      log.info("speech grammar rebuilt after the registry changed");
-    }
     // A bare "yes" means nothing while no question is open: the replies are heard only after one.
     const result =
       this.recognizer instanceof MoonshineGrammarRecognizer && !this.questionPending.has(context.source)
@@ -174,6 +254,9 @@ export class VoiceExtension {
   }
 
   close(): void {
+    clearTimeout(this.debounce);
+    this.debounce = undefined;
+    this.agent.registry.off("change", this.onRegistryChange);
     this.recognizer?.close();
   }
 }

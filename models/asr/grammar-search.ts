@@ -24,7 +24,8 @@ const TENS: Record<string, number> = { thirty: 30, forty: 40, fifty: 50, sixty: 
 const PUNCTUATION = [",", ".", "?", "!", "-"];
 const HYPHEN = "-";
 
-interface TrieNode {
+/** A node of a token trie: the tokens that go on from here, and the words whose spelling ends here. */
+export interface TrieNode {
   id: number;
   children: Map<number, TrieNode>;
   /** Words whose spelling ends here. */
@@ -86,14 +87,55 @@ function spellings(word: string, leadingSpace: boolean): number[][] {
   return [...forms].map((f) => tokenize(f, leadingSpace));
 }
 
+/**
+ * Token spellings of words, tokenized once per word and kept across grammar rebuilds (a rename adds its
+ * new words only): the tokenizer, not the trie, is what a large home's vocabulary costs.
+ */
+export class Spellings {
+  private readonly byWord = new Map<string, number[][]>();
+
+  /** The token sequences of `word` (with or without a leading space). */
+  of(word: string, leadingSpace: boolean): number[][] {
+    const key = (leadingSpace ? " " : "") + word;
+    let known = this.byWord.get(key);
+    if (!known) this.byWord.set(key, (known = spellings(word, leadingSpace)));
+    return known;
+  }
+
+  /** Tokenize every word of `vocabulary` both ways now, and forget words no longer in it. */
+  prepare(vocabulary: readonly string[]): void {
+    for (const _ of this.preparing(vocabulary));
+  }
+
+  /** {@link prepare}, yielding after every 200 words (a large home's new vocabulary is tokenized in slices). */
+  *preparing(vocabulary: readonly string[]): Generator<void> {
+    const keep = new Set<string>();
+    for (const [i, word] of vocabulary.entries()) {
+      for (const leadingSpace of [true, false]) {
+        this.of(word, leadingSpace);
+        keep.add((leadingSpace ? " " : "") + word);
+      }
+      if (i % 200 === 199) yield;
+    }
+    for (const key of this.byWord.keys()) if (!keep.has(key)) this.byWord.delete(key);
+  }
+
+  /** Words × spacings held. */
+  get size(): number {
+    return this.byWord.size;
+  }
+}
+
 export class GrammarSearch {
   private readonly tries = new Map<string, TrieNode>();
   private readonly markTokens: Map<number, string>;
   private trieNodes = 0;
 
+  /** `spellings`: a cache shared with the searches of earlier grammars (default: one of its own). */
   constructor(
     private readonly model: MoonshineModel,
     private readonly network: WordNetwork,
+    private readonly spellings: Spellings = new Spellings(),
   ) {
     this.markTokens = new Map();
     for (const mark of PUNCTUATION) {
@@ -195,14 +237,17 @@ export class GrammarSearch {
     return out;
   }
 
-  /** The token trie of the spellings of the words that may follow `state` (memoised). */
-  private trie(state: NetworkState, leadingSpace: boolean): TrieNode {
-    const key = `${state.id}|${leadingSpace}`;
+  /**
+   * The token trie of the spellings of the words that may follow `state`, memoised per word set: every
+   * state with the same next words (each sentence that reaches a list's values) shares one trie.
+   */
+  trie(state: NetworkState, leadingSpace: boolean): TrieNode {
+    const key = `${state.vocabulary}|${leadingSpace}`;
     let root = this.tries.get(key);
     if (root) return root;
     root = { id: this.trieNodes++, children: new Map(), words: [] };
     for (const word of state.words) {
-      for (const spelling of spellings(word, leadingSpace)) {
+      for (const spelling of this.spellings.of(word, leadingSpace)) {
         let node = root;
         for (const token of spelling) {
           let child = node.children.get(token);

@@ -32,9 +32,10 @@ interface Partial {
   slots: Record<string, unknown>;
 }
 
-/** Reusable matcher over one set of intents (list values are pre-tokenised). */
+/** Reusable matcher over one set of intents (list values are pre-tokenised and indexed by their first word). */
 export class WordMatcher {
-  private readonly listValues = new Map<string, SpokenValue[]>();
+  /** List name → first spoken word → the values that begin with it, longest first. */
+  private readonly listValues = new Map<string, Map<string, SpokenValue[]>>();
 
   constructor(private readonly intents: CustomIntents, private readonly fillers: Fillers = TEXT_FILLERS) {
     for (const [name, list] of Object.entries(intents.lists)) listValues(this.listValues, name, spokenListValues(list));
@@ -71,7 +72,8 @@ export class WordMatcher {
       }
       case "list": {
         if (node.slot in state.slots) return; // a slot is filled once per sentence
-        for (const v of this.listValues.get(node.list) ?? []) {
+        // Only the values that begin with the next word: a home's names are not scanned per slot.
+        for (const v of this.listValues.get(node.list)?.get(words[state.pos]!) ?? []) {
           if (v.words.every((w, i) => words[state.pos + i] === w)) {
             yield { pos: state.pos + v.words.length, slots: { ...state.slots, [node.slot]: v.value } };
           }
@@ -105,7 +107,14 @@ export class WordMatcher {
   }
 }
 
-function listValues(into: Map<string, SpokenValue[]>, name: string, values: SpokenValue[] | null): void {
+function listValues(into: Map<string, Map<string, SpokenValue[]>>, name: string, values: SpokenValue[] | null): void {
+  if (!values) return;
+  const byFirst = new Map<string, SpokenValue[]>();
   // Longer values first, so "a little bit of milk" is tried before "milk" would stop short.
-  if (values) into.set(name, [...values].sort((a, b) => b.words.length - a.words.length));
+  for (const v of [...values].sort((a, b) => b.words.length - a.words.length)) {
+    const bucket = byFirst.get(v.words[0]!);
+    if (bucket) bucket.push(v);
+    else byFirst.set(v.words[0]!, [v]);
+  }
+  into.set(name, byFirst);
 }

@@ -25,16 +25,21 @@
  * The score margin to the runner-up family is reported (`familyMargin`).
  * Per utterance the caller may allow only some intents (the replies only
  * while a question is pending).
+ *
+ * Grammar changes (the registry's names): {@link MoonshineGrammarRecognizer.prepareIntents}
+ * builds the new network in slices that give the event loop back, and swaps it
+ * in once it is whole; each recognition decodes with the grammar it started
+ * with, so one never waits for a rebuild nor sees half of one.
  */
 import { logger } from "../../agent/log.ts";
 import type { CustomIntents } from "../../agent/intent/custom-intents.ts";
 import { freeTranscript } from "./free-transcript.ts";
-import { GrammarSearch } from "./grammar-search.ts";
+import { GrammarSearch, Spellings } from "./grammar-search.ts";
 import { MoonshineModel, type MoonshineOptions } from "./moonshine.ts";
 import { WordMatcher } from "./match-words.ts";
 import { ASR_SAMPLE_RATE, type RecognitionResult, type SpeechRecognizer } from "./recognizer.ts";
 import { trimSilence } from "./trim-silence.ts";
-import { WordNetwork } from "./word-network.ts";
+import { WordNetwork, type NetworkState } from "./word-network.ts";
 
 const log = logger("models/asr/moonshine");
 
@@ -70,11 +75,22 @@ const CONFIDENCE_SCALE = 0.25;
 /** Default rejection threshold (mean deficit per token); bench: understood orders ≤ 0.61 clean and ≤ 1.19 at 6 dB SNR, unrelated speech ≥ 1.58. */
 const DEFAULT_MAX_DEFICIT = 1.2;
 
+/** Everything one grammar decodes with, swapped as a whole when the intents change. */
+interface DecodingGrammar {
+  network: WordNetwork;
+  search: GrammarSearch;
+  matcher: WordMatcher;
+  familySets: ReadonlySet<string>[];
+  /** Each family's start state (prepared with the grammar, so the first recognition does not build them). */
+  starts: NetworkState[];
+}
+
 export class MoonshineGrammarRecognizer implements SpeechRecognizer {
-  private search!: GrammarSearch;
-  private matcher!: WordMatcher;
-  private network!: WordNetwork;
-  private familySets: ReadonlySet<string>[] = [];
+  private grammar!: DecodingGrammar;
+  /** Token spellings of the grammar's words, kept across rebuilds. */
+  private readonly spellings = new Spellings();
+  /** Bumped by every setIntents/prepareIntents call: a slower, older build never replaces a newer one. */
+  private generation = 0;
 
   private constructor(
     private readonly model: MoonshineModel,
@@ -96,30 +112,78 @@ export class MoonshineGrammarRecognizer implements SpeechRecognizer {
       beam: options.beam ?? 6,
       trimMarginMs: options.trimMarginMs ?? null,
     }, options.families);
-    recognizer.useNetwork(network, intents);
+    recognizer.grammar = recognizer.decodingGrammar(network, intents, options.families);
     return recognizer;
   }
 
   /**
-   * (Re)build the word network from `intents` (the registry or the intents changed), with new `families` when given.
+   * (Re)build the word network from `intents` now, in one piece (the registry or the intents changed), with
+   * new `families` when given. Services use {@link prepareIntents}, which lets recognitions go on meanwhile.
    * @throws Error when no sentence can be decoded.
    */
   setIntents(intents: CustomIntents, families?: readonly (readonly string[])[]): void {
+    this.generation++;
+    this.grammar = this.decodingGrammar(new WordNetwork(intents), intents, families ?? this.families);
     if (families) this.families = families;
-    this.useNetwork(new WordNetwork(intents), intents);
   }
 
-  private useNetwork(network: WordNetwork, intents: CustomIntents): void {
+  /**
+   * Build the word network of `intents` off the recognition path: in slices of `sliceMs` (default 10) that
+   * give the event loop back, with the start states, the token spellings and the start states' token tries
+   * prepared, then swap it in. Recognitions meanwhile, and any already under way, use the previous grammar.
+   * Resolves true once the new grammar is in use, false when a later call superseded this one.
+   * @throws Error when no sentence can be decoded (the previous grammar stays in use).
+   */
+  async prepareIntents(intents: CustomIntents, families?: readonly (readonly string[])[], options: { sliceMs?: number } = {}): Promise<boolean> {
+    const generation = ++this.generation;
+    const network = await WordNetwork.create(intents, { sliceMs: options.sliceMs ?? 10 });
+    if (generation !== this.generation) return false;
+    const steps = this.grammarSteps(network, intents, families ?? this.families);
+    let grammar: DecodingGrammar;
+    for (;;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (generation !== this.generation) return false;
+      const step = steps.next();
+      if (step.done) {
+        grammar = step.value;
+        break;
+      }
+    }
+    this.grammar = grammar;
+    if (families) this.families = families;
+    return true;
+  }
+
+  /** The search, matcher, families and prepared start states of `network`, built at once. */
+  private decodingGrammar(network: WordNetwork, intents: CustomIntents, families: readonly (readonly string[])[] | undefined): DecodingGrammar {
+    const steps = this.grammarSteps(network, intents, families);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /** The pieces of a decoding grammar, yielding between them (so that prepareIntents can give the event loop back). */
+  private *grammarSteps(network: WordNetwork, intents: CustomIntents, families: readonly (readonly string[])[] | undefined): Generator<void, DecodingGrammar> {
     // Free text (a wildcard) is beyond a grammar: say so, as the PocketSphinx backend does.
     for (const s of network.skipped) log.warn(`speech grammar leaves out ${s}`);
-    this.search = new GrammarSearch(this.model, network);
-    this.network = network;
-    const grouped = new Set((this.families ?? []).flat());
-    const families = (this.families ?? [network.intents]).map((f) => f.filter((i) => network.intents.includes(i))).filter((f) => f.length);
+    yield* this.spellings.preparing(network.vocabulary());
+    const search = new GrammarSearch(this.model, network, this.spellings);
+    const grouped = new Set((families ?? []).flat());
+    const sets = (families ?? [network.intents]).map((f) => f.filter((i) => network.intents.includes(i))).filter((f) => f.length);
     const rest = network.intents.filter((i) => !grouped.has(i));
-    this.familySets = [...families, ...(this.families && rest.length ? [rest] : [])].map((f) => new Set(f));
-    this.matcher = new WordMatcher(intents);
-    log.info({ intents: intents.intents.length }, "speech word network set");
+    const familySets = [...sets, ...(families && rest.length ? [rest] : [])].map((f) => new Set(f));
+    const starts: NetworkState[] = [];
+    for (const family of familySets) {
+      const state = network.start(family);
+      starts.push(state);
+      yield;
+      for (const leadingSpace of [true, false]) search.trie(state, leadingSpace);
+      yield;
+    }
+    const matcher = new WordMatcher(intents);
+    log.info({ intents: intents.intents.length, nodes: network.size }, "speech word network set");
+    return { network, search, matcher, familySets, starts };
   }
 
   /**
@@ -132,14 +196,20 @@ export class MoonshineGrammarRecognizer implements SpeechRecognizer {
     if (speech.length < MIN_SAMPLES) return { rejected: true, reason: "utterance shorter than 100 ms" };
     const audio = Float32Array.from(speech, (s) => s / 32768);
     const maxTokens = Math.ceil((speech.length / ASR_SAMPLE_RATE) * TOKENS_PER_SECOND) + 8;
+    // The grammar this utterance is decoded with, whatever a rebuild swaps in meanwhile.
+    const grammar = this.grammar;
     const encoded = await this.model.encode(audio);
 
     const allowed = options.intents;
-    const families = this.familySets.map((f) => (allowed ? new Set([...f].filter((i) => allowed.has(i))) : f)).filter((f) => f.size);
+    const families = grammar.familySets
+      .map((f, i) => ({ family: f, start: grammar.starts[i]!, intents: allowed ? new Set([...f].filter((n) => allowed.has(n))) : f }))
+      .filter((f) => f.intents.size);
     if (!families.length) throw new Error(`no intent of the speech grammar is allowed (asked for ${[...allowed!].join(", ")})`);
     const results = [];
     for (const family of families) {
-      const result = await this.search.search(encoded, { beam: this.options.beam, maxTokens, start: this.network.start(family) });
+      // A whole family starts from its prepared state; a part of one (the replies left out) from its own.
+      const start = family.intents.size === family.family.size ? family.start : grammar.network.start(family.intents);
+      const result = await grammar.search.search(encoded, { beam: this.options.beam, maxTokens, start });
       if (result) results.push(result);
     }
     results.sort((a, b) => b.score - a.score);
@@ -155,7 +225,7 @@ export class MoonshineGrammarRecognizer implements SpeechRecognizer {
     const text = found.words.join(" ");
     // Noise that got past the VAD: left alone, the decoder would write nothing at all.
     if (this.options.rejection && found.emptyLogOdds > 0) return { rejected: true, reason: "no words: the decoder's own transcript is empty" };
-    const match = this.matcher.match(found.words);
+    const match = grammar.matcher.match(found.words);
     if (!match) return outOfGrammar(`decoded "${text}" matches no intent sentence`);
     if (this.options.rejection && found.meanDeficit > this.options.maxDeficit) {
       return outOfGrammar(`out of grammar: "${text}" lies ${found.meanDeficit.toFixed(2)}/token below the decoder's own choices`);

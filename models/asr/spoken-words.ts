@@ -30,8 +30,8 @@ export function numberToWords(n: number): string[] {
 
 /**
  * The spoken words for one template token (already lower-cased by the
- * template parser): numbers are spelled out, symbols named, and stray
- * punctuation dropped. Returns [] for a token with nothing to say.
+ * template parser): numbers are spelled out (digit by digit past nine
+ * digits), symbols named, and stray punctuation dropped. Returns [] for a token with nothing to say.
  */
 export function spokenWords(token: string): string[] {
   const words: string[] = [];
@@ -42,14 +42,21 @@ export function spokenWords(token: string): string[] {
     else if (part === "°") words.push("degrees");
     else if (/^-?\d+\.\d+$/.test(part)) {
       const [whole, fraction] = part.split(".");
-      words.push(...numberToWords(Number(whole)), "point", ...[...fraction!].map((d) => ONES[Number(d)]!));
-    } else if (/^-?\d+$/.test(part)) words.push(...numberToWords(Number(part)));
+      words.push(...integerWords(whole!), "point", ...[...fraction!].map((d) => ONES[Number(d)]!));
+    } else if (/^-?\d+$/.test(part)) words.push(...integerWords(part));
     else {
       const word = part.replace(/^'+|'+$/g, "");
       if (word) words.push(word);
     }
   }
   return words;
+}
+
+/** An integer token's words; beyond nine digits it is a serial or an address ("100050060900"), said digit by digit. */
+function integerWords(token: string): string[] {
+  const digits = token.replace(/^-/, "");
+  if (digits.length <= 9) return numberToWords(Number(token));
+  return [...(token.startsWith("-") ? ["minus"] : []), ...[...digits].map((d) => ONES[Number(d)]!)];
 }
 
 /** Spoken words of a whole phrase (a list value, a transcript). */

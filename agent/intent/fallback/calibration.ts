@@ -20,6 +20,14 @@ export interface CalibrationExample {
   y: boolean;
 }
 
+/** A Calibrator as plain data. */
+export interface CalibratorData {
+  mean: Float64Array;
+  scale: Float64Array;
+  weights: Float64Array;
+  bias: number;
+}
+
 export class Calibrator {
   private constructor(
     private readonly mean: Float64Array,
@@ -77,6 +85,17 @@ export class Calibrator {
   }
 
   /** The calibrated probability (0..1) that a reading with evidence `x` is right. */
+  /** The fit as plain data (structured-cloneable, for build-worker.ts). */
+  toData(): CalibratorData {
+    return { mean: this.mean, scale: this.scale, weights: this.weights, bias: this.bias };
+  }
+
+  /** A calibrator from `toData()`'s output. @throws Error when its arrays differ in length. */
+  static fromData(d: CalibratorData): Calibrator {
+    if (d.mean.length !== d.weights.length || d.scale.length !== d.weights.length) throw new Error("calibration: mean, scale and weights differ in length");
+    return new Calibrator(d.mean, d.scale, d.weights, d.bias);
+  }
+
   confidence(x: readonly number[]): number {
     let s = this.bias;
     for (let j = 0; j < this.weights.length; j++) s += (this.weights[j]! * (x[j]! - this.mean[j]!)) / this.scale[j]!;

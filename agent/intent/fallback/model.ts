@@ -17,7 +17,7 @@ import { isLocalIntent } from "../../local/local-intents.ts";
 import { NUMBER_PLACEHOLDER, sampleExpansions, type Expansion, type Label } from "./expand.ts";
 import { featuresOf } from "./features.ts";
 import { pseudoWordGenerator, seededRandom } from "./random.ts";
-import { SoftmaxClassifier } from "./softmax.ts";
+import { SoftmaxClassifier, type SoftmaxData } from "./softmax.ts";
 
 /** Expansions drawn per label (data block) for training. */
 const TRAIN_PER_LABEL = 40;
@@ -139,6 +139,25 @@ export function cpuMs(usage: NodeJS.CpuUsage): number {
 }
 
 let cached: FallbackModel | undefined;
+
+/** Whether `modelFor(set)` would reuse a trained model (no training on the caller's thread). */
+export function hasModelFor(set: CustomIntents): boolean {
+  return cached?.key === modelKey(set);
+}
+
+/** A model as plain data (the classifier's weights unwrapped), for a worker thread to hand back. */
+export type FallbackModelData = Omit<FallbackModel, "classifier"> & { classifier: SoftmaxData };
+
+export function modelToData(model: FallbackModel): FallbackModelData {
+  return { ...model, classifier: model.classifier.toData() };
+}
+
+/** Make a model trained elsewhere (build-worker.ts) the one `modelFor` reuses; returns it (the one already here when it is the same). */
+export function installModel(data: FallbackModelData): FallbackModel {
+  if (cached?.key === data.key) return cached;
+  cached = { ...data, classifier: SoftmaxClassifier.fromData(data.classifier) };
+  return cached;
+}
 
 /** The model of `set`, trained now or reused when the last one was trained on the same templates (a registry change only). */
 export function modelFor(set: CustomIntents): FallbackModel {

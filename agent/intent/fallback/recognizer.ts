@@ -21,7 +21,7 @@ import type { CustomIntent, CustomIntents } from "../custom-intents.ts";
 import type { SlotValue } from "../matcher.ts";
 import { normalizeUtterance } from "../normalize.ts";
 import type { RecognitionContext, RecognizedIntent } from "../recognizer.ts";
-import { Calibrator, type CalibrationExample } from "./calibration.ts";
+import { Calibrator, type CalibrationExample, type CalibratorData } from "./calibration.ts";
 import { contextAllowed, literalWords, sampleExpansions, type Expansion, type Label } from "./expand.ts";
 import { featuresOf } from "./features.ts";
 import { Lexicon, segment, type Span } from "./lexicon.ts";
@@ -111,6 +111,37 @@ function countValues(set: CustomIntents, list: string): number {
   return def && "values" in def ? def.values.length : 0;
 }
 
+/** The calibration bucket of `set`: log2 of its names and areas, rounded. */
+export function calibrationBucket(set: CustomIntents): number {
+  return Math.round(Math.log2(1 + countValues(set, "name") + countValues(set, "area")));
+}
+
+/** Whether building a FallbackRecognizer for `set` would reuse a calibration (no fitting on the caller's thread). */
+export function hasCalibrationFor(model: FallbackModel, set: CustomIntents): boolean {
+  return calibrations.get(model)?.has(calibrationBucket(set)) ?? false;
+}
+
+/** A fitted calibration as plain data (build-worker.ts hands it back). */
+export interface CalibrationData {
+  bucket: number;
+  calibrator: CalibratorData;
+  stats: FallbackRecognizer["calibration"];
+}
+
+/** The calibration `recognizer` uses, as plain data. */
+export function calibrationToData(recognizer: FallbackRecognizer): CalibrationData {
+  const bucket = calibrationBucket(recognizer.set);
+  const entry = calibrations.get(recognizer.model)?.get(bucket);
+  if (!entry) throw new Error(`fallback: no calibration for bucket ${bucket}`);
+  return { bucket, calibrator: entry.calibrator.toData(), stats: entry.stats };
+}
+
+/** Make a calibration fitted elsewhere the one later FallbackRecognizers of `model` reuse for its bucket. */
+export function installCalibration(model: FallbackModel, data: CalibrationData): void {
+  const byBucket = calibrations.get(model) ?? calibrations.set(model, new Map()).get(model)!;
+  byBucket.set(data.bucket, { calibrator: Calibrator.fromData(data.calibrator), stats: data.stats });
+}
+
 export class FallbackRecognizer {
   private readonly lexicon: Lexicon;
   private readonly intents = new Map<string, CustomIntent>();
@@ -130,7 +161,7 @@ export class FallbackRecognizer {
     this.lexicon = new Lexicon(set, model.vocabulary);
     this.literal = literalWords(set);
     for (const intent of set.intents) this.intents.set(intent.name, intent);
-    const bucket = Math.round(Math.log2(1 + countValues(set, "name") + countValues(set, "area")));
+    const bucket = calibrationBucket(set);
     const byBucket = calibrations.get(model) ?? calibrations.set(model, new Map()).get(model)!;
     let calibration = byBucket.get(bucket);
     if (!calibration) {

@@ -13,6 +13,14 @@ export interface SoftmaxOptions {
   random: () => number;
 }
 
+/** A SoftmaxClassifier as plain data. */
+export interface SoftmaxData {
+  vocabulary: Map<string, number>;
+  weights: Float32Array;
+  bias: Float32Array;
+  classes: number;
+}
+
 export class SoftmaxClassifier {
   private constructor(
     private readonly vocabulary: Map<string, number>,
@@ -78,6 +86,17 @@ export class SoftmaxClassifier {
     let sum = 0;
     for (let c = 0; c < classes; c++) sum += out[c] = Math.exp(out[c]! - max);
     for (let c = 0; c < classes; c++) out[c]! /= sum;
+  }
+
+  /** The trained weights as plain data (structured-cloneable: a worker thread builds the model, build-worker.ts). */
+  toData(): SoftmaxData {
+    return { vocabulary: this.vocabulary, weights: this.weights, bias: this.bias, classes: this.classes };
+  }
+
+  /** A classifier from `toData()`'s output. @throws Error when the arrays do not fit the vocabulary and classes. */
+  static fromData(d: SoftmaxData): SoftmaxClassifier {
+    if (d.weights.length !== d.vocabulary.size * d.classes || d.bias.length !== d.classes) throw new Error("softmax: weights do not match the vocabulary and classes");
+    return new SoftmaxClassifier(d.vocabulary, d.weights, d.bias, d.classes);
   }
 
   /** Probabilities of every class for a feature list (unknown features are ignored). */

@@ -56,7 +56,7 @@ test("hearth devices --json prints the discovered registry with states and comma
   // An observer: it never touched hearth's status topic.
   assert.deepEqual(seenStatus, []);
 
-  const table = spawnSync(process.execPath, ["--import", "tsx", main, "devices", "--config", writeConfig(broker.port), "--wait-ms", "500"], { encoding: "utf8", timeout: 30_000 });
+  const table = spawnSync(process.execPath, ["--import", "tsx", main, "devices", "-c", writeConfig(broker.port), "--wait-ms", "500"], { encoding: "utf8", timeout: 30_000 });
   assert.equal(table.status, 0, table.stderr);
   assert.match(table.stdout, /^ENTITY +NAME +AREA +STATE +COMMAND TOPIC\n/);
   assert.match(table.stdout, /sensor\.weather_sensor_temperature +weather_sensor Temperature +- +18\.25 +\(read-only: state-only component\)/);

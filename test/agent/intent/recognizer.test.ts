@@ -90,9 +90,11 @@ test("unknown text is not recognised; an unknown device name is recognised with 
   assert.equal(radio?.confidence, 0.5);
   assert.deepEqual(radio?.unknownSlots, ["name"]);
   assert.equal(r.recognize("turn on the kitchen ceiling")?.confidence, 1);
-  // An area, a pronoun or "everything" is no unknown device name.
+  // An area or "everything" is no unknown device name; "everything" is the everyday devices (resolver.ts EVERYDAY_DOMAINS).
   assert.equal(r.recognize("turn off the kitchen"), null);
-  assert.equal(r.recognize("turn everything off"), null);
+  const everything = r.recognize("turn everything off");
+  assert.deepEqual([everything?.intent, everything?.slots, everything?.unknownSlots], ["HassTurnOff", { everything: true }, []]);
+  assert.equal(r.recognize("turn off the everything lamp")?.slots.name, undefined, "a wildcard name never holds 'everything'");
 });
 
 test("custom intents from a YAML file join the built-in ones", () => {

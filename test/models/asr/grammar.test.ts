@@ -35,6 +35,9 @@ test("numbers and symbols become spoken words", () => {
   // A hyphen inside a token joins a name to its number; only a leading one is a minus sign.
   assert.deepEqual(spokenWords("tv-2"), ["tv", "two"]);
   assert.deepEqual(spokenWords("-2"), ["minus", "two"]);
+  // A Zigbee2MQTT name with a 12-digit serial crashed the speech grammar of a 5,000-entity home.
+  assert.deepEqual(spokenWords("100050060900"), ["one", "zero", "zero", "zero", "five", "zero", "zero", "six", "zero", "nine", "zero", "zero"]);
+  assert.deepEqual(spokenWords("1234567890.5"), ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "zero", "point", "five"]);
   assert.throws(() => numberToWords(1.5), RangeError);
 });
 

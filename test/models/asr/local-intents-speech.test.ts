@@ -42,9 +42,8 @@ const CASES: [string, string, Record<string, unknown>][] = [
 ];
 const spoken = new Map<string, Awaited<ReturnType<typeof synthesizeFlite>>>();
 
-// Flite speaks every case before any recognizer loads, and one recognizer is loaded at a time
-// (Moonshine for the first test, PocketSphinx for the second): under load this process crashed
-// (SIGSEGV) right after Flite's WASI instance started next to the loaded recognizers.
+// Flite speaks every case first; one recognizer is loaded at a time (Moonshine for the first
+// test, PocketSphinx for the second), which keeps the file's peak memory down.
 before(async () => {
   if (missing) return;
   for (const [text] of CASES) spoken.set(text, await synthesizeFlite(text, "slt"));

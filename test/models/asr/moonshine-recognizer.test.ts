@@ -261,3 +261,31 @@ test("the shipped grammar (home sentences over HA's fixture home, barista, repli
     shipped.close();
   }
 });
+
+test("prepareIntents swaps the grammar in off the recognition path: a recognition under way keeps the one it started with, the next hears the new name", async (t) => {
+  if (missing) return t.skip(missing);
+  const lamp = await decodeFile(sharedData("speech-misc/turn_on_the_living_room_lamp.flac"));
+  const named = (names: string[]) =>
+    compileCustomIntents(customIntentsSchema.parse({ intents: { HassTurnOn: { data: [{ sentences: ["turn on [the] {name}"] }] } }, lists: { name: { values: names } } }), "names.yaml");
+  switching.setIntents(named(["sofa light", "desk fan"]));
+  const renamed = named(["living room lamp", "desk fan"]);
+
+  let heardAt = Infinity;
+  let swappedAt = Infinity;
+  const during = switching.recognize(lamp).then((r) => ((heardAt = performance.now()), r));
+  const swap = switching.prepareIntents(renamed).then((done) => ((swappedAt = performance.now()), done));
+  const [old, swapped] = await Promise.all([during, swap]);
+  assert.equal(swapped, true);
+  assert.ok(swappedAt < heardAt, "the new grammar came in while the recognition was under way");
+  assert.ok(isRejected(old) || old.slots?.name !== "living room lamp", `decoded under the old grammar, which has no such name: ${describe(old)}`);
+
+  const after = await switching.recognize(lamp);
+  assert.ok(!isRejected(after), describe(after));
+  assert.deepEqual([after.intent, after.slots], ["HassTurnOn", { name: "living room lamp" }]);
+
+  // Two rebuilds in a row: the later one wins, the earlier one never replaces it.
+  const [first, second] = await Promise.all([switching.prepareIntents(named(["sofa light"])), switching.prepareIntents(renamed)]);
+  assert.deepEqual([first, second], [false, true]);
+  const still = await switching.recognize(lamp);
+  assert.ok(!isRejected(still) && still.slots?.name === "living room lamp", describe(still));
+});

@@ -279,3 +279,57 @@ test("start() restricted to some intents decodes only their sentences", () => {
   assert.throws(() => net.start(new Set(["Nope"])), /no sentence of the intents Nope/);
   assert.deepEqual(net.intents, ["Coffee", "Reply"]);
 });
+
+test("a slot list is one shared sub-network: its names cost their size once, however many sentences say {name}", () => {
+  const doc = (sentences: number, names: number) => ({
+    intents: { TurnOn: { data: [{ sentences: Array.from({ length: sentences }, (_, i) => `turn on [the] {name} ${["now", "please", "quickly", "today"][i % 4]} ${"x".repeat(i + 1)}`) }] } },
+    lists: { name: { values: Array.from({ length: names }, (_, i) => `lamp number ${i}`) } },
+  });
+  // 2,000 more names add the same nodes under 1 sentence as under 40 (a copy per occurrence would add 40 times as many).
+  const growth = (sentences: number) => network(doc(sentences, 3000)).size - network(doc(sentences, 1000)).size;
+  assert.equal(growth(40), growth(1));
+  assert.ok(growth(1) < 2000 * 6, `${growth(1)} nodes for 2,000 names`);
+  const net = network(doc(40, 3000));
+  assert.ok(says(net, "turn on the lamp number two thousand nine hundred ninety nine quickly xxx"));
+  assert.ok(!says(net, "turn on the lamp number three thousand quickly xxx"), "only the list's values");
+  // Each call returns to its own sentence: the value does not carry "now" into a "quickly" sentence.
+  assert.ok(!says(net, "turn on lamp number five now xxx"));
+  assert.ok(says(net, "turn on lamp number five now xxxxx"));
+});
+
+test("two slots of one list in a sentence, and states that share next words share a vocabulary", () => {
+  const net = network({
+    intents: {
+      Move: { data: [{ sentences: ["move {name:from} to {name:to}"] }] },
+      Dim: { data: [{ sentences: ["dim {name} slowly", "brighten {name} quickly"] }] },
+    },
+    lists: { name: { values: ["desk lamp", "desk fan", "hall light"] } },
+  });
+  assert.ok(says(net, "move desk lamp to hall light"));
+  assert.ok(says(net, "move desk fan to desk fan"), "two slots, each filled once");
+  assert.ok(!says(net, "move desk lamp to"), "the second slot is still open");
+  assert.ok(says(net, "dim desk fan slowly") && says(net, "brighten hall light quickly"));
+  assert.ok(!says(net, "dim desk fan quickly"), "a value returns to the sentence that called the list");
+  const afterDim = walk(net, "dim")!;
+  const afterBrighten = walk(net, "brighten")!;
+  assert.notEqual(afterDim.id, afterBrighten.id);
+  assert.equal(afterDim.vocabulary, afterBrighten.vocabulary);
+  assert.deepEqual(afterDim.words, ["desk", "hall"]);
+  assert.deepEqual(net.vocabulary(), ["brighten", "desk", "dim", "fan", "hall", "lamp", "light", "move", "quickly", "slowly", "to"]);
+});
+
+test("WordNetwork.create builds the same network in slices that give the event loop back", async () => {
+  const doc = {
+    intents: { TurnOn: { data: [{ sentences: Array.from({ length: 300 }, (_, i) => `turn on {name} number ${i}`) }] } },
+    lists: { name: { values: ["desk lamp", "hall light"] } },
+  };
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 0);
+  const sliced = await WordNetwork.create(intents(doc), { fillers: NO_FILLERS, sliceMs: 0 });
+  clearInterval(timer);
+  assert.ok(ticks > 0, "timers ran during the build");
+  const whole = network(doc);
+  assert.equal(sliced.size, whole.size);
+  for (const s of ["turn on desk lamp number two hundred ninety nine", "turn on hall light number zero"]) assert.ok(says(sliced, s) && says(whole, s), s);
+  assert.ok(!says(sliced, "turn on desk lamp number three hundred"));
+});
