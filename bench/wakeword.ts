@@ -9,13 +9,19 @@
  * - Cost: CPU time (user + system, all threads) of wake word + Silero VAD per second of audio on the music
  *   recording, and peak RSS.
  *
- * Run: `npx tsx bench/wakeword.ts [--model alexa]`. Writes reports/wakeword.{md,json,svg}.
+ * - Loud input (`--gain DB`): every recording (positives, negatives, noise) is amplified by DB dB and hard-clipped
+ *   at int16 full scale, as a speaker close to the microphone or a hot input gain records it; the report gives
+ *   the share of clipped samples. `--no-level` turns the input level normalisation (`wakeword.level`) off, to
+ *   compare with and without it.
+ *
+ * Run: `npx tsx bench/wakeword.ts [--model alexa] [--gain 12] [--no-level]`. Writes reports/wakeword.{md,json,svg}
+ * (with `--gain`/`--no-level`: reports/wakeword-gain12[-nolevel].*).
  */
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeFile } from "../agent/audio/file-source.ts";
-import { wakeWordModelSchema, wakeWordSchema } from "../agent/config/wakeword.ts";
+import { wakeWordLevelSchema, wakeWordModelSchema, wakeWordSchema } from "../agent/config/wakeword.ts";
 import { RecentSpeech } from "../agent/voice/recent-speech.ts";
 import { SileroVad } from "../models/vad/silero.ts";
 import { DetectionGate } from "../models/wakeword/detection.ts";
@@ -25,6 +31,26 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const data = resolve(root, "..", "shared", "data");
 const modelArg = process.argv.indexOf("--model");
 const MODEL = modelArg > 0 ? process.argv[modelArg + 1]! : "alexa";
+const gainArg = process.argv.indexOf("--gain");
+const GAIN_DB = gainArg > 0 ? Number(process.argv[gainArg + 1]) : 0;
+if (!Number.isFinite(GAIN_DB)) throw new Error(`--gain takes a number of dB, got ${process.argv[gainArg + 1]}`);
+const LEVEL = { ...wakeWordLevelSchema.parse({}), enabled: !process.argv.includes("--no-level") };
+const REPORT = `wakeword${GAIN_DB ? `-gain${GAIN_DB}` : ""}${LEVEL.enabled ? "" : "-nolevel"}`;
+/** Samples of all recordings and how many of them the gain clipped. */
+const clipping = { samples: 0, clipped: 0 };
+/** The recording as a hot input records it: GAIN_DB louder, hard-clipped at int16 full scale. */
+function loud(pcm: Int16Array): Int16Array {
+  if (!GAIN_DB) return pcm;
+  const g = 10 ** (GAIN_DB / 20);
+  const out = new Int16Array(pcm.length);
+  for (let i = 0; i < pcm.length; i++) {
+    const v = Math.round(pcm[i]! * g);
+    out[i] = Math.max(-32768, Math.min(32767, v));
+    if (v > 32767 || v < -32768) clipping.clipped++;
+  }
+  clipping.samples += pcm.length;
+  return out;
+}
 const RATE = 16_000;
 const PAD_AFTER = new Int16Array(RATE);
 const THRESHOLDS = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99];
@@ -33,7 +59,7 @@ const REFRACTORY_MS = wakeWordModelSchema.parse({ model: MODEL }).refractory_ms;
 const wakeDefaults = wakeWordSchema.parse({});
 const VAD_GATE = { threshold: wakeDefaults.vad_threshold, window_ms: wakeDefaults.vad_window_ms };
 const vad = await SileroVad.load();
-const models = await OpenWakeWordModels.load([wakeWordModelSchema.parse({ model: MODEL })]);
+const models = await OpenWakeWordModels.load([wakeWordModelSchema.parse({ model: MODEL })], undefined, LEVEL);
 const detector = await models.detector();
 const rssAfterModelsMiB = process.memoryUsage().rss / 2 ** 20;
 const name = detector.models[0]!;
@@ -81,7 +107,7 @@ function detections(clip: Clip, threshold: number, ungated = false): number {
 
 async function scoreAll(files: string[], padAfter: boolean): Promise<Clip[]> {
   const out: Clip[] = [];
-  for (const file of files) out.push(await score(file, await decodeFile(file), padAfter));
+  for (const file of files) out.push(await score(file, loud(await decodeFile(file)), padAfter));
   return out;
 }
 
@@ -135,6 +161,9 @@ const atDefault = rows.find((r) => r.threshold === 0.5)!;
 const meeting = rows.filter((r) => r.detection_rate >= 0.95 && r.fa_per_hour <= 0.5);
 const report = {
   model: name,
+  gain_db: GAIN_DB,
+  clipped_sample_share: clipping.samples ? clipping.clipped / clipping.samples : 0,
+  level: LEVEL,
   positives: positives.length,
   missed_at_0_5: positives.filter((c) => detections(c, 0.5) === 0).map((c) => c.file),
   vad_gate: VAD_GATE,
@@ -184,7 +213,9 @@ function plot(): string {
 
 const pct = (r: number) => `${(100 * r).toFixed(1)} %`;
 const md = [
-  `# Wake word benchmark: openWakeWord "${name}"`,
+  `# Wake word benchmark: openWakeWord "${name}"${GAIN_DB ? `, every recording ${GAIN_DB > 0 ? "+" : ""}${GAIN_DB} dB and hard-clipped` : ""}`,
+  "",
+  `Input: ${GAIN_DB ? `${GAIN_DB} dB gain, hard clipping at int16 full scale (${(100 * report.clipped_sample_share).toFixed(2)} % of all samples clipped)` : "the recordings as they are"}; level normalisation ${LEVEL.enabled ? `on (peaks above ${LEVEL.target_peak_dbfs} dBFS attenuated to it, release ${LEVEL.release_db_per_s} dB/s)` : "off"}.`,
   "",
   `${positives.length} real "alexa" clips (each alone, 1 s of silence after); ${negatives.length} negative clips (${negativeDirs.join(", ")}) and ${noise.length} noise recordings (${noise.map((c) => c.file).join(", ")}), ${negativeHours.toFixed(3)} h of audio in all (one false accept = ${(1 / negativeHours).toFixed(2)}/h). Patience 1, refractory ${REFRACTORY_MS} ms, VAD gate (the default config): Silero speech probability ≥ ${VAD_GATE.threshold} within ${VAD_GATE.window_ms} ms before the detection.`,
   "",
@@ -203,7 +234,7 @@ const md = [
 ].join("\n");
 
 mkdirSync(join(root, "reports"), { recursive: true });
-writeFileSync(join(root, "reports", "wakeword.json"), JSON.stringify(report, null, 2) + "\n");
-writeFileSync(join(root, "reports", "wakeword.md"), md);
-writeFileSync(join(root, "reports", "wakeword.svg"), plot());
-process.stdout.write(md + `\nreports written to ${join(root, "reports")}/wakeword.{md,json,svg} in ${report.bench_seconds.toFixed(0)} s\n`);
+writeFileSync(join(root, "reports", `${REPORT}.json`), JSON.stringify(report, null, 2) + "\n");
+writeFileSync(join(root, "reports", `${REPORT}.md`), md.replace("(wakeword.svg)", `(${REPORT}.svg)`));
+writeFileSync(join(root, "reports", `${REPORT}.svg`), plot());
+process.stdout.write(md + `\nreports written to ${join(root, "reports")}/${REPORT}.{md,json,svg} in ${report.bench_seconds.toFixed(0)} s\n`);

@@ -62,7 +62,7 @@ export type EndpointerTimings = Pick<
   VadConfig,
   "threshold" | "neg_threshold" | "pre_roll_ms" | "min_speech_ms" | "trailing_silence_ms" | "max_utterance_ms" | "no_speech_timeout_ms" | "wake_tail_max_ms" | "wake_tail_gap_ms"
 > &
-  Partial<Pick<VadConfig, "early_recognition_ms" | "continuation_ms">>;
+  Partial<Pick<VadConfig, "early_recognition_ms" | "continuation_ms" | "wake_tail_only_ms">>;
 
 type Mode = "idle" | "waiting" | "speech";
 

@@ -25,6 +25,13 @@ export const vadSchema = z.strictObject({
   wake_tail_max_ms: z.number().int().min(0).max(5_000).default(500),
   /** Silence that ends the wake word's tail. */
   wake_tail_gap_ms: z.number().int().min(32).max(2_000).default(150),
+  /**
+   * Speech that began at the wake point (the tail ran past `wake_tail_max_ms` without a gap, as when the wake word
+   * fires inside the word), lasting at most this long and rejected by the recognizer, is only the wake word's own
+   * tail: it is dropped (no event, no free transcript) and the microphone keeps listening for the command, for
+   * `no_speech_timeout_ms`. The rests of "alexa" after the detection on the dev clips last 256–848 ms.
+   */
+  wake_tail_only_ms: z.number().int().min(0).max(5_000).default(1_000),
   /** After a wake word, give up when no speech starts within this time. */
   no_speech_timeout_ms: z.number().int().min(100).max(60_000).default(5_000),
   /**

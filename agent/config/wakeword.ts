@@ -32,11 +32,23 @@ export const porcupineSchema = z.strictObject({
   sensitivities: z.array(z.number().min(0).max(1)).optional(),
 });
 
+/** Input level normalisation before openWakeWord's melspectrogram (models/wakeword/level.ts). */
+export const wakeWordLevelSchema = z.strictObject({
+  /** Attenuate loud input (a speaker close to the microphone) to `target_peak_dbfs`; quieter input is never amplified. */
+  enabled: z.boolean().default(true),
+  /** Peak level, dBFS (0 = int16 full scale), that louder input is brought down to. */
+  target_peak_dbfs: z.number().min(-40).max(0).default(-6),
+  /** Fall of the peak envelope after a loud passage, dB per second (slow: the gain holds over a word). */
+  release_db_per_s: z.number().positive().max(200).default(3),
+});
+
 export const wakeWordSchema = z.strictObject({
   /** `openwakeword` (built in) or `porcupine` (needs `@picovoice/porcupine-node` and an AccessKey). */
   backend: z.enum(["openwakeword", "porcupine"]).default("openwakeword"),
   models: z.array(wakeWordModelSchema).min(1).default([wakeWordModelSchema.parse({ model: "alexa" })]),
   porcupine: porcupineSchema.default(porcupineSchema.parse({})),
+  /** openWakeWord only: peak-aware gain before the features, so near-clipping speech scores like normal-level speech. */
+  level: wakeWordLevelSchema.default(wakeWordLevelSchema.parse({})),
   /**
    * VAD gate (openWakeWord's `vad_threshold`): a detection counts only if Silero VAD's speech probability
    * reached this within `vad_window_ms` before it. 0 disables the gate.
@@ -54,4 +66,5 @@ export const wakeWordSchema = z.strictObject({
 });
 
 export type WakeWordConfig = z.infer<typeof wakeWordSchema>;
+export type WakeWordLevelConfig = z.infer<typeof wakeWordLevelSchema>;
 export type WakeWordModelConfig = z.infer<typeof wakeWordModelSchema>;

@@ -16,6 +16,15 @@
  * `trailing_silence_ms`; when the utterance does end there, that result is
  * used, so the command is ready about when the utterance ends instead of a
  * recognition later. A pause the speaker talks on after costs one wasted decode.
+ *
+ * A wake word inside the word: when the detector fires early and the rest of
+ * the word runs past `wake_tail_max_ms` without a gap, the endpointer takes it
+ * for a command said in the same breath. If that utterance is short (at most
+ * `wake_tail_only_ms` of speech from the wake point) and the recognizer
+ * rejects it, it is only the wake word's tail: no event is reported for it,
+ * and the microphone keeps listening for the command for the follow-up
+ * window, which then counts as said after the wake word (not joined with the
+ * tail).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
@@ -105,6 +114,8 @@ interface Recognition {
   yieldedCommand?: boolean;
   /** Heard with a wake word or push-to-talk (not only because the microphone listened on after a command). */
   standalone: boolean;
+  /** Only the wake word's own tail (began at the wake point, short, rejected): dropped, and the next utterance is the command. */
+  tailOnly?: boolean;
 }
 
 const toMs = (samples: number): number => (samples * 1000) / SAMPLE_RATE;
@@ -151,6 +162,8 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
   /** How long after `utterance` the microphone listens on, and a later utterance may join it. */
   const listenOnMs = (utterance: Utterance): number => (wake && utterance.started_at_arm ? Math.max(timings.no_speech_timeout_ms, continuationMs) : continuationMs);
   const accepted = (r: RecognitionResult | Error | undefined): r is { text: string; confidence: number; continues?: boolean } => !!r && !(r instanceof Error) && !("rejected" in r);
+  /** Speech that began at the wake point and is short enough to be nothing but the rest of the wake word. */
+  const mayBeTail = (u: Utterance): boolean => !!wake && u.started_at_arm && u.speech_end_ms - u.speech_start_ms <= (timings.wake_tail_only_ms ?? 0);
   const recognize = (utterance: Utterance): void => {
     // The speaker did not go on after the pause: the early recognition heard the same speech.
     const reused = early && early.speechEndMs === utterance.speech_end_ms && utterance.reason === "silence" ? early.result : null;
@@ -173,10 +186,12 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
       if (follows) {
         await follows.promise;
         const before = follows.result;
+        // After the wake word's own tail: this is the command, heard on its own (the tail would only add noise to a joined decode).
+        if (follows.tailOnly) standalone = true;
         // The speech before began inside the wake word and was rejected (the word's tail): this is the command.
         if (follows.utterance.started_at_arm && !accepted(before)) standalone = true;
         // Half a command (or speech the grammar rejected) with more speech after it: decode both together.
-        if ((accepted(before) && before.continues) || (before && !accepted(before) && !(before instanceof Error))) {
+        if (!follows.tailOnly && ((accepted(before) && before.continues) || (before && !accepted(before) && !(before instanceof Error)))) {
           const joined = ring.slice(toSamples(follows.utterance.start_ms), toSamples(utterance.end_ms)).samples;
           const together = await startRecognition(joined);
           if (accepted(together)) {
@@ -189,6 +204,11 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
       }
       const own = await (reused ?? startRecognition(utterance.pcm));
       entry.result = own;
+      if (mayBeTail(utterance) && !accepted(own) && !(own instanceof Error)) {
+        entry.tailOnly = true;
+        log.info({ source: source.name, speech_ms: utterance.speech_end_ms - utterance.speech_start_ms, reason: own.reason }, "only the wake word's own tail: dropped, listening on for the command");
+        return;
+      }
       // After a wake word, speech heard only because the microphone listened on counts when it joins a command.
       if (standalone) entry.event = eventOf(own, at, utterance.start_ms);
       else if (!accepted(own)) {
@@ -215,7 +235,7 @@ export async function* voiceEvents(options: VoicePipelineOptions): AsyncGenerato
       }
       recognitions.shift();
       lastRecognition = head;
-      if (head.superseded) continue;
+      if (head.superseded || head.tailOnly) continue;
       if (head.event?.type === "transcript") head.yieldedCommand = true;
       yield head.event!;
     }

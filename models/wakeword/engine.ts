@@ -47,6 +47,6 @@ export async function loadWakeWord(
       log.error({ reason: err.reason }, `${err.message}; falling back to openwakeword with models ${config.models.map((m) => m.model).join(", ")}`);
     }
   }
-  const models = await OpenWakeWordModels.load(config.models, options.providers);
+  const models = await OpenWakeWordModels.load(config.models, options.providers, config.level);
   return { backend: "openwakeword", models: models.classifiers.map((c) => c.ref.name), create: () => models.detector() };
 }

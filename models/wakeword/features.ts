@@ -119,10 +119,10 @@ export class FeatureStream {
   }
 
   /**
-   * Advance by one 80 ms frame (exactly 1280 int16 samples).
+   * Advance by one 80 ms frame (exactly 1280 samples, int16 or float32 in int16 range, e.g. level-normalised).
    * @throws RangeError for any other length.
    */
-  async push(frame: Int16Array): Promise<void> {
+  async push(frame: Int16Array | Float32Array): Promise<void> {
     if (frame.length !== WAKE_FRAME_SAMPLES) throw new RangeError(`wake word frames are ${WAKE_FRAME_SAMPLES} samples, got ${frame.length}`);
     const audio = this.audio;
     audio.set(this.context, 0);

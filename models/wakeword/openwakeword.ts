@@ -5,15 +5,18 @@
  * threshold/patience/refractory gate per model (detection.ts).
  *
  * Input of any length is buffered into 1280-sample frames, so scores do not
- * depend on how the caller chunks the audio.
+ * depend on how the caller chunks the audio. Each frame passes the level
+ * normaliser (level.ts: loud input attenuated to a target peak) before the
+ * melspectrogram.
  */
 import * as ort from "onnxruntime-node";
-import type { WakeWordModelConfig } from "../../agent/config/wakeword.ts";
+import { wakeWordLevelSchema, type WakeWordLevelConfig, type WakeWordModelConfig } from "../../agent/config/wakeword.ts";
 import { logger } from "../../agent/log.ts";
 import { createSession, type ExecutionProvider } from "../session.ts";
 import { DetectionGate, type WakeWordEngine, type WakeWordResult, type WakeWordScores } from "./detection.ts";
 import { EMBEDDING_DIM, WAKE_FRAME_SAMPLES, WakeWordFeatureModels, type FeatureStream } from "./features.ts";
 import { resolveKeywordModel, type KeywordModelRef } from "./keywords.ts";
+import { LevelNormalizer } from "./level.ts";
 
 const log = logger("models/wakeword");
 
@@ -50,12 +53,15 @@ export class OpenWakeWordModels {
   private constructor(
     readonly features: WakeWordFeatureModels,
     readonly classifiers: KeywordClassifier[],
+    /** Input level normalisation of every detector (config `wakeword.level`). */
+    readonly level: WakeWordLevelConfig,
   ) {}
 
   /**
+   * `level`: the input level normalisation (default: `wakeword.level`'s defaults, on).
    * @throws Error for an unknown/missing/incompatible model or duplicate names.
    */
-  static async load(models: WakeWordModelConfig[], providers?: ExecutionProvider[]): Promise<OpenWakeWordModels> {
+  static async load(models: WakeWordModelConfig[], providers?: ExecutionProvider[], level: WakeWordLevelConfig = wakeWordLevelSchema.parse({})): Promise<OpenWakeWordModels> {
     const [features, ...classifiers] = await Promise.all([
       WakeWordFeatureModels.load(providers),
       ...models.map((m) => loadClassifier(m, providers)),
@@ -63,7 +69,7 @@ export class OpenWakeWordModels {
     const names = classifiers.map((c) => c.ref.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate) throw new Error(`wake word model name "${duplicate}" is used twice; give one of them a distinct \`name\``);
-    return new OpenWakeWordModels(features, classifiers);
+    return new OpenWakeWordModels(features, classifiers, level);
   }
 
   /** A detector for one audio stream. */
@@ -81,6 +87,8 @@ export class OpenWakeWordDetector implements WakeWordEngine {
   private pending = new Int16Array(WAKE_FRAME_SAMPLES);
   private pendingLength = 0;
   private framesDone = 0;
+  private readonly normalizer: LevelNormalizer;
+  private readonly normalized = new Float32Array(WAKE_FRAME_SAMPLES);
 
   constructor(
     private readonly loaded: OpenWakeWordModels,
@@ -88,11 +96,18 @@ export class OpenWakeWordDetector implements WakeWordEngine {
   ) {
     this.models = loaded.classifiers.map((c) => c.ref.name);
     this.gates = loaded.classifiers.map((c) => new DetectionGate(c.ref.name, c.config));
+    this.normalizer = new LevelNormalizer(loaded.level);
+  }
+
+  /** Gain the level normaliser applies now, dB (0: unchanged). */
+  get levelGainDb(): number {
+    return this.normalizer.gainDb;
   }
 
   async reset(): Promise<void> {
     this.stream = await this.loaded.features.stream(this.stream.history);
     this.gates.forEach((g) => g.reset());
+    this.normalizer.reset();
     this.pendingLength = 0;
     this.framesDone = 0;
   }
@@ -118,7 +133,7 @@ export class OpenWakeWordDetector implements WakeWordEngine {
       offset += take;
       if (this.pendingLength < WAKE_FRAME_SAMPLES) break;
       this.pendingLength = 0;
-      await this.stream.push(this.pending);
+      await this.stream.push(this.normalizer.process(this.pending, this.normalized));
       this.framesDone++;
       const t_ms = (this.framesDone * WAKE_FRAME_SAMPLES * 1000) / 16_000;
       const scores = await this.score();
