@@ -47,17 +47,13 @@ test("a request after a statement is read when the templates match it whole", as
   }
 });
 
-test("light requests by the light wanted, colour changes from one to another, minimise and maximise", async () => {
+test("light requests by the light wanted, colour changes from one to another", async () => {
   const low = await say("give me low lighting in the kitchen");
   assert.deepEqual([low.kind === "act" && low.intent, ids(low), low.kind === "act" && low.slots.brightness_change], ["HassLightSet", ["light.kitchen"], "down"]);
   const white = await say("change light colors from blue to white");
   assert.deepEqual([white.kind === "act" && white.intent, ids(white), white.kind === "act" && white.slots.color], ["HassLightSet", ["light.living_room"], "white"]);
   const bright = await say("can you bright the lights please");
   assert.equal(bright.kind === "act" && bright.slots.brightness_change, "up");
-  const least = await say("minimize the light power");
-  assert.equal(least.kind === "act" && least.slots.brightness, 1);
-  const intensity = await say("increase the intensity of the lights");
-  assert.equal(intensity.kind === "act" && intensity.slots.brightness_change, "up");
 });
 
 test("'everything' in a place is its lights and plugs; the vacuum is no everyday device", async () => {
