@@ -29,7 +29,7 @@ import type { Entity } from "../../devices/entity.ts";
 import { idMatcher } from "../../devices/exposure.ts";
 import { topicProblem } from "../../devices/mqtt/topic.ts";
 import type { EntityRegistry } from "../../devices/registry.ts";
-import type { Understanding } from "../controller/types.ts";
+import type { Target, Understanding } from "../controller/types.ts";
 import { logger } from "../log.ts";
 
 const log = logger("act/publish-guard");
@@ -161,18 +161,23 @@ export class PublishGuard {
     if ((understanding.kind !== "act" && understanding.kind !== "custom") || understanding.confirmation) return understanding;
     const reasons: string[] = [];
     if (understanding.kind === "act") {
-      for (const { entity, action } of understanding.targets) {
-        if (entity.category === "config") reasons.push(`${entity.name} is a configuration setting`);
-        let topics: string[];
-        try {
-          topics = encodeAction(entity, action).map((m) => m.topic);
-        } catch {
-          topics = commandTopics(entity.config);
+      // "Turn everything on/off" never asks: a target that would need a yes is left out (resolver.ts
+      // EVERYDAY_DOMAINS), also one that only shares a lock's command topic, so a "yes" to a vague
+      // question can never unlock a door.
+      const everything = understanding.slots.everything === true;
+      const kept: typeof understanding.targets = [];
+      for (const target of understanding.targets) {
+        const own = this.targetReasons(target);
+        if (everything && own.length > 0) {
+          log.info({ entity: target.entity.id, reasons: own }, "left out of 'everything': it would need a confirmation");
+          continue;
         }
-        for (const topic of topics) {
-          const verdict = this.judge(topic, { kind: "entity", entity });
-          if (verdict.allowed && verdict.confirm && !reasons.includes(verdict.confirm)) reasons.push(verdict.confirm);
-        }
+        kept.push(target);
+        for (const reason of own) if (!reasons.includes(reason)) reasons.push(reason);
+      }
+      if (everything && kept.length < understanding.targets.length) {
+        if (kept.length === 0) return { kind: "error", intent: understanding.intent, slots: understanding.slots, response: "Sorry, I won't switch those without being asked for each by name.", error: "every target of 'everything' needs a confirmation" };
+        return { ...understanding, targets: kept };
       }
     } else {
       for (const message of understanding.messages) {
@@ -183,6 +188,23 @@ export class PublishGuard {
     if (!reasons.length) return understanding;
     log.info({ intent: understanding.intent, reasons }, "asking for confirmation");
     return { ...understanding, confirmation: `Are you sure? ${capitalise(reasons[0]!)}.` };
+  }
+
+  /** Why commanding one target needs a yes (a config entity, a sensitive entity's command topic), if it does. */
+  private targetReasons({ entity, action }: Target): string[] {
+    const reasons: string[] = [];
+    if (entity.category === "config") reasons.push(`${entity.name} is a configuration setting`);
+    let topics: string[];
+    try {
+      topics = encodeAction(entity, action).map((m) => m.topic);
+    } catch {
+      topics = commandTopics(entity.config);
+    }
+    for (const topic of topics) {
+      const verdict = this.judge(topic, { kind: "entity", entity });
+      if (verdict.allowed && verdict.confirm && !reasons.includes(verdict.confirm)) reasons.push(verdict.confirm);
+    }
+    return reasons;
   }
 
   /** Rebuild the topic index after entities were added or removed; log shared command topics once. */

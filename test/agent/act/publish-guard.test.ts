@@ -108,3 +108,21 @@ test("PublishGuard asks for confirmation by topic, not by the commanded entity's
   registry.remove(frontLock.id);
   assert.equal((guard.confirmationFor(act(sneaky)) as { confirmation?: string }).confirmation, undefined);
 });
+
+test("'everything' never asks: a target on a lock's command topic is left out, the rest are commanded", () => {
+  const registry = new EntityRegistry();
+  for (const e of [frontLock, sneaky, light]) registry.upsert(e);
+  const guard = new PublishGuard(registry, "box", "homeassistant");
+  const everything: Understanding = {
+    kind: "act", intent: "HassTurnOn", slots: { everything: true }, response: "Turned on all the devices",
+    targets: [{ entity: sneaky, action: { type: "turn_on" } }, { entity: light, action: { type: "turn_on" } }],
+  };
+  const checked = guard.confirmationFor(everything);
+  assert.equal(checked.kind, "act");
+  assert.equal(checked.kind === "act" && checked.confirmation, undefined, "no question a yes could answer");
+  assert.deepEqual(checked.kind === "act" && checked.targets.map((t) => t.entity.id), [light.id]);
+  const onlySneaky = guard.confirmationFor({ ...everything, targets: [{ entity: sneaky, action: { type: "turn_on" } }] });
+  assert.equal(onlySneaky.kind, "error");
+  // Named on its own, the same switch still asks first.
+  assert.match((guard.confirmationFor(act(sneaky)) as { confirmation?: string }).confirmation!, /front door/);
+});
