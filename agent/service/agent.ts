@@ -110,6 +110,8 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
   private consumer?: DiscoveryConsumer;
   /** Answers "is anyone in the kitchen", "when did you last see the cat" (set by the vision extension). */
   visionAnswerer?: VisionAnswerer;
+  /** Set by stop(): start-up steps still under way must not start anything after it. */
+  private stopping = false;
   /** Handled typed commands kept across restarts (with `journalCommands`). */
   private readonly journal?: HandledJournal;
   /** hearth's own timers (with `keepTimers`). */
@@ -314,7 +316,10 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
     session.on("connected", reannounce);
     this.cleanups.push(() => session.off("connected", reannounce));
     log.info({ broker: this.session.endpoint }, "agent started");
-    if (this.timers) this.timersStarted = this.settle().then(() => this.timers!.start());
+    // A SIGTERM during start-up may have stopped the agent (and closed the store) before this point.
+    if (this.timers) this.timersStarted = this.settle().then(() => {
+      if (!this.stopping) this.timers!.start();
+    });
   }
 
   /**
@@ -540,6 +545,7 @@ export class Agent extends EventEmitter<{ event: [SessionEvent]; handled: [event
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.producer?.stop();
     await this.timersStarted;

@@ -37,7 +37,8 @@ const originalPath = process.env.PATH;
 
 /** WAVs the fake aplay received, as [device, duration in ms], oldest first. */
 function played(): [string, number][] {
-  return readdirSync(captures).sort().map((file) => {
+  // Only finished captures: the fake aplay renames each once its input is complete.
+  return readdirSync(captures).filter((file) => file.endsWith(".wav")).sort().map((file) => {
     const audio = parseWav(readFileSync(join(captures, file)), file);
     return [file.replace(/^\d+-/, "").replace(/\.wav$/, ""), Math.round((audio.samples.length / audio.sampleRate) * 1000)];
   });
@@ -65,7 +66,7 @@ before(async () => {
   mkdirSync(captures);
   mkdirSync(bin);
   // The speaker boundary: what hearth pipes to aplay, kept per device.
-  writeFileSync(join(bin, "aplay"), `#!/bin/sh\ndev=default\nwhile [ $# -gt 0 ]; do case "$1" in -D) dev="$2"; shift 2;; *) shift;; esac; done\ncat > "${captures}/$(date +%s%N)-$dev.wav"\n`);
+  writeFileSync(join(bin, "aplay"), `#!/bin/sh\ndev=default\nwhile [ $# -gt 0 ]; do case "$1" in -D) dev="$2"; shift 2;; *) shift;; esac; done\nf="${captures}/$(date +%s%N)-$dev"\ncat > "$f.part" && mv "$f.part" "$f.wav"\n`);
   chmodSync(join(bin, "aplay"), 0o755);
   process.env.PATH = `${bin}:${originalPath}`;
   config = parseConfig({
