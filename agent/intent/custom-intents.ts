@@ -37,6 +37,7 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { formatIssues } from "../config/load.ts";
 import { parseTemplate, type TemplateNode } from "./template.ts";
+import { compileTemplate } from "../../devices/template.ts";
 
 /**
  * A list value: the words as spoken (`in`), the slot value (`out`) and, as in
@@ -67,7 +68,7 @@ const actionSchema = z.union([
   z.strictObject({
     mqtt: z.strictObject({
       topic: z.string().min(1),
-      /** Nunjucks template; `slots` holds the recognised slot values. Default: the slots as JSON. */
+      /** Jinja template (devices/template.ts); `slots` holds the recognised slot values. Default: the slots as JSON. */
       payload: z.string().default("{{ slots | dump }}"),
       qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
       retain: z.boolean().default(false),
@@ -158,6 +159,20 @@ export function compileCustomIntents(data: CustomIntentsFile, file = "<intents>"
   };
   const rules: Record<string, TemplateNode> = {};
   for (const [name, text] of Object.entries(data.expansion_rules)) rules[name] = parseAt(`expansion_rules.${name}`, text);
+  // Payload and response templates are checked now, so a typo or a filter hearth lacks stops start-up
+  // (and `hearth config check`) naming the field, not the first command that needs it.
+  const checkTemplate = (where: string, text: string | undefined) => {
+    if (text === undefined) return;
+    try {
+      compileTemplate(text);
+    } catch (err) {
+      throw new Error(`${file}: ${where}: ${(err as Error).message}`);
+    }
+  };
+  for (const [name, intent] of Object.entries(data.intents)) {
+    checkTemplate(`intents.${name}.response`, intent.response);
+    if (intent.action && "mqtt" in intent.action) checkTemplate(`intents.${name}.action.mqtt.payload`, intent.action.mqtt.payload);
+  }
   const intents: CustomIntent[] = Object.entries(data.intents).map(([name, intent]) => ({
     name,
     action: intent.action,

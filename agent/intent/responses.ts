@@ -4,15 +4,33 @@
  * a question ("The living room is 21.5 °C"), a clarifying question ("Which
  * one: ...?"), a confirmation request for sensitive actions ("Are you sure you
  * want to unlock Front Door?") or why it cannot ("Sorry, I didn't understand").
- * Custom intents speak their own `response` template (Nunjucks over `slots`).
+ * Custom intents speak their own `response` template (HA's Jinja over
+ * `slots` and `intent`, in hearth's sandboxed interpreter with its render
+ * budget, devices/template.ts: an intents file cannot run code or stall the agent).
  */
-import nunjucks from "nunjucks";
+import { compileTemplate, type CompiledTemplate } from "../../devices/template.ts";
+import { logger } from "../log.ts";
 import type { Entity } from "../../devices/entity.ts";
 import type { Action } from "../../devices/commands/action.ts";
 import { DIFFERENT_COLOR } from "../resolve/colors.ts";
 import { entityLabels, joinWords, type Answer, type Resolution, type TargetScope } from "../resolve/resolver.ts";
 
-const templates = new nunjucks.Environment(undefined, { autoescape: false, throwOnUndefined: false });
+const log = logger("intent/responses");
+
+/** Compiled response templates by source (a handful per intents file). */
+const compiled = new Map<string, CompiledTemplate>();
+
+/** A custom intent's response, or "Done" (with a warning naming the intent) when its template cannot be rendered. */
+function customResponse(intent: string, source: string, slots: Record<string, unknown>): string {
+  try {
+    let template = compiled.get(source);
+    if (!template) compiled.set(source, (template = compileTemplate(source)));
+    return template({ slots, intent });
+  } catch (err) {
+    log.warn({ intent, err: (err as Error).message }, `response template of ${intent} not rendered; answering "Done"`);
+    return "Done";
+  }
+}
 
 /** At most this many names are read out in one answer. */
 const MAX_NAMES = 3;
@@ -185,7 +203,7 @@ export function responseFor(resolution: Resolution, options: { confirmed?: boole
     case "cancel":
       return "";
     case "custom":
-      return resolution.response ? templates.renderString(resolution.response, { slots: resolution.slots }).trim() : "Done";
+      return resolution.response ? customResponse(resolution.intent, resolution.response, resolution.slots) : "Done";
   }
 }
 
