@@ -8,7 +8,7 @@
 import { assign, fromPromise, setup } from "xstate";
 import type { OutgoingMessage } from "../../devices/entity.ts";
 import { answerYesNo } from "../intent/follow-up.ts";
-import type { CommandRequest, Decision, SessionEvent, Target, Understanding } from "./types.ts";
+import type { CommandOrigin, CommandRequest, Decision, SessionEvent, Target, Understanding } from "./types.ts";
 
 export interface CommandSessionActors {
   /** Recognise and resolve the text. `pending` is the clarification being answered, if any. */
@@ -53,6 +53,12 @@ function decisionOfTurn(context: Context): Decision {
   const u = context.understanding;
   if (context.acted || u?.kind === "answer" || u?.kind === "nevermind") return "act";
   return "refuse";
+}
+
+/** Whether a reply comes from where the question was asked: the same kind of input, microphone or topic, and area. */
+function sameOrigin(asked: CommandOrigin | undefined, reply: CommandOrigin): boolean {
+  if (!asked) return true;
+  return asked.kind === reply.kind && asked.source === reply.source && asked.area === reply.area;
 }
 
 function recordOf(context: Context): SessionEvent {
@@ -102,9 +108,12 @@ export const commandSessionMachine = setup({
     needsConfirmation: ({ context }) => (context.understanding?.kind === "act" || context.understanding?.kind === "custom") && !!context.understanding.confirmation,
     isAct: ({ context }) => context.understanding?.kind === "act" || context.understanding?.kind === "custom",
     isClarify: ({ context }) => context.understanding?.kind === "clarify",
-    // A sensitive action needs a clear yes; "no" declines it, and anything else drops it for a new command.
-    confirmed: ({ event }) => answerYesNo(event.request.text) === true,
-    declined: ({ event }) => answerYesNo(event.request.text) === false,
+    // A sensitive action needs a clear yes from where it was asked (the same microphone, topic and
+    // area: a "yes" said in another room answers nothing); "no" declines it, and anything else drops
+    // it for a new command.
+    confirmed: ({ context, event }) => sameOrigin(context.request?.origin, event.request.origin) && answerYesNo(event.request.text) === true,
+    declined: ({ context, event }) => sameOrigin(context.request?.origin, event.request.origin) && answerYesNo(event.request.text) === false,
+    fromAsker: ({ context, event }) => sameOrigin(context.request?.origin, event.request.origin),
   },
 }).createMachine({
   id: "commandSession",
@@ -171,10 +180,15 @@ export const commandSessionMachine = setup({
       })),
       invoke: { src: "respond", input: ({ context }) => recordOf(context) },
       on: {
-        TEXT: {
-          target: "understanding",
-          actions: assign({ request: ({ context, event }) => ({ ...event.request, origin: context.request?.origin ?? event.request.origin }), eventType: "command" }),
-        },
+        TEXT: [
+          {
+            guard: "fromAsker",
+            target: "understanding",
+            actions: assign({ request: ({ context, event }) => ({ ...event.request, origin: context.request?.origin ?? event.request.origin }), eventType: "command" }),
+          },
+          // Someone elsewhere: the question is dropped and their words are a command of their own.
+          { target: "understanding", actions: assign({ request: ({ event }) => event.request, understanding: undefined, eventType: "command" }) },
+        ],
       },
       after: {
         clarificationTimeout: { target: "responding", actions: assign({ response: "No answer, so I did nothing.", eventType: "timeout" }) },

@@ -124,3 +124,20 @@ test("a new command instead of an answer drops the pending sensitive action and 
   assert.ok(!h.events.some((e) => e.response === "Unlocked the front door"));
   assert.equal(h.runner.state, "idle");
 });
+
+test("a yes from another room or input answers nothing: the sensitive action is dropped, never carried out", async () => {
+  const h = harness((text) => (text === "unlock the front door" ? unlock() : { kind: "not_understood", response: "Sorry, I didn't understand" }));
+  const kitchen = { kind: "mqtt" as const, source: "hearth/box/text", area: "Kitchen" };
+  await h.runner.submit({ text: "unlock the front door", origin: kitchen });
+  const elsewhere = await h.runner.submit({ text: "yes", origin: { ...kitchen, area: "Bedroom" } });
+  assert.equal(elsewhere.type, "command");
+  assert.equal(elsewhere.response, "Sorry, I didn't understand");
+  assert.equal(h.runner.state, "idle");
+  await h.runner.submit({ text: "unlock the front door", origin: kitchen });
+  await h.runner.submit({ text: "yes", origin: { kind: "voice", source: "bedroom mic", area: "Kitchen" } });
+  assert.equal(h.published.length, 0, "nothing unlocked");
+  // From where it was asked, the yes still confirms.
+  await h.runner.submit({ text: "unlock the front door", origin: kitchen });
+  const same = await h.runner.submit({ text: "yes", origin: { ...kitchen, id: "reply-2" } });
+  assert.deepEqual(same.messages, [unlockMessage]);
+});
