@@ -300,9 +300,9 @@ function better(a: Candidate, b: Candidate): boolean {
  * (names, aliases, areas, floors; never state) it rebuilds its sentence set
  * REBUILD_DEBOUNCE_MS after the last such change, off the recognition path,
  * so a burst of discovery messages costs one rebuild. Until then a recognition
- * uses the previous sentence set, and rebuilds at once only when that set
- * does not understand the text fully (no match, or a wildcard match where a
- * new name may be meant) — except, in a home whose rebuild exceeds
+ * uses the previous sentence set when it understands the text fully by a
+ * known name, and otherwise rebuilds at once (a generic word such as "bulb"
+ * must not beat a new name) — except, in a home whose rebuild exceeds
  * SYNC_REBUILD_BUDGET_MS, while the burst is still going on.
  */
 export class LiveIntentRecognizer {
@@ -342,8 +342,12 @@ export class LiveIntentRecognizer {
 
   recognize(text: string, context: RecognitionContext = {}): RecognizedIntent | null {
     if (this.recognizer && this.builtVersion !== this.registry.namesVersion) {
+      // The previous set's full match answers without waiting for a rebuild when it names a known
+      // entity; a generic reading must not beat a name that is new ("turn off the bulb" read as every
+      // light before the light named "bulb" is in the set), so then the set is rebuilt first — except
+      // in a large home in the middle of a discovery burst.
       const previous = this.recognizer.recognize(text, context);
-      if (previous && previous.confidence === 1) return previous;
+      if (previous && previous.confidence === 1 && previous.slots.name !== undefined) return previous;
       const bursting = performance.now() - this.lastNameChange < REBUILD_DEBOUNCE_MS;
       if (bursting && this.lastBuildMs > SYNC_REBUILD_BUDGET_MS) return previous;
     }

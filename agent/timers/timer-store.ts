@@ -100,7 +100,7 @@ export class TimerStore {
 
   /** Every stored timer, oldest first. */
   all(): StoredTimer[] {
-    return (this.db.prepare("SELECT * FROM timers ORDER BY created_at, id").all() as Row[]).map(fromRow);
+    return (this.db.prepare("SELECT * FROM timers ORDER BY created_at, rowid").all() as Row[]).map(fromRow);
   }
 
   get(id: string): StoredTimer | undefined {

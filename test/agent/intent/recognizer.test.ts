@@ -179,6 +179,15 @@ test("the live recognizer rebuilds once after a burst of name changes, and a con
   live.close();
 });
 
+test("a light discovered a moment ago is meant by its name, not read as 'every light' by the previous sentence set", () => {
+  const registry = home();
+  const live = new LiveIntentRecognizer(registry);
+  live.current();
+  registry.upsert(entity("light.bulb", { name: "bulb" }));
+  assert.deepEqual(live.recognize("turn off the bulb")?.slots, { name: "bulb" });
+  live.close();
+});
+
 test("a text far longer than any command is not recognised", () => {
   const r = recognizer();
   assert.equal(r.recognize("turn on the " + "very ".repeat(200) + "bright kitchen ceiling"), null);
