@@ -62,7 +62,7 @@ after(async () => {
 
 const deviceCommand = (m: RecordedMessage) => !m.topic.startsWith("hearth/") && !m.topic.startsWith("homeassistant/") && !m.topic.startsWith("junk/");
 
-async function typed(text: string): Promise<{ event: { intent: string | null; response: string; messages: unknown[]; error?: string }; commands: RecordedMessage[] }> {
+async function typed(text: string): Promise<{ event: { type: string; intent: string | null; response: string; messages: unknown[]; error?: string }; commands: RecordedMessage[] }> {
   const mark = recorder.mark();
   await recorder.publish(TEXT, text, { qos: 1 });
   const line = await recorder.next(mark, (m) => m.topic === EVENTS, `the event line for "${text}"`, 10_000).catch(async (err: Error) => {
@@ -71,7 +71,7 @@ async function typed(text: string): Promise<{ event: { intent: string | null; re
     const log = service.stderr.split("\n").filter((l) => !l.includes('"skipped: ')).slice(-15).join("\n");
     throw new Error(`${err.message}; hearth's status: ${JSON.stringify(status).slice(0, 600)}; hearth's log apart from skipped discovery:\n${log.slice(-4000)}`);
   });
-  const event = JSON.parse(line.text) as { intent: string | null; response: string; messages: unknown[]; error?: string };
+  const event = JSON.parse(line.text) as { type: string; intent: string | null; response: string; messages: unknown[]; error?: string };
   await new Promise((r) => setTimeout(r, 200));
   return { event, commands: recorder.since(mark, deviceCommand) };
 }
