@@ -57,7 +57,8 @@ const isEvent = (m: RecordedMessage) => m.topic === TOPICS.events;
 async function type(payload: string): Promise<{ event: EventLine; mark: number }> {
   const mark = home.recorder.mark();
   await home.recorder.publish(TOPICS.text, payload, { qos: 0 });
-  const message = await home.recorder.next(mark, isEvent, `an event line for ${payload}`);
+  // A generous bound, not a timing check: under a busy test run the service may still be training its fallback.
+  const message = await home.recorder.next(mark, isEvent, `an event line for ${payload}`, 20_000);
   return { event: JSON.parse(message.text) as EventLine, mark };
 }
 
