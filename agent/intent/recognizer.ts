@@ -25,12 +25,6 @@ const log = logger("agent/intent");
 
 /** Quiet time after the last name change before the sentence set is rebuilt (discovery announces devices in bursts). */
 const REBUILD_DEBOUNCE_MS = 200;
-/**
- * A rebuild that took longer than this (a home of thousands of entities: ~0.5 s at 30,000) is not
- * repeated on the recognition path while names are still arriving: each command during a
- * discovery burst would otherwise stall the agent for it. The debounced rebuild follows the burst.
- */
-const SYNC_REBUILD_BUDGET_MS = 50;
 
 /** What the recognizer knows about the situation: the area of the microphone that heard the text. */
 export interface RecognitionContext {
@@ -302,20 +296,14 @@ function better(a: Candidate, b: Candidate): boolean {
  * so a burst of discovery messages costs one rebuild. Until then a recognition
  * uses the previous sentence set when it understands the text fully by a
  * known name, and otherwise rebuilds at once (a generic word such as "bulb"
- * must not beat a new name) — except, in a home whose rebuild exceeds
- * SYNC_REBUILD_BUDGET_MS, while the burst is still going on.
+ * must not beat a new name).
  */
 export class LiveIntentRecognizer {
   private recognizer: IntentRecognizer | undefined;
   private builtVersion = -1;
   private debounce: NodeJS.Timeout | undefined;
-  /** How long the last rebuild took, in ms. */
-  private lastBuildMs = 0;
-  /** performance.now() of the last name change seen. */
-  private lastNameChange = -Infinity;
   private readonly onChange = () => {
     if (this.registry.namesVersion === this.builtVersion) return;
-    this.lastNameChange = performance.now();
     clearTimeout(this.debounce);
     this.debounce = setTimeout(() => this.current(), REBUILD_DEBOUNCE_MS);
     this.debounce.unref();
@@ -331,9 +319,7 @@ export class LiveIntentRecognizer {
     const version = this.registry.namesVersion;
     if (version !== this.builtVersion || !this.recognizer) {
       clearTimeout(this.debounce);
-      const started = performance.now();
       this.recognizer = new IntentRecognizer(buildSentenceSet(this.registry, this.custom, this.options.cameraZones), this.options);
-      this.lastBuildMs = performance.now() - started;
       this.builtVersion = version;
       log.debug({ entities: this.registry.all().length, version }, "sentence set rebuilt");
     }
@@ -343,13 +329,11 @@ export class LiveIntentRecognizer {
   recognize(text: string, context: RecognitionContext = {}): RecognizedIntent | null {
     if (this.recognizer && this.builtVersion !== this.registry.namesVersion) {
       // The previous set's full match answers without waiting for a rebuild when it names a known
-      // entity; a generic reading must not beat a name that is new ("turn off the bulb" read as every
-      // light before the light named "bulb" is in the set), so then the set is rebuilt first — except
-      // in a large home in the middle of a discovery burst.
+      // entity. Any other reading waits for the rebuild, also during a discovery burst: a generic word
+      // must not beat a name that is new ("turn off the bulb" read as every light before the light
+      // named "bulb" is in the set turned off every light).
       const previous = this.recognizer.recognize(text, context);
       if (previous && previous.confidence === 1 && previous.slots.name !== undefined) return previous;
-      const bursting = performance.now() - this.lastNameChange < REBUILD_DEBOUNCE_MS;
-      if (bursting && this.lastBuildMs > SYNC_REBUILD_BUDGET_MS) return previous;
     }
     return this.current().recognize(text, context);
   }
