@@ -32,15 +32,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { gunzipSync } from "node:zlib";
-import { parseConfig } from "../agent/config/load.ts";
 import { UnsupportedActionError } from "../devices/commands/action.ts";
 import { commandSupport, encodeAction } from "../devices/commands/encode.ts";
-import { DiscoveryConsumer, type MessageSource } from "../devices/discovery/consumer.ts";
 import type { Entity } from "../devices/entity.ts";
-import type { IncomingMessage } from "../devices/mqtt/session.ts";
-import { EntityRegistry } from "../devices/registry.ts";
 import { actionsFor } from "./z2m-actions.ts";
-import { loadZ2mHome } from "./z2m-home.ts";
+import { loadZ2mHome, z2mRegistry } from "./z2m-home.ts";
 import { classifyZ2mRefusal } from "./z2m-refusals.ts";
 import { type CorpusDevice, ensureZ2m, loadZ2mWorld, Z2M_VERSION, type Z2mVerdict } from "./z2m-world.ts";
 
@@ -63,17 +59,7 @@ ensureZ2m(args.scratch!, (line) => console.log(line));
 
 // 2. hearth's entities, through the consumer's message handler (the broker round trip is bench/discovery.ts's).
 const home = loadZ2mHome();
-let onDiscovery: ((message: IncomingMessage) => void) | undefined;
-const source: MessageSource = {
-  subscribe: (filter, handler) => {
-    if (filter === "homeassistant/#") onDiscovery = handler;
-    return () => undefined;
-  },
-};
-const registry = new EntityRegistry();
-const consumer = new DiscoveryConsumer(source, registry, parseConfig({ agent: { id: "roundtrip" }, homeassistant: { max_entities: 50_000 } }));
-consumer.start();
-for (const m of home.configs) onDiscovery!({ topic: m.topic, payload: Buffer.from(m.payload), qos: 0, retain: true } as IncomingMessage);
+const registry = z2mRegistry(50_000, home);
 const entities = registry.all();
 
 const devicesFile = join(root, "..", "shared", "data", "z2m-discovery", "devices.json.gz");
@@ -264,5 +250,4 @@ const report = args.all ? "z2m-roundtrip-all" : "z2m-roundtrip";
 writeFileSync(join(root, "reports", `${report}.json`), JSON.stringify({ ...summary, rows: rows.filter((r) => r.outcome !== "accepted") }, null, 1));
 writeFileSync(join(root, "reports", `${report}.md`), md);
 console.log(md);
-consumer.stop();
 process.exit(0);
